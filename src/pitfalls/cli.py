@@ -1,0 +1,82 @@
+"""The `pitfalls` command line: thin, converts findings into text and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional, Sequence
+
+import click
+
+from pitfalls import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"pitfalls: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+def _codes(value: Optional[str]) -> Optional[list[str]]:
+    return [c for c in value.replace(" ", ",").split(",") if c] if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pitfalls")
+def main() -> None:
+    """Find the Python bugs interviewers ask about, and explain each hit."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (PIT1,PIT601).")
+@click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when pitfalls are found.")
+def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fmt: str, exit_zero: bool) -> None:
+    """Check PATHS (files or directories; default: the current directory).
+
+    Exit status: 0 nothing found, 1 pitfalls found or a file could not be checked,
+    2 usage or internal error.
+    """
+    from pitfalls.discovery import find_python_files
+    from pitfalls.output import FORMATS
+    from pitfalls.source import SelectionError, check_file, select_rules
+
+    paths = paths or (".",)
+    for path in paths:
+        if not os.path.exists(path):
+            raise _fail(f"{path}: no such file or directory")
+    try:
+        rules = select_rules(_codes(select), _codes(ignore))
+    except SelectionError as exc:
+        raise _fail(f"--select/--ignore: {exc}")
+
+    files = sorted(set(find_python_files(paths)))
+    reports = [check_file(path, rules) for path in files]
+
+    click.echo(FORMATS[fmt](reports), nl=False)
+    internal = False
+    for report in reports:
+        if report.error:
+            click.echo(f"{report.path}: error: {report.error}", err=True)
+        for failure in report.rule_errors:
+            internal = True
+            click.echo(
+                f"{report.path}: internal error in {failure.code}: "
+                f"{type(failure.error).__name__}: {failure.error} (please report this)",
+                err=True,
+            )
+    found = sum(len(r.findings) for r in reports)
+    unchecked = sum(1 for r in reports if r.error)
+    if fmt == "text":
+        summary = f"{found} pitfall{'s' * (found != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
+        if unchecked:
+            summary += f" ({unchecked} could not be checked)"
+        click.echo(summary, err=True)
+    if internal:
+        sys.exit(EXIT_ERROR)
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)

@@ -1,0 +1,292 @@
+"""Parse once, walk once, dispatch every node to the rules that want it."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+from pitfalls.findings import Finding
+from pitfalls.rule import Rule
+from pitfalls.semantic import COMPREHENSION_NODES, FUNCTION_NODES, Context, Scope, ScopeKind
+
+_ENTER, _LEAVE, _PUSH, _POP = 0, 1, 2, 3
+
+# Children in evaluation order where it differs from `_fields` order, so that a name is
+# bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
+_ORDER: dict[type, tuple[str, ...]] = {
+    ast.Assign: ("value", "targets", "type_comment"),
+    ast.AnnAssign: ("annotation", "value", "target"),
+    ast.NamedExpr: ("value", "target"),
+    ast.For: ("iter", "target", "body", "orelse"),
+    ast.AsyncFor: ("iter", "target", "body", "orelse"),
+    ast.comprehension: ("iter", "target", "ifs"),
+    ast.withitem: ("context_expr", "optional_vars"),
+    ast.DictComp: ("generators", "key", "value"),
+    ast.ListComp: ("generators", "elt"),
+    ast.SetComp: ("generators", "elt"),
+    ast.GeneratorExp: ("generators", "elt"),
+}
+# Fields never worth a visit: expression contexts and operator singletons.
+_SKIP = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _ORDER.get(cls) or tuple(f for f in cls._fields if f not in _SKIP)
+        _FIELDS[cls] = fields
+    return fields
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A rule that raised on a file: its other findings are dropped, the rest still run."""
+
+    code: str
+    error: BaseException
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    errors: list[RuleError]
+
+
+def analyze(
+    tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str = "<unknown>"
+) -> Result:
+    """Run `rules` over an already parsed module. Never parses; never raises for a rule's bug."""
+    ctx = Context(tree, lines, path)
+    active = [rule(ctx) for rule in rules]
+    failed: dict[str, RuleError] = {}
+    enter: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
+    leave: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
+    for rule in active:
+        for node_type in rule.node_types:
+            enter.setdefault(node_type, []).append((rule, rule.visit))
+        for node_type in rule.leave_types:
+            leave.setdefault(node_type, []).append((rule, rule.leave))
+
+    def call(handlers: list[tuple[Rule, Callable[[ast.AST], None]]], node: ast.AST) -> None:
+        for rule, handler in handlers:
+            if rule.code in failed:
+                continue
+            try:
+                handler(node)
+            except Exception as exc:  # a bug in one rule must not take down the others
+                failed[rule.code] = RuleError(rule.code, exc)
+
+    _walk(ctx, enter, leave, call)
+    for rule in active:
+        if rule.code not in failed:
+            try:
+                rule.finish()
+            except Exception as exc:
+                failed[rule.code] = RuleError(rule.code, exc)
+    findings = [f for rule in active if rule.code not in failed for f in rule.findings]
+    findings.sort(key=Finding.sort_key)
+    return Result(findings, list(failed.values()))
+
+
+def _walk(ctx: Context, enter: dict, leave: dict, call: Callable) -> None:
+    """Depth-first, on an explicit stack: no recursion, however deep the tree nests."""
+    parents = ctx.parents
+    model_enter = _MODEL_ENTER
+    stack: list[tuple[int, ast.AST, Optional[ast.AST]]] = [(_ENTER, ctx.tree, None)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        op, node, parent = pop()
+        cls = type(node)
+        if op == _ENTER:
+            if parent is not None:
+                parents[node] = parent
+            hook = model_enter.get(cls)
+            if hook is not None:
+                hook(ctx, node, parent)
+            handlers = enter.get(cls)
+            if handlers:
+                call(handlers, node)
+            if cls in leave:
+                push((_LEAVE, node, parent))
+            scoped = _SCOPED.get(cls)
+            if scoped is None:
+                _push_children(push, node, _fields(cls), node)
+            else:
+                outer, inner = scoped(node, parents)
+                push((_POP, node, parent))
+                for child, child_parent in reversed(inner):
+                    push((_ENTER, child, child_parent))
+                push((_PUSH, node, parent))
+                for child, child_parent in reversed(outer):
+                    push((_ENTER, child, child_parent))
+        elif op == _LEAVE:
+            call(leave[cls], node)
+        elif op == _PUSH:
+            _push_scope(ctx, node)
+        else:
+            ctx.scope = ctx.scope.parent or ctx.module_scope
+
+
+def _push_children(push: Callable, node: ast.AST, fields: tuple[str, ...], parent: ast.AST) -> None:
+    # Pushed in reverse so that they pop in order.
+    for name in reversed(fields):
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in reversed(value):
+                if isinstance(item, ast.AST):
+                    push((_ENTER, item, parent))
+        elif isinstance(value, ast.AST):
+            push((_ENTER, value, parent))
+
+
+Pairs = list[tuple[ast.AST, ast.AST]]
+
+
+def _children(node: ast.AST, fields: tuple[str, ...]) -> Pairs:
+    out: Pairs = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend((item, node) for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append((value, node))
+    return out
+
+
+# -- scopes: what a scope-making node evaluates outside (defaults, bases) and inside (body) ----
+# Each returns (outer, inner) as (child, parent) pairs.
+
+
+def _function_parts(node: ast.AST, parents: dict) -> tuple[Pairs, Pairs]:
+    outer = _children(node, ("decorator_list", "type_params", "args", "returns"))
+    return outer, _children(node, ("body",))
+
+
+def _lambda_parts(node: ast.AST, parents: dict) -> tuple[Pairs, Pairs]:
+    return _children(node, ("args",)), _children(node, ("body",))
+
+
+def _class_parts(node: ast.AST, parents: dict) -> tuple[Pairs, Pairs]:
+    outer = _children(node, ("decorator_list", "type_params", "bases", "keywords"))
+    return outer, _children(node, ("body",))
+
+
+def _comprehension_parts(node: ast.AST, parents: dict) -> tuple[Pairs, Pairs]:
+    # Only the first iterable is evaluated in the enclosing scope; the first `comprehension`
+    # node is therefore split (and not dispatched itself), the later ones are walked whole.
+    first, *rest = node.generators  # type: ignore[attr-defined]
+    parents[first] = node
+    inner: Pairs = [(first.target, first), *((cond, first) for cond in first.ifs)]
+    inner += [(gen, node) for gen in rest]
+    inner += _children(node, ("key", "value", "elt"))
+    return [(first.iter, first)], inner
+
+
+_SCOPED: dict[type, Callable[[ast.AST, dict], tuple[Pairs, Pairs]]] = {
+    ast.FunctionDef: _function_parts,
+    ast.AsyncFunctionDef: _function_parts,
+    ast.Lambda: _lambda_parts,
+    ast.ClassDef: _class_parts,
+    **{cls: _comprehension_parts for cls in COMPREHENSION_NODES},
+}
+
+
+def _push_scope(ctx: Context, node: ast.AST) -> None:
+    if isinstance(node, FUNCTION_NODES):
+        kind = ScopeKind.FUNCTION
+    elif isinstance(node, ast.Lambda):
+        kind = ScopeKind.LAMBDA
+    elif isinstance(node, ast.ClassDef):
+        kind = ScopeKind.CLASS
+    else:
+        kind = ScopeKind.COMPREHENSION
+    scope = Scope(kind, node, ctx.scope)
+    ctx.scopes[node] = scope
+    ctx.scope = scope
+    if kind is ScopeKind.FUNCTION or kind is ScopeKind.LAMBDA:
+        args = node.args  # type: ignore[attr-defined]
+        for arg in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if arg is not None:
+                ctx.bind(arg.arg, arg, "param")
+
+
+# -- the semantic model's own hooks, run before any rule sees the node ------------------------
+
+
+def _on_name(ctx: Context, node: ast.Name, parent: Optional[ast.AST]) -> None:
+    if not isinstance(node.ctx, ast.Store):
+        return
+    kind, value, scope = "unpack", None, None
+    if isinstance(parent, ast.Assign):
+        if any(t is node for t in parent.targets):
+            kind, value = "assign", parent.value
+    elif isinstance(parent, ast.AnnAssign):
+        kind, value = ("assign" if parent.value is not None else "annotation"), parent.value
+    elif isinstance(parent, ast.AugAssign):
+        kind = "augassign"
+    elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
+        kind = "loop" if parent.target is node else "unpack"
+    elif isinstance(parent, ast.withitem):
+        kind, value = "with", parent.context_expr
+    elif isinstance(parent, ast.NamedExpr):
+        kind, value = "walrus", parent.value
+        scope = ctx.scope
+        while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
+            scope = scope.parent  # the walrus binds in the enclosing non-comprehension scope
+    ctx.bind(node.id, node, kind, value, scope=scope)
+
+
+def _on_import(ctx: Context, node: ast.Import, parent: Optional[ast.AST]) -> None:
+    for alias in node.names:
+        if alias.asname:
+            ctx.bind(alias.asname, node, "import", qualname=alias.name)
+        else:
+            top = alias.name.partition(".")[0]
+            ctx.bind(top, node, "import", qualname=top)
+
+
+def _on_import_from(ctx: Context, node: ast.ImportFrom, parent: Optional[ast.AST]) -> None:
+    module = "." * (node.level or 0) + (node.module or "")
+    for alias in node.names:
+        if alias.name == "*":
+            continue
+        qualname = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
+        ctx.bind(alias.asname or alias.name, node, "import", qualname=qualname)
+
+
+def _on_def(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
+    kind = "class" if isinstance(node, ast.ClassDef) else "function"
+    ctx.bind(node.name, node, kind)  # type: ignore[attr-defined]
+
+
+def _on_global(ctx: Context, node: ast.Global, parent: Optional[ast.AST]) -> None:
+    ctx.scope.globals.update(node.names)
+
+
+def _on_nonlocal(ctx: Context, node: ast.Nonlocal, parent: Optional[ast.AST]) -> None:
+    ctx.scope.nonlocals.update(node.names)
+
+
+def _on_named_node(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
+    # except ... as name; match captures: these carry the bound name as a string.
+    name = getattr(node, "name", None) or getattr(node, "rest", None)
+    if name:
+        ctx.bind(name, node, "other")
+
+
+_MODEL_ENTER: dict[type, Callable[[Context, ast.AST, Optional[ast.AST]], None]] = {
+    ast.Name: _on_name,  # type: ignore[dict-item]
+    ast.Import: _on_import,  # type: ignore[dict-item]
+    ast.ImportFrom: _on_import_from,  # type: ignore[dict-item]
+    ast.FunctionDef: _on_def,
+    ast.AsyncFunctionDef: _on_def,
+    ast.ClassDef: _on_def,
+    ast.Global: _on_global,  # type: ignore[dict-item]
+    ast.Nonlocal: _on_nonlocal,  # type: ignore[dict-item]
+    ast.ExceptHandler: _on_named_node,
+}
+for _match_node in ("MatchAs", "MatchStar", "MatchMapping"):
+    if hasattr(ast, _match_node):
+        _MODEL_ENTER[getattr(ast, _match_node)] = _on_named_node

@@ -1,0 +1,34 @@
+"""flake8 adapter: reuses the tree flake8 already parsed and yields (line, col, text, type)."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Iterator, Sequence
+
+from pitfalls import __version__
+from pitfalls.engine import analyze
+from pitfalls.rules import ALL_RULES
+
+
+class Plugin:
+    name = "pitfalls"
+    version = __version__
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str], filename: str = "<unknown>") -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        # flake8 filters by --select/--ignore and handles noqa itself; we report everything.
+        result = analyze(self.tree, self.lines, ALL_RULES, self.filename)
+        for finding in result.findings:
+            yield finding.line, finding.column, f"{finding.code} {finding.message}", type(self)
+        for failure in result.errors:
+            # Raising here would abort flake8's whole run; say it once and carry on.
+            print(
+                f"{self.filename}: pitfalls internal error in {failure.code}: "
+                f"{type(failure.error).__name__}: {failure.error}",
+                file=sys.stderr,
+            )

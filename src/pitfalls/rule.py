@@ -1,0 +1,65 @@
+"""The base class every rule derives from: identity, message, dispatch and reporting."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, ClassVar, Iterable, Optional
+
+from pitfalls.findings import Finding, Related, Severity
+from pitfalls.semantic import Context
+
+
+class Rule:
+    """One pitfall. A fresh instance checks one file; it may keep state until `finish()`.
+
+    The engine calls `visit(node)` for every node of a type in `node_types` (in evaluation
+    order, with `self.ctx.scope` the scope the node is evaluated in), `leave(node)` for the
+    types in `leave_types`, then `finish()` once the whole module has been seen.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]  # one sentence: what the rule finds
+    message: ClassVar[str]  # str.format template filled from the finding's context
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    leave_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    fixable: ClassVar[bool] = False
+    # Runnable examples: `bad` fires this rule (and nothing else), `good` fires nothing.
+    bad_example: ClassVar[str]
+    good_example: ClassVar[str]
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.findings: list[Finding] = []
+
+    def visit(self, node: Any) -> None:  # pragma: no cover - overridden when node_types is set
+        pass
+
+    def leave(self, node: Any) -> None:  # pragma: no cover - overridden when leave_types is set
+        pass
+
+    def finish(self) -> None:
+        pass
+
+    def report(
+        self,
+        node: ast.AST,
+        *,
+        severity: Optional[Severity] = None,
+        related: Iterable[tuple[ast.AST, str]] = (),
+        **context: str,
+    ) -> None:
+        index = self.ctx.index
+        self.findings.append(
+            Finding(
+                code=self.code,
+                name=self.name,
+                severity=severity or self.severity,
+                span=index.span(node),
+                message=self.message.format(**context),
+                context=context,
+                related=tuple(Related(index.span(n), text) for n, text in related),
+                fixable=self.fixable,
+            )
+        )

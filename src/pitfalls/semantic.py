@@ -1,0 +1,201 @@
+"""The semantic model every rule shares: parents, scopes, bindings and import-aware names."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import enum
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Sequence
+
+from pitfalls.positions import LineIndex
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+# What RULES.md calls a "mutable value" when it is called.
+MUTABLE_CALLS = frozenset(
+    {
+        "builtins.list",
+        "builtins.dict",
+        "builtins.set",
+        "builtins.bytearray",
+        "collections.deque",
+        "collections.defaultdict",
+        "collections.OrderedDict",
+        "collections.Counter",
+    }
+)
+MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
+COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+
+@dataclass(eq=False)
+class Binding:
+    """One place where a name is bound.
+
+    `value` is the bound expression for a plain `name = value` (also annotated, walrus and
+    `with ... as name`); `qualname` is the dotted name an import binds (`dd` after
+    `from collections import defaultdict as dd` is `collections.defaultdict`).
+    """
+
+    name: str
+    node: ast.AST
+    scope: "Scope"
+    kind: str  # import, function, class, assign, augassign, annotation, param, loop, with, ...
+    value: Optional[ast.expr] = None
+    qualname: Optional[str] = None
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    node: ast.AST
+    parent: Optional["Scope"]
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+
+    def add(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+    def last(self, name: str) -> Optional[Binding]:
+        found = self.bindings.get(name)
+        return found[-1] if found else None
+
+
+class Context:
+    """Everything one file's rules share. Filled in by the engine during its single walk."""
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str], path: str) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.path = path
+        self.index = LineIndex(lines)
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.module_scope = Scope(ScopeKind.MODULE, tree, None)
+        self.scope = self.module_scope
+        self.scopes: dict[ast.AST, Scope] = {tree: self.module_scope}
+
+    # -- structure --------------------------------------------------------------------------
+
+    def parent(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parents = self.parents
+        node = parents.get(node)  # type: ignore[assignment]
+        while node is not None:
+            yield node
+            node = parents.get(node)  # type: ignore[assignment]
+
+    def enclosing(self, node: ast.AST, types: tuple[type, ...]) -> Optional[ast.AST]:
+        """The nearest ancestor of one of `types`."""
+        for anc in self.ancestors(node):
+            if isinstance(anc, types):
+                return anc
+        return None
+
+    def enclosing_function(self, node: ast.AST) -> Optional[ast.AST]:
+        return self.enclosing(node, FUNCTION_NODES + (ast.Lambda,))
+
+    def enclosing_class(self, node: ast.AST) -> Optional[ast.ClassDef]:
+        """The class whose body directly holds `node` (through a method at most), if any."""
+        for anc in self.ancestors(node):
+            if isinstance(anc, ast.ClassDef):
+                return anc
+        return None
+
+    def segment(self, node: ast.AST, limit: int = 60) -> str:
+        """The node's source text on one line, shortened to `limit` characters."""
+        span = self.index.span(node)
+        if span.line == span.end_line:
+            text = self.lines[span.line - 1][span.column : span.end_column]
+        else:
+            first = self.lines[span.line - 1][span.column :]
+            text = first.rstrip() + " ..."
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    # -- names ------------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Optional[Scope] = None) -> Optional[Binding]:
+        """The latest binding of `name` visible from `scope` (Python's LEGB, class scopes skipped)."""
+        start = scope or self.scope
+        current: Optional[Scope] = start
+        if name in start.globals:
+            return self.module_scope.last(name)
+        while current is not None:
+            if current is start or current.kind is not ScopeKind.CLASS:
+                found = current.last(name)
+                if found is not None:
+                    return found
+            current = current.parent
+        return None
+
+    def qualified_name(self, node: ast.AST, scope: Optional[Scope] = None) -> Optional[str]:
+        """`collections.defaultdict` for `dd`, `c.defaultdict`, `defaultdict`... through imports.
+
+        A name that is neither imported nor bound anywhere but is a builtin resolves to
+        `builtins.<name>`; a local variable resolves to nothing.
+        """
+        attrs: list[str] = []
+        while isinstance(node, ast.Attribute):
+            attrs.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        binding = self.lookup(node.id, scope)
+        if binding is None:
+            if node.id not in BUILTIN_NAMES:
+                return None
+            base = "builtins." + node.id
+        elif binding.kind == "import" and binding.qualname:
+            base = binding.qualname
+        else:
+            return None
+        if attrs:
+            return base + "." + ".".join(reversed(attrs))
+        return base
+
+    def call_name(self, node: ast.AST, scope: Optional[Scope] = None) -> Optional[str]:
+        """The qualified name of the function a Call calls, or None."""
+        if isinstance(node, ast.Call):
+            return self.qualified_name(node.func, scope)
+        return None
+
+    def is_mutable_value(self, node: Optional[ast.AST], scope: Optional[Scope] = None) -> bool:
+        """A list/dict/set display or comprehension, or a call of a mutable container type."""
+        if isinstance(node, MUTABLE_DISPLAYS):
+            return True
+        return self.call_name(node, scope) in MUTABLE_CALLS if isinstance(node, ast.Call) else False
+
+    # -- bindings (called by the engine) ----------------------------------------------------
+
+    def bind(self, name: str, node: ast.AST, kind: str, value: Optional[ast.expr] = None,
+             qualname: Optional[str] = None, scope: Optional[Scope] = None) -> Binding:
+        target = self._binding_scope(name, scope or self.scope)
+        binding = Binding(name, node, target, kind, value, qualname)
+        target.add(binding)
+        return binding
+
+    def _binding_scope(self, name: str, scope: Scope) -> Scope:
+        if name in scope.globals:
+            return self.module_scope
+        if name in scope.nonlocals:
+            current = scope.parent
+            while current is not None:
+                if current.kind is ScopeKind.FUNCTION and name in current.bindings:
+                    return current
+                current = current.parent
+        return scope

@@ -1,0 +1,120 @@
+"""Turning a file into checked findings: decode (PEP 263, BOM), parse once, select, noqa."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from pitfalls.engine import RuleError, analyze
+from pitfalls.findings import Finding
+from pitfalls.rule import Rule
+from pitfalls.rules import ALL_RULES
+
+# The line breaks `ast` counts (str.splitlines also splits on \f, \v, \x1c and more).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# flake8's grammar: `# noqa`, `# NOQA`, `# noqa: PIT101`, `# noqa:PIT101,PIT6`.
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
+
+
+class SourceError(Exception):
+    """A file that cannot be checked; the message is one line and names no internals."""
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore value that matches no rule."""
+
+
+def decode(data: bytes) -> str:
+    """Decode as Python does: a BOM or PEP 263 cookie, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown or conflicting coding cookie
+        raise SourceError(str(exc).rstrip(".")) from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        detail = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        raise SourceError(f"cannot decode as {encoding} ({detail}); add a coding cookie or save it as UTF-8") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(source: str, path: str) -> ast.Module:
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        where = f" (line {exc.lineno}, column {exc.offset})" if exc.lineno else ""
+        raise SourceError(f"syntax error: {exc.msg}{where}") from None
+    except (RecursionError, MemoryError):
+        raise SourceError("too deeply nested for Python's parser") from None
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        raise SourceError(f"cannot parse: {exc}") from None
+
+
+def split_lines(source: str) -> list[str]:
+    return _LINE_BREAK.split(source)
+
+
+def select_rules(
+    select: Optional[Iterable[str]] = None, ignore: Optional[Iterable[str]] = None
+) -> tuple[type[Rule], ...]:
+    """Rules whose code starts with a selected prefix and with no ignored one (`PIT6`, `PIT101`)."""
+    select = [s.strip().upper() for s in select] if select else ["PIT"]
+    ignore = [s.strip().upper() for s in ignore] if ignore else []
+    for prefix in (*select, *ignore):
+        if not any(rule.code.startswith(prefix) or prefix == "ALL" for rule in ALL_RULES):
+            raise SelectionError(f"'{prefix}' matches no rule (see 'pitfalls rules')")
+    chosen = tuple(
+        rule
+        for rule in ALL_RULES
+        if any(p == "ALL" or rule.code.startswith(p) for p in select)
+        and not any(rule.code.startswith(p) for p in ignore)
+    )
+    return chosen
+
+
+def is_suppressed(finding: Finding, lines: Sequence[str]) -> bool:
+    """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes."""
+    if not 1 <= finding.line <= len(lines):
+        return False
+    match = _NOQA.search(lines[finding.line - 1])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c)
+
+
+@dataclass
+class FileReport:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: Optional[str] = None  # why the file could not be checked
+    rule_errors: list[RuleError] = field(default_factory=list)
+
+
+def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+    try:
+        tree = parse(source, path)
+    except SourceError as exc:
+        return FileReport(path, error=str(exc))
+    lines = split_lines(source)
+    result = analyze(tree, lines, rules, path)
+    findings = [f for f in result.findings if not is_suppressed(f, lines)]
+    return FileReport(path, findings, rule_errors=result.errors)
+
+
+def check_file(path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        source = decode(data)
+    except SourceError as exc:
+        return FileReport(path, error=str(exc))
+    except OSError as exc:
+        return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
+    return check_source(source, path, rules)
