@@ -32,17 +32,26 @@ def decode(data: bytes) -> str:
     """Decode as Python does: a BOM or PEP 263 cookie, else UTF-8."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown or conflicting coding cookie
-        raise SourceError(str(exc).rstrip(".")) from None
+    except SyntaxError as exc:
+        if "invalid or missing encoding" not in str(exc):  # unknown or conflicting cookie
+            raise SourceError(str(exc).rstrip(".")) from None
+        encoding = "utf-8"  # undecodable first lines: the decode below names the byte
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        detail = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}" if isinstance(exc, UnicodeDecodeError) else str(exc)
-        raise SourceError(f"cannot decode as {encoding} ({detail}); add a coding cookie or save it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        raise SourceError(
+            f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} at line {line}, column {column}; "
+            "add a coding cookie or save it as UTF-8"
+        ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
 def parse(source: str, path: str) -> ast.Module:
+    if "\0" in source:  # CPython versions disagree on the exception; say it one way
+        line = source.count("\n", 0, source.index("\0")) + 1
+        raise SourceError(f"cannot parse: a NUL byte at line {line}")
     try:
         return ast.parse(source, filename=path)
     except SyntaxError as exc:
@@ -50,7 +59,7 @@ def parse(source: str, path: str) -> ast.Module:
         raise SourceError(f"syntax error: {exc.msg}{where}") from None
     except (RecursionError, MemoryError):
         raise SourceError("too deeply nested for Python's parser") from None
-    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+    except ValueError as exc:  # defensive: older CPythons raised ValueError for some inputs
         raise SourceError(f"cannot parse: {exc}") from None
 
 

@@ -1,0 +1,186 @@
+"""`pitfalls check`: exit codes, formats, discovery, noqa, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from pitfalls.cli import main
+
+BUG = "def f(x=[]):\n    x.append(1)\n"
+
+
+def run(*args: str, cwd=None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    import os
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def stderr_of(result) -> str:
+    return result.stderr if hasattr(result, "stderr") else result.output
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    (tmp_path / "bug.py").write_text(BUG)
+    return tmp_path
+
+
+def test_exit_0_when_clean(tmp_path):
+    (tmp_path / "clean.py").write_text("def f(x=None):\n    return x\n")
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+
+
+def test_exit_1_with_findings_and_text_format(project):
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{project / 'bug.py'}:1:9: PIT101 Default [] of 'x' is created once and shared by every call of 'f'\n"
+    )
+
+
+def test_exit_zero_flag(project):
+    assert run("check", "--exit-zero", str(project)).exit_code == 0
+
+
+def test_json_fields(project):
+    result = run("check", "--format", "json", str(project / "bug.py"))
+    [item] = json.loads(result.stdout)
+    assert {k: item[k] for k in ("path", "line", "column", "end_line", "end_column", "code", "name",
+                                 "severity", "message", "fixable")} == {
+        "path": str(project / "bug.py"), "line": 1, "column": 9, "end_line": 1, "end_column": 11,
+        "code": "PIT101", "name": "mutable-default-argument", "severity": "error",
+        "message": "Default [] of 'x' is created once and shared by every call of 'f'", "fixable": False,
+    }
+    assert item["related"] == [{"path": str(project / "bug.py"), "line": 2, "column": 5,
+                                "message": "'x' mutates the shared default here"}]
+
+
+def test_select_and_ignore_prefixes(project):
+    assert run("check", "--select", "PIT1", str(project)).exit_code == 1
+    assert run("check", "--ignore", "PIT1", str(project)).exit_code == 0
+    assert run("check", "--select", "PIT101", "--ignore", "PIT10", str(project)).exit_code == 0
+
+
+def test_unknown_select_is_one_line_error(project):
+    result = run("check", "--select", "PIT999", str(project))
+    assert result.exit_code == 2
+    assert stderr_of(result).strip().splitlines() == [
+        "pitfalls: error: --select/--ignore: 'PIT999' matches no rule (see 'pitfalls rules')"
+    ]
+
+
+def test_missing_path_is_one_line_error(tmp_path):
+    result = run("check", str(tmp_path / "nope.py"))
+    assert result.exit_code == 2
+    assert stderr_of(result).strip() == f"pitfalls: error: {tmp_path / 'nope.py'}: no such file or directory"
+
+
+def test_noqa_bare_and_with_codes(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "def f(x=[]):  # noqa\n    pass\n"
+        "def g(x=[]):  # noqa: PIT101\n    pass\n"
+        "def h(x=[]):  # NOQA:PIT1\n    pass\n"
+        "def i(x=[]):  # noqa: E501\n    pass\n"
+    )
+    result = run("check", "--format", "json", str(tmp_path))
+    assert [item["line"] for item in json.loads(result.stdout)] == [7]
+
+
+def test_syntax_error_is_reported_and_other_files_still_checked(project):
+    (project / "broken.py").write_text("def f(:\n")
+    result = run("check", str(project))
+    assert result.exit_code == 1
+    assert "PIT101" in result.stdout
+    err = stderr_of(result)
+    assert f"{project / 'broken.py'}: error: syntax error: invalid syntax (line 1, column 7)" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"x = '\xff\xfe'\n", "cannot decode as utf-8: byte 0xff at line 1, column 6; add a coding cookie or save it as UTF-8"),
+        (b"x = 1\x00\n", "cannot parse: a NUL byte at line 1"),
+        (b"# -*- coding: klingon -*-\nx = 1\n", "unknown encoding: klingon"),
+    ],
+    ids=["not-utf8", "nul-byte", "bad-cookie"],
+)
+def test_undecodable_or_unparsable_file_is_one_line(tmp_path, content, message):
+    (tmp_path / "bad.py").write_bytes(content)
+    result = run("check", str(tmp_path))
+    lines = [line for line in stderr_of(result).splitlines() if "bad.py" in line]
+    assert len(lines) == 1 and message in lines[0], lines
+    assert "Traceback" not in stderr_of(result)
+
+
+def test_coding_cookie_bom_and_crlf_are_decoded(tmp_path):
+    (tmp_path / "latin.py").write_bytes("# -*- coding: latin-1 -*-\ns = 'é'\ndef f(x=[]): pass\n".encode("latin-1"))
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfdef f(x=[]): pass\n")
+    (tmp_path / "crlf.py").write_bytes(b"x = 1\r\n\r\ndef f(x=[]): pass\r\n")
+    result = run("check", "--format", "json", str(tmp_path))
+    assert [(item["path"].rsplit("/", 1)[-1], item["line"], item["column"]) for item in json.loads(result.stdout)] == [
+        ("bom.py", 1, 9), ("crlf.py", 3, 9), ("latin.py", 3, 9)
+    ]
+
+
+def test_columns_count_characters_not_bytes(tmp_path):
+    (tmp_path / "a.py").write_text("def f(é='ü', ñ=[]): pass\n", encoding="utf-8")
+    [item] = json.loads(run("check", "--format", "json", str(tmp_path)).stdout)
+    assert (item["column"], item["end_column"]) == (16, 18)
+
+
+def test_directory_walk_skips_vcs_venvs_build_and_gitignored(tmp_path):
+    for rel in [".git/x.py", "venv/x.py", "myenv/lib/x.py", "build/x.py", "node_modules/x.py",
+                "pkg.egg-info/x.py", "ignored/x.py", "src/generated_x.py", "src/keep.py",
+                "src/sub/kept_too.py", "src/data.txt"]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BUG)
+    (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / ".gitignore").write_text("# comment\n/ignored/\ngenerated_*.py\n")
+    result = run("check", "--format", "json", ".", cwd=tmp_path)
+    assert sorted(item["path"] for item in json.loads(result.stdout)) == ["./src/keep.py", "./src/sub/kept_too.py"]
+
+
+def test_gitignore_negation_and_explicit_file(tmp_path):
+    (tmp_path / ".gitignore").write_text("*.py\n!keep.py\n")
+    (tmp_path / "skip.py").write_text(BUG)
+    (tmp_path / "keep.py").write_text(BUG)
+    paths = [i["path"] for i in json.loads(run("check", "--format", "json", str(tmp_path)).stdout)]
+    assert paths == [str(tmp_path / "keep.py")]
+    # A file named on the command line is checked even when ignored.
+    assert run("check", str(tmp_path / "skip.py")).exit_code == 1
+
+
+def test_output_order_is_stable(tmp_path):
+    for name in ["b.py", "a.py", "c/z.py", "c/a.py"]:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(BUG + "def g(y={}): pass\n")
+    first = run("check", str(tmp_path)).stdout
+    lines = first.splitlines()
+    assert lines == sorted(lines, key=lambda s: (s.split(":")[0], int(s.split(":")[1])))
+    assert run("check", str(tmp_path)).stdout == first
+
+
+def test_python_dash_m_and_version(tmp_path):
+    (tmp_path / "bug.py").write_text(BUG)
+    proc = subprocess.run([sys.executable, "-m", "pitfalls", "check", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "PIT101" in proc.stdout and proc.stderr.strip() == "1 pitfall in 1 file"
+    version = subprocess.run([sys.executable, "-m", "pitfalls", "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("pitfalls, version ")

@@ -1,0 +1,88 @@
+"""The flake8 plugin through real flake8: same findings as `pitfalls check`, noqa as flake8 does it."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, expected_markers, fixture_files
+from pitfalls.flake8_plugin import Plugin
+
+FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>PIT\d{3}) (?P<text>.*)$")
+
+
+def flake8(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "PIT", *args],
+        capture_output=True, text=True, cwd=cwd,
+    )
+
+
+def pitfalls_json(*paths: str) -> list[dict]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pitfalls", "check", "--format", "json", *paths],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def flake8_on_fixtures() -> dict[tuple[str, int, int, str], str]:
+    proc = flake8(str(FIXTURES))
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    hits = {}
+    for line in proc.stdout.splitlines():
+        m = FLAKE8_LINE.match(line)
+        assert m, f"unexpected flake8 output: {line}"
+        hits[(m["path"], int(m["line"]), int(m["col"]), m["code"])] = m["text"]
+    return hits
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
+def test_flake8_fires_exactly_where_marked(flake8_on_fixtures, path):
+    found = {(line, code) for (p, line, _, code) in flake8_on_fixtures if p == str(path)}
+    assert found == expected_markers(path.read_text(encoding="utf-8"))
+
+
+def test_flake8_and_check_agree_on_every_fixture(flake8_on_fixtures):
+    ours = {
+        (item["path"], item["line"], item["column"], item["code"]): item["message"]
+        for item in pitfalls_json(*map(str, fixture_files()))
+    }
+    assert ours == flake8_on_fixtures
+
+
+def test_flake8_noqa_and_per_file_ignores(tmp_path):
+    (tmp_path / "a.py").write_text(
+        "def f(x=[]):  # noqa: PIT101\n    return x\n"
+        "def g(x=[]):  # noqa\n    return x\n"
+        "def h(x=[]):  # noqa: E501\n    return x\n"
+    )
+    (tmp_path / "b.py").write_text("def f(x=[]):\n    return x\n")
+    proc = flake8("--per-file-ignores", "b.py:PIT101", ".", cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["./a.py:5:9: PIT101 Default [] of 'x' is created once and shared by every call of 'h'"]
+
+
+def test_plugin_reuses_flake8s_tree(monkeypatch):
+    source = "def f(x=[]):\n    x.append(1)\n"
+    tree = ast.parse(source)
+
+    def no_second_parse(*args, **kwargs):
+        raise AssertionError("the plugin parsed the file again")
+
+    monkeypatch.setattr(ast, "parse", no_second_parse)
+    monkeypatch.setattr("builtins.compile", no_second_parse)
+    hits = list(Plugin(tree, source.splitlines(True), "x.py").run())
+    assert [(line, col, text.split()[0]) for line, col, text, _ in hits] == [(1, 8, "PIT101")]
+
+
+def test_plugin_is_registered_as_PIT():
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
+    assert "pitfalls" in proc.stdout
