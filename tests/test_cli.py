@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from pitfalls.cli import main
+from pitfalls.cli import cli as main
 
 BUG = "def f(x=[]):\n    x.append(1)\n"
 
@@ -184,3 +184,32 @@ def test_python_dash_m_and_version(tmp_path):
     assert proc.returncode == 1 and "PIT101" in proc.stdout and proc.stderr.strip() == "1 pitfall in 1 file"
     version = subprocess.run([sys.executable, "-m", "pitfalls", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("pitfalls, version ")
+
+
+def test_usage_errors_and_unexpected_failures_are_one_line(tmp_path, monkeypatch):
+    bad_option = subprocess.run([sys.executable, "-m", "pitfalls", "check", "--format", "xml", str(tmp_path)],
+                                capture_output=True, text=True)
+    assert bad_option.returncode == 2 and "Traceback" not in bad_option.stderr
+    assert "Invalid value for '--format'" in bad_option.stderr
+
+    import pitfalls.cli as cli_module
+    import pitfalls.source
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pitfalls.source, "check_file", explode)
+    monkeypatch.setattr(sys, "argv", ["pitfalls", "check", str(tmp_path)])
+    (tmp_path / "a.py").write_text("x = 1\n")
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main()
+    assert exit_info.value.code == 2
+
+
+def test_closed_pipe_is_quiet(tmp_path):
+    for i in range(300):
+        (tmp_path / f"m{i}.py").write_text(BUG)
+    proc = subprocess.run(f"{sys.executable} -m pitfalls check {tmp_path} | head -n 1",
+                          shell=True, capture_output=True, text=True)
+    assert proc.stdout.count("PIT101") == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -22,13 +22,35 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [c for c in value.replace(" ", ",").split(",") if c] if value else None
 
 
+def main() -> None:
+    """The console entry point: click's own errors as click shows them, anything else in one line."""
+    try:
+        code = cli(standalone_mode=False)  # returns the code of a click.exceptions.Exit
+    except click.exceptions.Abort:
+        click.echo("pitfalls: aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:  # `pitfalls check | head`: the reader left, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("pitfalls: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: one line, never a traceback
+        click.echo(f"pitfalls: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pitfalls")
-def main() -> None:
+def cli() -> None:
     """Find the Python bugs interviewers ask about, and explain each hit."""
 
 
-@main.command()
+@cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (PIT1,PIT601).")
 @click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
@@ -76,7 +98,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
             summary += f" ({unchecked} could not be checked)"
         click.echo(summary, err=True)
     if internal:
-        sys.exit(EXIT_ERROR)
+        raise click.exceptions.Exit(EXIT_ERROR)
     if exit_zero:
-        sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
+        raise click.exceptions.Exit(EXIT_CLEAN)
+    raise click.exceptions.Exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
