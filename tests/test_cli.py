@@ -213,3 +213,16 @@ def test_closed_pipe_is_quiet(tmp_path):
                           shell=True, capture_output=True, text=True)
     assert proc.stdout.count("PIT101") == 1
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_rules_lists_every_rule_in_text_and_json():
+    from pitfalls.rules import ALL_RULES
+
+    text = run("rules")
+    assert text.exit_code == 0
+    assert [line.split()[0] for line in text.stdout.splitlines()] == [r.code for r in ALL_RULES]
+    items = json.loads(run("rules", "--format", "json").stdout)
+    assert [(i["code"], i["name"], i["severity"]) for i in items] == [
+        (r.code, r.name, r.severity.value) for r in ALL_RULES
+    ]
+    assert set(items[0]) == {"code", "name", "severity", "summary", "fixable"}

@@ -102,3 +102,23 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
     if exit_zero:
         raise click.exceptions.Exit(EXIT_CLEAN)
     raise click.exceptions.Exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List the rule catalog: code, name, severity, what it finds."""
+    import json
+
+    from pitfalls.rules import ALL_RULES
+
+    if fmt == "json":
+        items = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary, "fixable": r.fixable}
+            for r in ALL_RULES
+        ]
+        click.echo(json.dumps(items, indent=2))
+        return
+    width = max(len(r.name) for r in ALL_RULES)
+    for r in ALL_RULES:
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
