@@ -110,11 +110,9 @@ class Context:
         return self.enclosing(node, FUNCTION_NODES + (ast.Lambda,))
 
     def enclosing_class(self, node: ast.AST) -> Optional[ast.ClassDef]:
-        """The class whose body directly holds `node` (through a method at most), if any."""
-        for anc in self.ancestors(node):
-            if isinstance(anc, ast.ClassDef):
-                return anc
-        return None
+        """The nearest class `node` is inside of, however deep (methods, nested functions)."""
+        found = self.enclosing(node, (ast.ClassDef,))
+        return found if isinstance(found, ast.ClassDef) else None
 
     def segment(self, node: ast.AST, limit: int = 60) -> str:
         """The node's source text on one line, shortened to `limit` characters."""
