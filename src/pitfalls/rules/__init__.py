@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pitfalls.rules.pit101_mutable_default_argument import MutableDefaultArgument
+from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
 
 ALL_RULES = (
     MutableDefaultArgument,
+    SharedMutableClassAttribute,
 )
 
 BY_CODE = {rule.code: rule for rule in ALL_RULES}

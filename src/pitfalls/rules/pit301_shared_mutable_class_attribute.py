@@ -1,0 +1,547 @@
+"""PIT301: a mutable class attribute mutated through `self` is one object shared by every instance."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from pitfalls.findings import Severity
+from pitfalls.rule import Rule
+from pitfalls.rules.pit101_mutable_default_argument import MUTATING_METHODS
+from pitfalls.semantic import COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Scope, ScopeKind
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+# A first parameter with one of these names receives the class, not an instance (metaclass
+# methods, `declared_attr`, `classproperty` and other class-level descriptors).
+CLASS_RECEIVERS = frozenset({"cls", "klass", "mcs", "mcls", "metacls"})
+CLASS_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractstaticmethod", "abstractclassmethod"})
+# Classes whose body declares fields or members rather than attributes shared by instances.
+FIELD_BASES = frozenset(
+    {
+        "typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple",
+        "typing.TypedDict", "typing_extensions.TypedDict",
+        "pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel",
+        "pydantic.BaseSettings", "pydantic_settings.BaseSettings",
+        "builtins.type",  # a metaclass: its instances are classes, sharing is the point
+    }
+)
+FIELD_BASE_NAMES = frozenset({"NamedTuple", "TypedDict", "BaseModel", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
+NESTED_OPTIONS = frozenset({"Meta", "Config"})
+CLASSVAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+# A dict filled only by these, each after a lookup by the same key, is a memo table.
+KEYED_METHODS = frozenset({"setdefault", "pop"})
+DICTS = frozenset({"dict", "OrderedDict"})
+
+
+@dataclass(eq=False)
+class _Class:
+    node: ast.ClassDef
+    bases: list["_Class"] = field(default_factory=list)
+    exempt: bool = False  # dataclass, attrs, NamedTuple, TypedDict, Enum, BaseModel, Meta...
+    kind_exempt: bool = False  # exempt through a base, so its subclasses are too
+    singleton: bool = False  # instantiated into a module-level name
+    function: Optional[ast.AST] = None  # the function whose body defines the class
+    references: list[ast.Name] = field(default_factory=list)  # uses of a function-local class
+    attributes: dict[str, ast.stmt] = field(default_factory=dict)  # mutable class-body assignments
+    kinds: dict[str, str] = field(default_factory=dict)  # "list", "dict", "defaultdict"...
+    methods: list["_Method"] = field(default_factory=list)
+    through_class: set[str] = field(default_factory=set)  # `Foo.x`, `cls.x`, `type(self).x`
+
+
+@dataclass(eq=False)
+class _Method:
+    node: Function
+    cls: _Class
+    receiver: ast.arg  # the first parameter: the instance
+    rebound: set[str] = field(default_factory=set)  # `self.<name> = ...` seen so far
+    keyed_reads: set[str] = field(default_factory=set)  # `k in self.x`, `self.x[k]`, `self.x.get(k)`
+    element_mutations: set[str] = field(default_factory=set)  # `self.x[k].append(v)`
+
+
+@dataclass(frozen=True)
+class _Mutation:
+    method: _Method
+    attribute: str
+    node: ast.AST
+    how: str  # a method name, "store", "delete", "augassign", "item-augassign" or "read"
+
+
+class SharedMutableClassAttribute(Rule):
+    code = "PIT301"
+    name = "shared-mutable-class-attribute"
+    severity = Severity.ERROR
+    summary = "A list, dict or set assigned in a class body and mutated through self is shared by every instance"
+    message = (
+        "Class attribute '{attribute}' of '{class}' is one {kind} shared by every instance; "
+        "'{method}' mutates it through {receiver}"
+    )
+    node_types = (
+        ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign,
+        ast.Attribute, ast.Call, ast.Subscript, ast.AugAssign, ast.Compare, ast.Name,
+    )
+    bad_example = """\
+class Post:
+    tags = []
+
+    def add_tag(self, tag):
+        self.tags.append(tag)
+"""
+    good_example = """\
+class Post:
+    def __init__(self):
+        self.tags = []
+
+    def add_tag(self, tag):
+        self.tags.append(tag)
+"""
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.classes: dict[ast.AST, _Class] = {}
+        self.by_name: dict[str, _Class] = {}
+        self.local_names: set[str] = set()  # names of classes defined inside functions
+        self.methods: dict[ast.AST, _Method] = {}
+        self.class_receivers: dict[ast.arg, _Class] = {}  # `cls` of classmethods
+        self.mutations: list[_Mutation] = []
+
+    # -- collecting, during the walk --------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.ClassDef):
+            self._class(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._method(node)
+        elif not self.classes:  # the common case, a module without classes, costs nothing
+            return
+        elif isinstance(node, ast.Name):
+            if node.id in self.local_names and isinstance(node.ctx, ast.Load):
+                cls = self._local_class(node)
+                if cls is not None and cls.function is not None:
+                    cls.references.append(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            if self.ctx.scope.kind is ScopeKind.CLASS:
+                self._class_attribute(node)
+            elif self.ctx.scope.kind is ScopeKind.MODULE and isinstance(node.value, ast.Call):
+                self._singleton(node.value)
+        elif isinstance(node, ast.Attribute):
+            self._attribute(node)
+        elif not self.methods:  # no method seen yet: nothing can go through `self`
+            return
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, ast.Subscript):
+            self._subscript(node)
+        elif isinstance(node, ast.AugAssign):
+            # `self.items += [x]` extends the shared list in place before rebinding the name.
+            self._mutation(node.target, node, "augassign")
+        elif isinstance(node, ast.Compare):
+            for op, right in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.In, ast.NotIn)):
+                    self._keyed_read(right)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        # Visited before its decorators and bases, in the scope that evaluates them.
+        cls = _Class(node)
+        self.classes[node] = cls
+        self.by_name[node.name] = cls
+        if self.ctx.scope.kind is ScopeKind.FUNCTION:
+            cls.function = self.ctx.scope.node
+            self.local_names.add(node.name)
+        for base in node.bases:
+            parent = self._local_class(base)
+            if parent is not None:
+                cls.bases.append(parent)
+                cls.kind_exempt = cls.kind_exempt or parent.kind_exempt
+            elif self._is_field_base(base):
+                cls.kind_exempt = True
+        for keyword in node.keywords:
+            # `class Color(metaclass=EnumMeta)` declares members, not shared attributes.
+            if keyword.arg == "metaclass" and self._dotted(keyword.value).startswith("enum."):
+                cls.kind_exempt = True
+        # A subclass of a dataclass is not a dataclass unless decorated itself; a subclass of
+        # an Enum, NamedTuple or BaseModel still is one.
+        cls.exempt = cls.kind_exempt or any(self._is_field_decorator(d) for d in node.decorator_list)
+        if node.name in NESTED_OPTIONS and self.ctx.scope.kind is ScopeKind.CLASS:
+            cls.exempt = True  # Django's `class Meta`, pydantic's `class Config`: declarations
+
+    def _local_class(self, node: ast.expr) -> Optional[_Class]:
+        """The class of this module that the name `node` refers to, if it is one."""
+        if isinstance(node, ast.Name):
+            binding = self.ctx.lookup(node.id)
+            if binding is not None and binding.kind == "class":
+                return self.classes.get(binding.node)
+        return None
+
+    def _dotted(self, node: ast.AST) -> str:
+        """The import-resolved dotted name, or the name as written when it is not imported."""
+        if isinstance(node, ast.Call):
+            node = node.func
+        if isinstance(node, ast.Subscript):  # `Generic[T]`, `BaseModel[...]`
+            node = node.value
+        resolved = self.ctx.qualified_name(node)
+        if resolved:
+            return resolved
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+        return ".".join(reversed(parts))
+
+    def _is_field_base(self, base: ast.expr) -> bool:
+        dotted = self._dotted(base)
+        return (
+            dotted in FIELD_BASES
+            or dotted.startswith("enum.")  # Enum, IntEnum, StrEnum, Flag, IntFlag, ReprEnum
+            or dotted.rpartition(".")[2] in FIELD_BASE_NAMES
+        )
+
+    def _is_field_decorator(self, decorator: ast.expr) -> bool:
+        dotted = self._dotted(decorator)
+        # dataclasses.dataclass, pydantic.dataclasses.dataclass and the like; every attrs
+        # decorator (`attr.s`, `attrs.define`, `from attrs import define, frozen, mutable`).
+        return dotted.rpartition(".")[2] == "dataclass" or dotted.partition(".")[0] in {"attr", "attrs"}
+
+    def _method(self, node: Function) -> None:
+        scope = self.ctx.scope
+        if scope.kind is not ScopeKind.CLASS:
+            return
+        cls = self.classes.get(scope.node)
+        if cls is None:
+            return
+        positional = [*node.args.posonlyargs, *node.args.args]
+        if not positional:
+            return
+        first = positional[0]
+        if first.arg in CLASS_RECEIVERS or any(
+            self._dotted(d).rpartition(".")[2] in CLASS_DECORATORS for d in node.decorator_list
+        ):
+            # The first parameter is the class (or, for a staticmethod, an ordinary value):
+            # mutating through it shares on purpose.
+            self.class_receivers[first] = cls
+            return
+        method = _Method(node, cls, first)
+        self.methods[node] = method
+        cls.methods.append(method)
+
+    def _class_attribute(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
+        cls = self.classes.get(self.ctx.scope.node)
+        if cls is None or not self.ctx.is_mutable_value(node.value):
+            return
+        if isinstance(node, ast.AnnAssign):
+            if self._is_classvar(node.annotation):
+                return  # `ClassVar[...]` declares that the value is meant to be shared
+            targets = [node.target]
+        else:
+            targets = node.targets
+        for target in targets:
+            if isinstance(target, ast.Name) and not _is_dunder(target.id):
+                cls.attributes[target.id] = node
+                cls.kinds[target.id] = self._kind(node.value)
+
+    def _is_classvar(self, annotation: ast.expr) -> bool:
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            return "ClassVar" in annotation.value  # a string annotation: `"ClassVar[list]"`
+        if isinstance(annotation, ast.Subscript):
+            annotation = annotation.value
+        resolved = self.ctx.qualified_name(annotation)
+        if resolved is not None:
+            return resolved in CLASSVAR
+        return self._dotted(annotation).rpartition(".")[2] == "ClassVar"
+
+    def _singleton(self, call: ast.Call) -> None:
+        # `vcs = VcsSupport()` at module level: the module's one instance, so nothing is shared
+        # with another.
+        cls = self._local_class(call.func)
+        if cls is not None:
+            cls.singleton = True
+
+    def _receiver(self, node: ast.AST) -> Optional[tuple[_Method, str]]:
+        """For `self.<name>` where `self` is still a method's first parameter: (method, name)."""
+        if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
+            return None
+        method = self._instance(node.value)
+        return (method, node.attr) if method is not None else None
+
+    def _instance(self, node: ast.AST) -> Optional[_Method]:
+        """The method whose instance parameter the name `node` still is."""
+        if not isinstance(node, ast.Name):
+            return None
+        binding = self.ctx.lookup(node.id)
+        if binding is None or binding.kind != "param":
+            return None  # `self` was rebound, or it is not a parameter at all
+        method = self.methods.get(binding.scope.node)
+        if method is None or binding.node is not method.receiver:
+            return None
+        return method
+
+    def _class_of(self, node: ast.expr) -> Optional[_Class]:
+        """The class `node` names: `Foo`, `cls`, `type(self)`, `self.__class__`."""
+        if isinstance(node, ast.Name):
+            binding = self.ctx.lookup(node.id)
+            if binding is None:
+                return None
+            if binding.kind == "class":
+                return self.classes.get(binding.node)
+            if binding.kind == "param":
+                return self.class_receivers.get(binding.node)  # type: ignore[arg-type]
+            return None
+        if isinstance(node, ast.Attribute):
+            if node.attr == "__class__":
+                method = self._instance(node.value)
+                return method.cls if method is not None else None
+            # `self.RequestHandler.log`, `module.Registry.items`: a class of this module
+            # reached through another object.
+            return self.by_name.get(node.attr)
+        if (
+            isinstance(node, ast.Call)
+            and len(node.args) == 1
+            and self.ctx.qualified_name(node.func) == "builtins.type"
+        ):
+            method = self._instance(node.args[0])
+            return method.cls if method is not None else None
+        return None
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        cls = self._class_of(node.value)
+        if cls is not None:
+            cls.through_class.add(node.attr)  # the author knows the attribute lives on the class
+            return
+        if not isinstance(node.ctx, ast.Store) or not self.methods:
+            return
+        parent = self.ctx.parent(node)
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            return  # `self.items += [x]` mutates first; it is handled as a mutation
+        found = self._receiver(node)
+        if found is None:
+            return
+        method, name = found
+        value = getattr(parent, "value", None)
+        if isinstance(value, ast.Attribute) and value.attr == name:
+            if self._instance(value.value) is method or self._class_of(value.value) is not None:
+                return  # `self.x = self.x` or `self.x = type(self).x`: still the shared object
+        method.rebound.add(name)
+
+    def _call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr in MUTATING_METHODS:
+                self._mutation(func.value, node, func.attr)
+                self._element_mutation(func.value)
+            elif func.attr == "get":
+                self._keyed_read(func.value)
+        elif (
+            isinstance(func, ast.Name)
+            and self.ctx.qualified_name(func) == "builtins.setattr"
+            and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            method = self._instance(node.args[0])
+            if method is not None:
+                method.rebound.add(node.args[1].value)  # `setattr(self, "x", [])`
+
+    def _subscript(self, node: ast.Subscript) -> None:
+        if isinstance(node.ctx, ast.Load):
+            # A read: it inserts the missing key into a defaultdict, and it is a lookup that
+            # makes a later store look like a memo table.
+            self._keyed_read(node.value)
+            self._mutation(node.value, node, "read")
+            return
+        parent = self.ctx.parent(node)
+        if isinstance(node.ctx, ast.Del):
+            how = "delete"
+        elif isinstance(parent, ast.AugAssign) and parent.target is node:
+            how = "item-augassign"  # `self.counts[k] += 1` accumulates, it does not memoize
+        else:
+            how = "store"
+        self._mutation(node.value, node, how)
+        self._element_mutation(node.value)
+
+    def _keyed_read(self, target: ast.AST) -> None:
+        found = self._receiver(target)
+        if found is not None:
+            found[0].keyed_reads.add(found[1])
+
+    def _element_mutation(self, target: ast.AST) -> None:
+        # `self.errors[field].append(msg)`: the values are per-instance data, not a memo.
+        if isinstance(target, ast.Subscript):
+            found = self._receiver(target.value)
+            if found is not None:
+                found[0].element_mutations.add(found[1])
+
+    def _mutation(self, target: ast.AST, node: ast.AST, how: str) -> None:
+        found = self._receiver(target)
+        if found is None:
+            return
+        method, name = found
+        if name in method.rebound:
+            return  # this method gave the instance its own object first
+        if self._registers_instance(method, node):
+            return  # `self.instances.append(self)`: a registry of instances, shared on purpose
+        self.mutations.append(_Mutation(method, name, node, how))
+
+    def _registers_instance(self, method: _Method, node: ast.AST) -> bool:
+        """`.append(self)`, `[self] = info`, `[k] = weakref.ref(self)`, `[type(self)] = v`...
+
+        A container of the instances themselves, or keyed by their class, exists to be shared.
+        """
+        if isinstance(node, ast.Call):
+            values = [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.Subscript):
+            values = [node.slice, getattr(self.ctx.parent(node), "value", None)]
+        else:
+            return False
+        for value in values:
+            if isinstance(value, ast.Attribute) and value.attr in ("__name__", "__qualname__"):
+                value = value.value  # `self.__class__.__name__`
+            if value is None:
+                continue
+            if self._instance(value) is method or self._class_of(value) is method.cls:
+                return True
+            if isinstance(value, ast.Call) and any(self._instance(arg) is method for arg in value.args):
+                return True  # `weakref.ref(self)`, `id(self)`: one level deep, no subtree walk
+        return False
+
+    # -- deciding, after the walk -----------------------------------------------------------
+
+    def finish(self) -> None:
+        shared: dict[tuple[_Class, str], list[_Mutation]] = {}
+        for mutation in self.mutations:
+            cls = mutation.method.cls
+            attribute = mutation.attribute
+            if cls.exempt or cls.singleton or self._one_instance(cls):
+                continue
+            mro = _linearize(cls)
+            owner = self._owner(mro, attribute)
+            if owner is None or owner.exempt:
+                continue
+            if mutation.how == "read" and owner.kinds[attribute] != "defaultdict":
+                continue  # reading a key of a plain dict or list changes nothing
+            family = self._family(owner, mro)
+            if any(attribute in m.rebound for c in family for m in c.methods if m is not mutation.method):
+                # Some method gives the instance its own object (`__init__`, `setUp`, a
+                # `reset()` the protocol calls first): the class attribute is only a default.
+                continue
+            if any(attribute in c.through_class for c in family):
+                continue  # reached as `Foo.x` or `cls.x` somewhere: shared knowingly
+            shared.setdefault((owner, attribute), []).append(mutation)
+        for (owner, attribute), mutations in shared.items():
+            if not self._is_memo(owner, attribute, mutations):
+                self._report(owner, attribute, mutations)
+
+    def _one_instance(self, cls: _Class) -> bool:
+        """A class defined in a function and instantiated once there, outside any loop.
+
+        Each call of the function makes a new class with new attributes for its one instance:
+        nothing is shared (`class SpreadSheet: _cells = {}` inside a test).
+        """
+        if cls.function is None or len(cls.references) != 1:
+            return False  # subclassed, returned, passed on or instantiated more than once
+        name = cls.references[0]
+        call = self.ctx.parent(name)
+        if not isinstance(call, ast.Call) or call.func is not name:
+            return False
+        for ancestor in self.ctx.ancestors(call):
+            if ancestor is cls.function:
+                return True
+            if isinstance(ancestor, LOOP_NODES + COMPREHENSION_NODES + FUNCTION_NODES + (ast.Lambda,)):
+                return False
+        return False
+
+    def _owner(self, mro: list[_Class], attribute: str) -> Optional[_Class]:
+        """The class whose mutable assignment `self.<attribute>` finds first, if any."""
+        for cls in mro:
+            scope: Optional[Scope] = self.ctx.scopes.get(cls.node)
+            binding = scope.last(attribute) if scope is not None else None
+            if binding is None or binding.kind == "annotation":
+                continue  # a bare `name: list` binds nothing at runtime; keep looking
+            node = cls.attributes.get(attribute)
+            if node is not None and _binds(node, binding.node):
+                return cls
+            return None  # redefined (by a subclass, a def, a property...) as something else
+        return None
+
+    def _family(self, owner: _Class, mro: list[_Class]) -> list[_Class]:
+        """The mutating class's ancestors and every class of the module that derives from `owner`."""
+        return mro + [c for c in self.classes.values() if owner in _linearize(c)]
+
+    def _is_memo(self, owner: _Class, attribute: str, mutations: list[_Mutation]) -> bool:
+        """A dict only ever filled after a lookup by key, one item at a time: a shared memo table.
+
+        `if key not in self._pools: self._pools[key] = make(key)` caches across instances on
+        purpose; the bug shape stores per-instance data (`update`, `+=`, `self.x[k].append`).
+        """
+        if owner.kinds[attribute] not in DICTS:
+            return False
+        for mutation in mutations:
+            method = mutation.method
+            if attribute in method.element_mutations:
+                return False
+            if mutation.how == "store":
+                if attribute not in method.keyed_reads:
+                    return False
+            elif mutation.how not in KEYED_METHODS and mutation.how not in ("delete", "read"):
+                return False
+        return any(m.how in ("store", "setdefault") for m in mutations)
+
+    def _report(self, owner: _Class, attribute: str, mutations: list[_Mutation]) -> None:
+        mutations = [m for m in mutations if m.how != "read"] or mutations
+        node = owner.attributes[attribute]
+        first = mutations[0]
+        method = first.method.node.name
+        if first.method.cls is not owner:
+            method = f"{first.method.cls.node.name}.{method}"
+        related = [
+            (m.node, f"'{m.method.node.name}' mutates the shared '{attribute}' here") for m in mutations
+        ]
+        value = node.value  # type: ignore[attr-defined]
+        self.report(
+            node,
+            related=related,
+            **{
+                "class": owner.node.name,
+                "attribute": attribute,
+                "value": self.ctx.segment(value),
+                "kind": owner.kinds[attribute],
+                "method": method,
+                "receiver": first.method.receiver.arg,
+                "mutation": self.ctx.segment(first.node),
+            },
+        )
+
+    def _kind(self, value: Optional[ast.expr]) -> str:
+        if isinstance(value, (ast.List, ast.ListComp)):
+            return "list"
+        if isinstance(value, (ast.Dict, ast.DictComp)):
+            return "dict"
+        if isinstance(value, (ast.Set, ast.SetComp)):
+            return "set"
+        name = self.ctx.call_name(value) or ""
+        return name.rpartition(".")[2] or "object"
+
+
+def _is_dunder(name: str) -> bool:
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def _binds(statement: ast.stmt, target: ast.AST) -> bool:
+    if isinstance(statement, ast.AnnAssign):
+        return statement.target is target
+    return any(t is target for t in statement.targets)  # type: ignore[attr-defined]
+
+
+def _linearize(cls: _Class) -> list[_Class]:
+    """The class and its same-module ancestors, depth first, left to right (an MRO approximation)."""
+    order: list[_Class] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop()
+        if current in order:
+            continue
+        order.append(current)
+        stack.extend(reversed(current.bases))
+    return order
