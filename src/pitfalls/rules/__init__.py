@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pitfalls.rules.pit101_mutable_default_argument import MutableDefaultArgument
 from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
+from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
+from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
+from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
 
 ALL_RULES = (
     MutableDefaultArgument,
     SharedMutableClassAttribute,
+    ShallowCopyNestedMutation,
+    ListMultiplicationSharesRows,
+    MutableFromkeysValue,
 )
 
 BY_CODE = {rule.code: rule for rule in ALL_RULES}
