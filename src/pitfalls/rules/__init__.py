@@ -7,6 +7,7 @@ from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableCl
 from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
 from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
 from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
+from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
 
 ALL_RULES = (
     MutableDefaultArgument,
@@ -14,6 +15,7 @@ ALL_RULES = (
     ShallowCopyNestedMutation,
     ListMultiplicationSharesRows,
     MutableFromkeysValue,
+    CpuBoundThreads,
 )
 
 BY_CODE = {rule.code: rule for rule in ALL_RULES}
