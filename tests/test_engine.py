@@ -191,3 +191,13 @@ def test_findings_come_out_in_source_order(check):
         early = lambda a=[]: a
     """)
     assert [f.line for f in findings] == sorted(f.line for f in findings)
+
+
+def test_yield_from_hands_out_elements_so_the_default_stays_a_warning(check):
+    findings = check("""
+        def walk(seen=[]):
+            yield from seen
+        def keep(seen=[]):
+            yield seen
+    """)
+    assert [(f.line, f.severity.value) for f in findings] == [(2, "warning"), (4, "error")]

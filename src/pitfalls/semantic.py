@@ -173,10 +173,17 @@ class Context:
         return None
 
     def is_mutable_value(self, node: Optional[ast.AST], scope: Optional[Scope] = None) -> bool:
-        """A list/dict/set display or comprehension, or a call of a mutable container type."""
+        """A list/dict/set display or comprehension, a call of a mutable container type, or a
+        list built by repetition (`[0] * n`, `n * [None]`), which is a new list like a display."""
         if isinstance(node, MUTABLE_DISPLAYS):
             return True
-        return self.call_name(node, scope) in MUTABLE_CALLS if isinstance(node, ast.Call) else False
+        if isinstance(node, ast.Call):
+            return self.call_name(node, scope) in MUTABLE_CALLS
+        return (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Mult)
+            and (isinstance(node.left, (ast.List, ast.ListComp)) or isinstance(node.right, (ast.List, ast.ListComp)))
+        )
 
     # -- bindings (called by the engine) ----------------------------------------------------
 

@@ -13,22 +13,13 @@ from pitfalls.semantic import Binding, Context
 Loop = Union[ast.For, ast.AsyncFor]
 
 
-def is_list_repetition(node: Optional[ast.AST]) -> bool:
-    """`[0] * m`, `m * [0]`: a list built by multiplication is a new list like a display."""
-    return (
-        isinstance(node, ast.BinOp)
-        and isinstance(node.op, ast.Mult)
-        and (isinstance(node.left, (ast.List, ast.ListComp)) or isinstance(node.right, (ast.List, ast.ListComp)))
-    )
-
-
 def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = True) -> bool:
-    """A "mutable value" (RULES.md), a list repetition, or a name bound to one of them.
+    """A "mutable value" (RULES.md, with list repetitions), or a name bound to one of them.
 
     A name counts only when its latest visible binding is a plain assignment of such a value:
     a parameter or a call result may be anything, and guessing would cost precision.
     """
-    if ctx.is_mutable_value(node) or is_list_repetition(node):
+    if ctx.is_mutable_value(node):
         return True
     if follow_names and isinstance(node, ast.Name):
         binding = ctx.lookup(node.id)

@@ -42,7 +42,7 @@ class MutableDefaultArgument(Rule):
     message = "Default {default} of '{param}' is created once and shared by every call of '{function}'"
     node_types = (
         ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-        ast.Call, ast.Subscript, ast.AugAssign, ast.Return, ast.Yield, ast.YieldFrom, ast.Assign,
+        ast.Call, ast.Subscript, ast.AugAssign, ast.Return, ast.Yield, ast.Assign,
     )
     bad_example = """\
 def add_item(item, collection=[]):
@@ -97,7 +97,7 @@ def add_item(item, collection=None):
             self._mark(self._param(node.target), "mutates", node)
         elif isinstance(node, ast.Return):
             self._mark(self._param(node.value), "returns", node)
-        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+        elif isinstance(node, ast.Yield):  # not `yield from`: that hands out the elements
             self._mark(self._param(node.value), "yields", node)
         elif isinstance(node, ast.Assign):
             if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):

@@ -9,6 +9,11 @@ from pitfalls.findings import Severity
 from pitfalls.rules._copies import Shared, SharedElementsRule, is_mutable_expr
 
 
+# Expressions that hand an operand on as their value (or as part of it).
+PASS_THROUGH = (ast.IfExp, ast.BoolOp, ast.Tuple, ast.List, ast.ListComp, ast.SetComp, ast.GeneratorExp)
+STORING_METHODS = frozenset({"append", "extend", "insert", "add", "setdefault", "update"})
+
+
 class ListMultiplicationSharesRows(SharedElementsRule):
     code = "PIT602"
     name = "list-multiplication-shares-rows"
@@ -50,9 +55,22 @@ grid[0][0] = 1
         compares. Only rows that live on in a name, attribute or item invite the row-wise
         changes that make the sharing a bug.
         """
-        parent = self.ctx.parent(product)
-        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-            return parent.value is product
+        node: ast.AST = product
+        parent = self.ctx.parent(node)
+        # Climb through what hands the value on unchanged: `a if c else [[0] * n] * n`,
+        # `rows or [[0] * n] * n`, `(grid, n)`, `{"board": ...}`, a comprehension's element.
+        while isinstance(parent, PASS_THROUGH) or (
+            isinstance(parent, (ast.Dict, ast.DictComp)) and node is not getattr(parent, "key", None)
+            and not any(node is key for key in getattr(parent, "keys", ()))
+        ):
+            if isinstance(parent, ast.IfExp) and node is parent.test:
+                return False
+            node, parent = parent, self.ctx.parent(parent)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
+            return parent.value is node
+        if isinstance(parent, ast.Call):
+            # `rows.extend([[0] * w] * k)`, `table.append(...)`: stored into a container.
+            return isinstance(parent.func, ast.Attribute) and parent.func.attr in STORING_METHODS
         return isinstance(parent, (ast.Return, ast.Yield))
 
     def _repeated(self, node: ast.expr) -> Optional[tuple[ast.expr, ast.expr]]:
