@@ -122,3 +122,64 @@ def rules(fmt: str) -> None:
     width = max(len(r.name) for r in ALL_RULES)
     for r in ALL_RULES:
         click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+
+
+@cli.command()
+@click.argument("target")
+@click.option("--depth", type=click.Choice(["30", "60", "full"]), default="full", show_default=True,
+              help="30: the 30-second answer and the fix; 60: one layer deeper; full: with follow-ups.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def explain(target: str, depth: str, fmt: str) -> None:
+    """Explain a rule (PIT101, mutable-default-argument) or each pitfall in PATH[:LINE].
+
+    Exit status: 0 something was explained, 1 the file has no pitfall (on that line),
+    2 an unknown rule, a missing path or a file that cannot be checked.
+    """
+    from pitfalls import answer_output
+    from pitfalls.explain import answer_for, rule_answer
+    from pitfalls.output import finding_dict
+    from pitfalls.rules import BY_CODE, BY_NAME
+    from pitfalls.source import check_file
+
+    rule = BY_CODE.get(target.upper()) or BY_NAME.get(target.lower())
+    if rule is not None:
+        items = [answer_output.Item(f"{rule.code} {rule.name}: {rule.summary}", rule_answer(rule), rule.explanation)]
+    else:
+        path, line = _path_and_line(target)
+        if not os.path.isfile(path):
+            if os.path.isdir(path):
+                raise _fail(f"{path}: is a directory; name a file, or a rule such as PIT101")
+            looks_like_rule = not path.endswith(".py") and os.sep not in path
+            raise _fail(f"{target}: no such rule or file" + (" (see 'pitfalls rules')" if looks_like_rule else ""))
+        report = check_file(path)
+        if report.error:
+            raise _fail(f"{path}: {report.error}")
+        findings = [f for f in report.findings if line is None or f.line == line]
+        if not findings:
+            where = f"{path}:{line}" if line is not None else path
+            click.echo(f"pitfalls: nothing to explain in {where}", err=True)
+            raise click.exceptions.Exit(EXIT_FINDINGS)
+        items = [
+            answer_output.Item(
+                f"{path}:{f.line}:{f.column + 1}: {f.code} {f.message}",
+                answer_for(f),
+                BY_CODE[f.code].explanation,
+                finding_dict(path, f),
+            )
+            for f in findings
+        ]
+    if fmt == "json":
+        click.echo(answer_output.render_json(items), nl=False)
+    elif fmt == "markdown":
+        click.echo(answer_output.render_markdown(items, depth), nl=False)
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(answer_output.render_text(items, depth, color), nl=False, color=color)
+
+
+def _path_and_line(target: str) -> tuple[str, Optional[int]]:
+    """`file.py:12` -> ("file.py", 12); a path that exists as written wins over the split."""
+    head, sep, tail = target.rpartition(":")
+    if sep and tail.isdigit() and not os.path.exists(target):
+        return head, int(tail)
+    return target, None

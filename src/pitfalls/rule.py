@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Any, ClassVar, Iterable, Optional
 
+from pitfalls.explain import Explanation
 from pitfalls.findings import Finding, Related, Severity
 from pitfalls.semantic import Context
 
@@ -28,6 +29,8 @@ class Rule:
     # Runnable examples: `bad` fires this rule (and nothing else), `good` fires nothing.
     bad_example: ClassVar[str]
     good_example: ClassVar[str]
+    # The 30-second answer, rendered with each finding's context (explain.py).
+    explanation: ClassVar[Explanation]
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
 
@@ -56,6 +57,99 @@ def add_item(item, collection=None):
     collection.append(item)
     return collection
 """
+
+    explanation = Explanation(
+        definition="Python evaluates `$param=$default` once, when `def $function` runs, and every call "
+        "that leaves out `$param` gets that same $kind.",
+        variant_key="use",
+        implication={
+            "mutates": "`$function` changes it with `$use_line`, so each call starts with whatever "
+            "earlier calls left behind, and the $kind keeps growing for the life of the process.",
+            "returns": "`$function` returns that shared $kind, so a caller who changes the result "
+            "silently changes the default for every later call.",
+            "yields": "`$function` yields that shared $kind, so a caller who changes it silently "
+            "changes the default for every later call.",
+            "stores": "`$function` stores it with `$use_line`, so every object built without "
+            "`$param` holds the same $kind, and a change through one shows up in all of them.",
+            "": "`$function` only reads it today, so nothing breaks yet; the first `append` or item "
+            "assignment someone adds will leak state between calls.",
+        },
+        example={
+            "": "def $function(..., $param=$default):",
+            "mutates": "def $function(..., $param=$default):\n    $use_line",
+            "stores": "def $function(..., $param=$default):\n    $use_line",
+        },
+        layer="The usual cure is a `None` default and a fresh $kind built in the body; where `None` is "
+        "itself a meaningful argument, use a private marker such as `_MISSING = object()` and test "
+        "`is _MISSING`.",
+        follow_ups=(
+            FollowUp(
+                "Why does Python evaluate defaults only once?",
+                "`def` is a statement that runs once and builds a function object; the defaults are "
+                "evaluated then and kept on it, in `$function.__defaults__` (or `__kwdefaults__` for "
+                "keyword-only ones). Calls reuse those objects instead of re-running the expressions.",
+            ),
+            FollowUp(
+                "Is a tuple default safe?",
+                "A tuple itself can't change, so yes, unless it holds something mutable: `([],)` still "
+                "shares that inner list between calls. Immutability in Python is shallow.",
+            ),
+            FollowUp(
+                "Is a mutable default ever used on purpose?",
+                "Sometimes, as a cache that survives between calls, like `def fib(n, _memo={})`. It "
+                "works, but it is hidden global state; `functools.lru_cache` or a module-level dict "
+                "says the same thing openly and can be cleared.",
+            ),
+        ),
+        fix="Default `$param` to `None` and build a new $kind inside `$function` on every call.",
+        fix_code="def $function(..., $param=None):\n    if $param is None:\n        $param = $default",
+        demo="""\
+def add_item(item, collection=[]):
+    collection.append(item)
+    return collection
+
+first = add_item("apple")
+second = add_item("pear")
+assert second == ["apple", "pear"]  # the second call sees the first call's item
+assert first is second is add_item.__defaults__[0]  # one list, kept on the function
+
+def add_item_fixed(item, collection=None):
+    if collection is None:
+        collection = []
+    collection.append(item)
+    return collection
+
+assert add_item_fixed("apple") == ["apple"] and add_item_fixed("pear") == ["pear"]
+
+def remember(seen=([],)):  # a tuple default still shares the list inside it
+    seen[0].append(len(seen[0]))
+    return seen[0]
+
+remember()
+assert remember() == [0, 1]
+
+def keyword_only(*, tags=[]):  # keyword-only defaults live in __kwdefaults__
+    return tags
+
+assert keyword_only() is keyword_only.__kwdefaults__["tags"]
+""",
+        names=("function", "param"),
+        flags="A list, dict or set display or comprehension, a list built by repetition (`[0] * n`), or a "
+        "call of `list`, `dict`, `set`, `bytearray`, `deque`, `defaultdict`, `OrderedDict` or `Counter` "
+        "(through any import alias) as the default of a positional, keyword-only or lambda parameter. "
+        "It is an error when the function mutates, returns, yields or stores the parameter, else a warning.",
+        not_flagged=(
+            "Tuples, `frozenset()`, `None`, numbers and strings: they cannot change.",
+            "`field(default_factory=list)` and other calls: the factory runs per instance.",
+            "A name that shadows a builtin (`def list(): ...`): it is not the builtin.",
+            "A parameter rebound before use (`items = list(items)`): the default is no longer touched.",
+        ),
+        references=(
+            "https://docs.python.org/3/reference/compound_stmts.html#function-definitions",
+            "https://docs.python.org/3/faq/programming.html#why-are-default-values-shared-between-objects",
+        ),
+        prior_art=("flake8-bugbear B006", "ruff B006", "pylint W0102 dangerous-default-value"),
+    )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -116,7 +210,12 @@ def add_item(item, collection=None):
                 default.use, default.use_node = "returns", body  # `lambda acc=[]: acc`
             name = "lambda" if isinstance(function, ast.Lambda) else function.name
             related = []
-            context = {"function": name, "param": default.param, "default": self.ctx.segment(default.node)}
+            context = {
+                "function": name,
+                "param": default.param,
+                "default": self.ctx.segment(default.node),
+                "kind": _kind(self.ctx, default.node),
+            }
             if default.use_node is not None:
                 related.append((default.use_node, f"'{default.param}' {default.use} the shared default here"))
                 context["use"] = default.use
@@ -127,3 +226,15 @@ def add_item(item, collection=None):
                 related=related,
                 **context,
             )
+
+
+def _kind(ctx, node: ast.expr) -> str:
+    """What the default is, in a word: list, dict, set, deque, Counter..."""
+    if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
+        return "list"
+    if isinstance(node, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(node, (ast.Set, ast.SetComp)):
+        return "set"
+    name = ctx.call_name(node) or "object"
+    return name.rpartition(".")[2]

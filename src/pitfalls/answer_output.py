@@ -1,0 +1,115 @@
+"""`pitfalls explain` output: an Answer as plain text, terminal text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Optional, Sequence
+
+from pitfalls.explain import Answer, Explanation
+
+DEPTHS = ("30", "60", "full")
+
+
+class Item:
+    """One thing to explain: a finding in a file, or a rule on its own example."""
+
+    def __init__(self, title: str, answer: Answer, explanation: Explanation, record: Optional[dict] = None):
+        self.title = title
+        self.answer = answer
+        self.explanation = explanation
+        self.record = record  # the check JSON of a finding, when it is one
+
+
+def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
+    answer = item.answer
+    sections = [("30-second answer", answer.answer_30s)] if depth == "30" else [("60-second answer", answer.answer_60s)]
+    if depth == "full":
+        for follow_up in answer.follow_ups:
+            sections.append((f"Follow-up: {follow_up.question}", follow_up.answer))
+    sections.append(("Fix", answer.fix))
+    if depth == "full":
+        refs = [*item.explanation.references, *(f"prior art: {p}" for p in item.explanation.prior_art)]
+        if refs:
+            sections.append(("References", "\n".join(refs)))
+    return sections
+
+
+def _blocks(text: str) -> list[tuple[bool, str]]:
+    """(is_code, text) blocks: prose paragraphs and indented code."""
+    blocks: list[tuple[bool, str]] = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.splitlines()
+        is_code = bool(lines) and all(line.startswith("    ") or not line.strip() for line in lines)
+        blocks.append((is_code, textwrap.dedent(paragraph) if is_code else " ".join(lines)))
+    return blocks
+
+
+def render_text(items: Sequence[Item], depth: str, color: bool) -> str:
+    import click
+
+    def heading(text: str) -> str:
+        return click.style(text, bold=True) if color else text
+
+    def code(text: str) -> str:
+        highlighted = _highlight(text) if color else text
+        return textwrap.indent(highlighted.rstrip("\n"), "    ")
+
+    out = []
+    for item in items:
+        out.append(click.style(item.title, fg="yellow", bold=True) if color else item.title)
+        for name, body in _sections(item, depth):
+            out.append("")
+            is_follow_up = name.startswith("Follow-up: ")
+            out.append(heading(name if not is_follow_up else "Follow-up question"))
+            if is_follow_up:
+                question = name[len("Follow-up: "):]
+                out.append(textwrap.fill(click.style(question, italic=True) if color else question, 88,
+                                         initial_indent="  > ", subsequent_indent="    "))
+            if name == "References":
+                out.append(body)
+                continue
+            for number, (is_code, text) in enumerate(_blocks(body)):
+                if number:
+                    out.append("")
+                out.append(code(text) if is_code else textwrap.fill(text, 88))
+        out.append("")
+    return "\n".join(out)
+
+
+def _highlight(code: str) -> str:
+    try:
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import PythonLexer
+    except ImportError:  # highlighting is a nicety; plain code says the same
+        return code
+    return highlight(code, PythonLexer(), TerminalFormatter())
+
+
+def render_markdown(items: Sequence[Item], depth: str) -> str:
+    out = []
+    for item in items:
+        out.append(f"## {item.title}\n")
+        for name, body in _sections(item, depth):
+            if name.startswith("Follow-up: "):
+                out.append(f"**Follow-up: {name[len('Follow-up: '):]}**\n")
+            else:
+                out.append(f"### {name}\n")
+            if name == "References":
+                out.append("\n".join(f"- {line}" for line in body.splitlines()) + "\n")
+                continue
+            for is_code, text in _blocks(body):
+                out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else text + "\n")
+    return "\n".join(out)
+
+
+def render_json(items: Sequence[Item]) -> str:
+    records = []
+    for item in items:
+        record = dict(item.record) if item.record else {"title": item.title}
+        record["answer"] = item.answer.as_dict()
+        records.append(record)
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+

@@ -1,0 +1,81 @@
+"""docs/rules/*.md, generated from the rule definitions (scripts/generate_docs.py writes them)."""
+
+from __future__ import annotations
+
+from pitfalls.explain import example_context, fill, render
+
+
+def _code(text: str) -> str:
+    return f"```python\n{text.rstrip()}\n```\n"
+
+
+def _markdown(answer_text: str) -> str:
+    """An answer's prose and indented code as Markdown paragraphs and fenced code."""
+    out = []
+    for paragraph in answer_text.split("\n\n"):
+        lines = paragraph.splitlines()
+        if lines and all(line.startswith("    ") for line in lines):
+            out.append(_code("\n".join(line[4:] for line in lines)))
+        else:
+            out.append(" ".join(lines) + "\n")
+    return "\n".join(out)
+
+
+def rule_page(rule: type) -> str:
+    explanation = rule.explanation
+    context = example_context(rule) or {}
+    answer = render(explanation, context)
+    safety = "An automatic fix is available." if rule.fixable else "No automatic fix yet: apply the fix below by hand."
+    parts = [
+        f"# {rule.code} {rule.name}\n",
+        f"{rule.summary}. Severity: **{rule.severity.value}**.\n",
+        "## What it flags\n",
+        explanation.flags + "\n",
+        "## What it deliberately leaves alone\n",
+        "\n".join(f"- {case}" for case in explanation.not_flagged) + "\n",
+        "## Example\n",
+        "Flagged:\n",
+        _code(rule.bad_example),
+        "Not flagged:\n",
+        _code(rule.good_example),
+        "## The 30-second answer\n",
+        "As `pitfalls explain` gives it for the flagged example above; on your code it names your own "
+        "functions and variables.\n",
+        _markdown(answer.answer_30s),
+        "## One layer deeper (60 seconds)\n",
+        fill(explanation.layer, context) + "\n",
+        "## Follow-up questions\n",
+    ]
+    for follow_up in answer.follow_ups:
+        parts.append(f"**{follow_up.question}**\n")
+        parts.append(follow_up.answer + "\n")
+    parts += ["## Fix\n", _markdown(answer.fix), f"Fix safety: {safety}\n"]
+    if explanation.references:
+        parts += ["## References\n", "\n".join(f"- <{ref}>" for ref in explanation.references) + "\n"]
+    if explanation.prior_art:
+        parts += ["## Prior art\n", "\n".join(f"- {art}" for art in explanation.prior_art) + "\n"]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def index_page(rules) -> str:
+    lines = [
+        "# Rules\n",
+        "Generated from the rule definitions by `scripts/generate_docs.py`; do not edit by hand.\n",
+        "| code | name | severity | finds | autofix |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        lines.append(
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.value} | {rule.summary} "
+            f"| {'yes' if rule.fixable else '-'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """File name under docs/rules/ -> its content."""
+    from pitfalls.rules import ALL_RULES
+
+    out = {f"{rule.code}.md": rule_page(rule) for rule in ALL_RULES}
+    out["index.md"] = index_page(ALL_RULES)
+    return out
