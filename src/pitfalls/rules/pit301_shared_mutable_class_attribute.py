@@ -23,7 +23,12 @@ FIELD_BASES = frozenset(
         "typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple",
         "typing.TypedDict", "typing_extensions.TypedDict",
         "pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel",
-        "pydantic.BaseSettings", "pydantic_settings.BaseSettings",
+        "pydantic.BaseSettings", "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+        "pydantic.RootModel", "pydantic.root_model.RootModel", "pydantic.generics.GenericModel",
+        # The pydantic family and its cousins: class attributes declare fields, copied per instance.
+        "ninja.Schema", "ninja.schema.Schema", "ninja.ModelSchema", "ninja.FilterSchema",
+        "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
+        "msgspec.Struct",
         "builtins.type",  # a metaclass: its instances are classes, sharing is the point
     }
 )
@@ -31,7 +36,36 @@ FIELD_BASE_NAMES = frozenset({"NamedTuple", "TypedDict", "BaseModel", "Enum", "I
 NESTED_OPTIONS = frozenset({"Meta", "Config"})
 CLASSVAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 # A dict filled only by these, each after a lookup by the same key, is a memo table.
-KEYED_METHODS = frozenset({"setdefault", "pop"})
+KEYED_METHODS = frozenset({"setdefault", "pop", "move_to_end"})
+MUTATORS = MUTATING_METHODS | {"move_to_end"}
+# Functions that mutate the container passed as their first argument.
+MUTATING_FUNCTIONS = frozenset(
+    {
+        "heapq.heappush", "heapq.heappop", "heapq.heapify", "heapq.heappushpop", "heapq.heapreplace",
+        "bisect.insort", "bisect.insort_left", "bisect.insort_right",
+    }
+)
+# Removing from an element of a class-level container (`self.infos[kind].pop(alias)`) is
+# upkeep of a structure filled elsewhere (through the class or a local alias), not the bug
+# shape: only element mutations that add or replace count.
+REMOVALS = frozenset(
+    {"pop", "remove", "discard", "clear", "popitem", "popleft", "heappop", "__delitem__",
+     "difference_update", "intersection_update", "delete"}
+)
+# Calls whose result stands for the instance itself: a container keyed or filled by them holds
+# the instances (a registry), not per-instance data. Any other call, `Edge(self, child)`, makes
+# a new value that merely mentions the instance.
+IDENTITY_CALLS = frozenset(
+    {"weakref.ref", "weakref.proxy", "_weakref.ref", "_weakref.proxy", "builtins.id", "builtins.hash", "builtins.type"}
+)
+# Metaclasses known to leave instantiation and the class namespace alone. Any other metaclass
+# may hand out one instance (`SingletonMeta.__call__`) or turn class attributes into something
+# else (declarative ORMs): the rule cannot tell, so it keeps quiet. A metaclass defined in the
+# module is judged by its body instead (`__call__`, `__new__` or `__prepare__` make it opaque).
+BENIGN_METACLASSES = frozenset({"type", "ABCMeta"})
+OPAQUE_METACLASS_METHODS = frozenset({"__call__", "__new__", "__prepare__"})
+# Methods whose first parameter receives the class even without a decorator.
+IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 DICTS = frozenset({"dict", "OrderedDict"})
 
 
@@ -42,6 +76,14 @@ class _Class:
     exempt: bool = False  # dataclass, attrs, NamedTuple, TypedDict, Enum, BaseModel, Meta...
     kind_exempt: bool = False  # exempt through a base, so its subclasses are too
     singleton: bool = False  # instantiated into a module-level name
+    # One shared state by design: `__new__` caches into a class attribute (`cls._instance`),
+    # a base named like a singleton, or `self.__dict__ = <shared>` (the Borg idiom).
+    shares_state: bool = False
+    # The `metaclass=` argument (or six's spelling), resolved where the class is defined: its
+    # dotted name, and the class of this module it names, if it does.
+    metaclass: Optional[str] = None
+    local_metaclass: Optional["_Class"] = None
+    foreign_bases: list[str] = field(default_factory=list)  # dotted names of bases not in the module
     function: Optional[ast.AST] = None  # the function whose body defines the class
     references: list[ast.Name] = field(default_factory=list)  # uses of a function-local class
     attributes: dict[str, ast.stmt] = field(default_factory=dict)  # mutable class-body assignments
@@ -65,7 +107,9 @@ class _Mutation:
     method: _Method
     attribute: str
     node: ast.AST
-    how: str  # a method name, "store", "delete", "augassign", "item-augassign" or "read"
+    # A method or function name, "store", "delete", "augassign", "item-augassign",
+    # "accumulate" (`self.x[k] = self.x.get(k, 0) + 1`) or "element" (`self.x[k].append(v)`).
+    how: str
 
 
 class SharedMutableClassAttribute(Rule):
@@ -105,6 +149,8 @@ class Post:
         self.methods: dict[ast.AST, _Method] = {}
         self.class_receivers: dict[ast.arg, _Class] = {}  # `cls` of classmethods
         self.mutations: list[_Mutation] = []
+        # `self.x[k]` targets whose assigned value reads `self.x` too: accumulators, not memos.
+        self.accumulating: set[ast.Subscript] = set()
 
     # -- collecting, during the walk --------------------------------------------------------
 
@@ -149,16 +195,37 @@ class Post:
         if self.ctx.scope.kind is ScopeKind.FUNCTION:
             cls.function = self.ctx.scope.node
             self.local_names.add(node.name)
+        bases = list(node.bases)
+        metaclass: Optional[ast.expr] = None
         for base in node.bases:
+            # `six.with_metaclass(Meta, Base)` / `future.utils.with_metaclass(...)`.
+            if isinstance(base, ast.Call) and base.args and self._dotted(base).endswith("with_metaclass"):
+                metaclass = base.args[0]
+                bases.extend(base.args[1:])
+        for decorator in node.decorator_list:
+            # `@six.add_metaclass(Meta)`.
+            if isinstance(decorator, ast.Call) and decorator.args and self._dotted(decorator).endswith("add_metaclass"):
+                metaclass = decorator.args[0]
+        for base in bases:
             parent = self._local_class(base)
             if parent is not None:
                 cls.bases.append(parent)
                 cls.kind_exempt = cls.kind_exempt or parent.kind_exempt
             elif self._is_field_base(base):
                 cls.kind_exempt = True
+            elif not (isinstance(base, ast.Call) and self._dotted(base).endswith("with_metaclass")):
+                dotted = self._dotted(base)
+                cls.foreign_bases.append(dotted)
+                if "singleton" in dotted.rpartition(".")[2].lower():
+                    cls.shares_state = True  # `class Config(Singleton)`: one instance by design
         for keyword in node.keywords:
-            # `class Color(metaclass=EnumMeta)` declares members, not shared attributes.
-            if keyword.arg == "metaclass" and self._dotted(keyword.value).startswith("enum."):
+            if keyword.arg == "metaclass":
+                metaclass = keyword.value
+        if metaclass is not None:
+            cls.metaclass = self._dotted(metaclass)
+            cls.local_metaclass = self._local_class(metaclass)
+            if cls.metaclass.startswith("enum."):
+                # `class Color(metaclass=EnumMeta)` declares members, not shared attributes.
                 cls.kind_exempt = True
         # A subclass of a dataclass is not a dataclass unless decorated itself; a subclass of
         # an Enum, NamedTuple or BaseModel still is one.
@@ -216,7 +283,7 @@ class Post:
         if not positional:
             return
         first = positional[0]
-        if first.arg in CLASS_RECEIVERS or any(
+        if first.arg in CLASS_RECEIVERS or node.name in IMPLICIT_CLASS_METHODS or any(
             self._dotted(d).rpartition(".")[2] in CLASS_DECORATORS for d in node.decorator_list
         ):
             # The first parameter is the class (or, for a staticmethod, an ordinary value):
@@ -309,8 +376,12 @@ class Post:
         cls = self._class_of(node.value)
         if cls is not None:
             cls.through_class.add(node.attr)  # the author knows the attribute lives on the class
+            self._caches_instance(node)
             return
-        if not isinstance(node.ctx, ast.Store) or not self.methods:
+        if not self.methods:
+            return
+        if not isinstance(node.ctx, ast.Store):
+            self._accumulator(node)
             return
         parent = self.ctx.parent(node)
         if isinstance(parent, ast.AugAssign) and parent.target is node:
@@ -319,59 +390,150 @@ class Post:
         if found is None:
             return
         method, name = found
+        if name == "__dict__" and isinstance(parent, ast.Assign):
+            method.cls.shares_state = True  # `self.__dict__ = self._shared`: the Borg idiom
         value = getattr(parent, "value", None)
         if isinstance(value, ast.Attribute) and value.attr == name:
             if self._instance(value.value) is method or self._class_of(value.value) is not None:
                 return  # `self.x = self.x` or `self.x = type(self).x`: still the shared object
         method.rebound.add(name)
 
+    def _caches_instance(self, node: ast.Attribute) -> None:
+        """`cls._instance = ...`, `cls._instances[cls] = ...` in a `__new__`: a singleton.
+
+        The class hands out one cached instance, so its attributes have nobody to be shared with.
+        """
+        parent = self.ctx.parent(node)
+        stores = isinstance(node.ctx, ast.Store) or (
+            isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(parent.ctx, ast.Load)
+        ) or (
+            isinstance(parent, ast.Attribute) and parent.attr in MUTATORS
+            and isinstance(self.ctx.parent(parent), ast.Call)
+        )
+        if not stores:
+            return
+        scope: Optional[Scope] = self.ctx.scope
+        while scope is not None and scope.kind is not ScopeKind.FUNCTION:
+            scope = scope.parent  # through comprehensions and lambdas to the function
+        if scope is None or getattr(scope.node, "name", None) != "__new__":
+            return
+        owner = self.classes.get(scope.parent.node) if scope.parent is not None else None
+        if owner is not None:
+            owner.shares_state = True
+
+    def _accumulator(self, node: ast.Attribute) -> None:
+        """Marks `self.x[k]` in `self.x[k] = <value reading self.x>` as an accumulation.
+
+        `self.counts[k] = self.counts.get(k, 0) + 1` counts per-instance events; it only looks
+        like a memo fill (a store after a keyed lookup). Walks up to the statement, never down.
+        """
+        found = self._receiver(node)
+        if found is None:
+            return
+        method, name = found
+        statement = self.ctx.enclosing(node, (ast.stmt,))
+        if not isinstance(statement, ast.Assign):
+            return
+        for target in statement.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and target.value is not node
+                and self._receiver(target.value) == (method, name)
+            ):
+                self.accumulating.add(target)
+
     def _call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute):
-            if func.attr in MUTATING_METHODS:
-                self._mutation(func.value, node, func.attr)
-                self._element_mutation(func.value)
-            elif func.attr == "get":
-                self._keyed_read(func.value)
-        elif (
-            isinstance(func, ast.Name)
-            and self.ctx.qualified_name(func) == "builtins.setattr"
-            and len(node.args) >= 2
-            and isinstance(node.args[1], ast.Constant)
-            and isinstance(node.args[1].value, str)
-        ):
-            method = self._instance(node.args[0])
-            if method is not None:
-                method.rebound.add(node.args[1].value)  # `setattr(self, "x", [])`
+        if isinstance(func, ast.Attribute) and func.attr in MUTATORS:
+            self._mutation(func.value, node, func.attr)
+            self._element(func.value, node, func.attr)
+        elif isinstance(func, ast.Attribute) and func.attr == "get":
+            self._keyed_read(func.value)
+        elif isinstance(func, ast.Attribute) and func.attr == "__setattr__":
+            self._setattr(node)
+        elif node.args:
+            qualified = self.ctx.qualified_name(func)
+            if qualified == "builtins.setattr":
+                self._rebind(self._instance(node.args[0]), node.args[1:2])  # `setattr(self, "x", [])`
+            elif qualified in MUTATING_FUNCTIONS:
+                self._mutation(node.args[0], node, qualified.rpartition(".")[2])  # `heappush(self.heap, x)`
+                self._element(node.args[0], node, qualified.rpartition(".")[2])
+
+    def _setattr(self, node: ast.Call) -> None:
+        func = node.func
+        assert isinstance(func, ast.Attribute)
+        if self.ctx.qualified_name(func) == "builtins.object.__setattr__":
+            # `object.__setattr__(self, "x", [])`, the frozen-dataclass spelling of setattr.
+            self._rebind(self._instance(node.args[0]) if node.args else None, node.args[1:2])
+        elif isinstance(func.value, ast.Call) and self.ctx.qualified_name(func.value.func) == "builtins.super":
+            # `super().__setattr__("x", [])` in a method: the instance is implicit.
+            scope: Optional[Scope] = self.ctx.scope
+            while scope is not None and scope.kind is not ScopeKind.FUNCTION:
+                scope = scope.parent
+            self._rebind(self.methods.get(scope.node) if scope is not None else None, node.args[:1])
+        else:
+            self._rebind(self._instance(func.value), node.args[:1])  # `self.__setattr__("x", [])`
+
+    def _rebind(self, method: Optional[_Method], names: list[ast.expr]) -> None:
+        """`self.<name> = ...` spelled as a call: the instance gets its own object."""
+        if method is not None and names and isinstance(names[0], ast.Constant) and isinstance(names[0].value, str):
+            method.rebound.add(names[0].value)
 
     def _subscript(self, node: ast.Subscript) -> None:
         if isinstance(node.ctx, ast.Load):
-            # A read: it inserts the missing key into a defaultdict, and it is a lookup that
-            # makes a later store look like a memo table.
+            # A read changes nothing, not even a defaultdict worth reporting (a missing key is
+            # inserted, but `self.handlers[k](x)` on a class-level defaultdict is a lookup
+            # table, and flagging reads cost far more false positives than it found bugs).
+            # It is a lookup that makes a later store look like a memo table.
             self._keyed_read(node.value)
-            self._mutation(node.value, node, "read")
             return
         parent = self.ctx.parent(node)
         if isinstance(node.ctx, ast.Del):
             how = "delete"
         elif isinstance(parent, ast.AugAssign) and parent.target is node:
             how = "item-augassign"  # `self.counts[k] += 1` accumulates, it does not memoize
+        elif node in self.accumulating:
+            how = "accumulate"
         else:
             how = "store"
         self._mutation(node.value, node, how)
-        self._element_mutation(node.value)
+        self._element(node.value, node, how)
 
     def _keyed_read(self, target: ast.AST) -> None:
         found = self._receiver(target)
         if found is not None:
             found[0].keyed_reads.add(found[1])
 
-    def _element_mutation(self, target: ast.AST) -> None:
-        # `self.errors[field].append(msg)`: the values are per-instance data, not a memo.
-        if isinstance(target, ast.Subscript):
-            found = self._receiver(target.value)
-            if found is not None:
-                found[0].element_mutations.add(found[1])
+    def _element(self, target: ast.AST, node: ast.AST, how: str) -> None:
+        """`self.x[k].append(v)`, `self.x[i][j] = v`, `self.x.setdefault(k, []).append(v)`.
+
+        The element lives inside the shared container, so changing it changes what every
+        instance sees: a mutation of the attribute. The values are then per-instance data,
+        which also rules out a memo table. Removals are left out (see REMOVALS).
+        """
+        if how in REMOVALS:
+            return
+        slices: list[ast.expr] = []
+        while isinstance(target, ast.Subscript):  # down the subscript chain, not a tree walk
+            slices.append(target.slice)
+            target = target.value
+        if not slices:
+            if not (
+                isinstance(target, ast.Call)
+                and isinstance(target.func, ast.Attribute)
+                and target.func.attr == "setdefault"
+            ):
+                return
+            target = target.func.value  # the setdefault itself is already a mutation
+        found = self._receiver(target)
+        if found is None:
+            return
+        method, name = found
+        method.element_mutations.add(name)
+        if slices and not any(self._identifies(method, s) for s in slices):
+            # `self.refs[self.__class__].add(...)`, `self.by_id[id(self)].append(...)`: keyed by
+            # the instance or its class, a registry (see `_registers_instance`).
+            self._mutation(target, node, "element")
 
     def _mutation(self, target: ast.AST, node: ast.AST, how: str) -> None:
         found = self._receiver(target)
@@ -395,16 +557,27 @@ class Post:
             values = [node.slice, getattr(self.ctx.parent(node), "value", None)]
         else:
             return False
-        for value in values:
-            if isinstance(value, ast.Attribute) and value.attr in ("__name__", "__qualname__"):
-                value = value.value  # `self.__class__.__name__`
-            if value is None:
-                continue
-            if self._instance(value) is method or self._class_of(value) is method.cls:
-                return True
-            if isinstance(value, ast.Call) and any(self._instance(arg) is method for arg in value.args):
-                return True  # `weakref.ref(self)`, `id(self)`: one level deep, no subtree walk
-        return False
+        if isinstance(node, ast.Call) and self.ctx.qualified_name(node.func) in MUTATING_FUNCTIONS:
+            values = values[1:]  # `heappush(self.heap, self)`: the first argument is the heap
+        return any(self._identifies(method, value) for value in values)
+
+    def _identifies(self, method: _Method, value: Optional[ast.AST]) -> bool:
+        """`self`, its class, `self.__class__.__name__`, `id(self)`, `weakref.ref(self)`...
+
+        Only calls that stand for the instance (IDENTITY_CALLS) count, one level deep with no
+        subtree walk: `Edge(self, child)` is a new value that merely mentions the instance.
+        """
+        if isinstance(value, ast.Attribute) and value.attr in ("__name__", "__qualname__"):
+            value = value.value  # `self.__class__.__name__`
+        if value is None:
+            return False
+        if self._instance(value) is method or self._class_of(value) is method.cls:
+            return True
+        return (
+            isinstance(value, ast.Call)
+            and self.ctx.qualified_name(value.func) in IDENTITY_CALLS
+            and any(self._instance(arg) is method for arg in value.args)
+        )
 
     # -- deciding, after the walk -----------------------------------------------------------
 
@@ -419,8 +592,8 @@ class Post:
             owner = self._owner(mro, attribute)
             if owner is None or owner.exempt:
                 continue
-            if mutation.how == "read" and owner.kinds[attribute] != "defaultdict":
-                continue  # reading a key of a plain dict or list changes nothing
+            if any(c.shares_state or self._opaque_metaclass(c) for c in mro):
+                continue  # one instance by design (singleton metaclass or `__new__`, Borg)
             family = self._family(owner, mro)
             if any(attribute in m.rebound for c in family for m in c.methods if m is not mutation.method):
                 # Some method gives the instance its own object (`__init__`, `setUp`, a
@@ -432,6 +605,29 @@ class Post:
         for (owner, attribute), mutations in shared.items():
             if not self._is_memo(owner, attribute, mutations):
                 self._report(owner, attribute, mutations)
+
+    def _opaque_metaclass(self, cls: _Class) -> bool:
+        """A metaclass that may control instantiation or rewrite the class body.
+
+        `type`, `abc.ABCMeta` and the typing/enum metaclasses (enum classes are exempt anyway)
+        are known to leave both alone. A metaclass of this module is opaque when it, or one of
+        its bases in the module, defines `__call__` (a singleton's cache), `__new__` or
+        `__prepare__` (a declarative namespace), or derives from an unknown base. An imported
+        metaclass is opaque: `SingletonMeta`, ORM metaclasses and the like.
+        """
+        if cls.metaclass is None:
+            return False
+        if cls.local_metaclass is None:
+            return not _benign_metaclass(cls.metaclass)
+        for meta in _linearize(cls.local_metaclass):
+            if any(
+                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in OPAQUE_METACLASS_METHODS
+                for s in meta.node.body  # the class body's own statements: a list, not a walk
+            ):
+                return True
+            if not all(_benign_metaclass(base) for base in meta.foreign_bases):
+                return True
+        return False
 
     def _one_instance(self, cls: _Class) -> bool:
         """A class defined in a function and instantiated once there, outside any loop.
@@ -484,12 +680,11 @@ class Post:
             if mutation.how == "store":
                 if attribute not in method.keyed_reads:
                     return False
-            elif mutation.how not in KEYED_METHODS and mutation.how not in ("delete", "read"):
+            elif mutation.how not in KEYED_METHODS and mutation.how != "delete":
                 return False
         return any(m.how in ("store", "setdefault") for m in mutations)
 
     def _report(self, owner: _Class, attribute: str, mutations: list[_Mutation]) -> None:
-        mutations = [m for m in mutations if m.how != "read"] or mutations
         node = owner.attributes[attribute]
         first = mutations[0]
         method = first.method.node.name
@@ -522,6 +717,13 @@ class Post:
             return "set"
         name = self.ctx.call_name(value) or ""
         return name.rpartition(".")[2] or "object"
+
+
+def _benign_metaclass(dotted: str) -> bool:
+    return (
+        dotted.rpartition(".")[2] in BENIGN_METACLASSES
+        or dotted.partition(".")[0] in ("typing", "typing_extensions", "enum")
+    )
 
 
 def _is_dunder(name: str) -> bool:
