@@ -48,6 +48,41 @@ HIGHER_ORDER: dict[str, tuple[Optional[int], str]] = {
 }
 HIGHER_ORDER_METHODS: dict[str, tuple[Optional[int], str]] = {"sort": (None, "key")}
 
+# Calls that iterate arguments (or hand their elements on): `for x in stream`, `list(stream)`,
+# `sum(stream)`, `"".join(stream)` and `enumerate(stream)` all call the stream's `__next__`,
+# which on a pipe, a file, a socket's file or a queue's iterator blocks on I/O. The slice of
+# positional arguments iterated, by qualified name.
+ITERATING: dict[str, tuple[int, Optional[int]]] = {
+    **{
+        f"builtins.{name}": (0, 1)
+        for name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate",
+                     "reversed", "next", "dict", "min", "max", "iter")
+    },
+    "builtins.zip": (0, None), "builtins.map": (1, None), "builtins.filter": (1, 2),
+    **{
+        f"itertools.{name}": (0, 1)
+        for name in ("cycle", "islice", "tee", "pairwise", "permutations", "combinations",
+                     "combinations_with_replacement", "accumulate", "groupby", "batched")
+    },
+    "itertools.chain": (0, None), "itertools.chain.from_iterable": (0, 1), "itertools.product": (0, None),
+    "itertools.zip_longest": (0, None), "itertools.compress": (0, 2), "itertools.starmap": (1, 2),
+    "itertools.takewhile": (1, 2), "itertools.dropwhile": (1, 2), "itertools.filterfalse": (1, 2),
+    "functools.reduce": (1, 2), "math.fsum": (0, 1), "math.prod": (0, 1),
+    "collections.Counter": (0, 1), "collections.deque": (0, 1), "collections.OrderedDict": (0, 1),
+    "collections.defaultdict": (1, 2),
+}
+# `min(a, b)`, `max(a, b)` compare two values and `iter(f, sentinel)` calls f: only their
+# one-argument forms iterate.
+ONE_ARGUMENT_ITERATING = frozenset({"builtins.min", "builtins.max", "builtins.iter"})
+# Methods (of a plain list/str/set/dict receiver) that iterate every positional argument.
+ITERATING_METHODS = frozenset(
+    {
+        "join", "extend", "update", "union", "intersection", "difference", "symmetric_difference",
+        "intersection_update", "difference_update", "symmetric_difference_update", "issubset",
+        "issuperset", "isdisjoint", "fromkeys",
+    }
+)
+
 # Calls whose result is a plain list/dict/set/str/number/deque: its methods are pure.
 PURE_CONSTRUCTORS = frozenset(
     {
@@ -89,11 +124,20 @@ class _Facts:
     not_plain: bool = False
     loops: list[ast.AST] = field(default_factory=list)
     calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
-    iterables: list[tuple[ast.expr, Scope]] = field(default_factory=list)
+    # What it iterates and the scope to resolve it in; with a comprehension as third item, in
+    # that comprehension's own scope instead (created only after the comprehension is seen).
+    iterables: list[tuple[ast.expr, Optional[Scope], Optional[ast.AST]]] = field(default_factory=list)
     lambdas: list[ast.Lambda] = field(default_factory=list)
     # Filled in by finish():
     impure: bool = False
     callees: list[tuple[ast.Call, "_Facts"]] = field(default_factory=list)
+    # Calls of a module function (`crunch(n)`) and calls passing one (`map(norm, rows)`).
+    direct: list[tuple[ast.Call, "_Facts", Scope]] = field(default_factory=list)
+    passed: list[tuple[ast.Call, "_Facts", Scope]] = field(default_factory=list)
+    # Module functions whose results it iterates (`ROWS = build()` at module level).
+    sources: list["_Facts"] = field(default_factory=list)
+    # Parameters it iterates: pure only if every caller (and launch site) passes plain data.
+    needs: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -107,12 +151,24 @@ class _Evidence:
     via: Optional[tuple[ast.Call, str]] = None
 
 
+@dataclass
+class _Fed:
+    """What a call hands a function: positional and keyword arguments whose place is known, and
+    `rest`: expressions (`*args`, `args=some_tuple`, `pool.starmap`'s iterable) whose values may
+    land in any parameter."""
+
+    positional: list[ast.expr]
+    keywords: dict[str, ast.expr]
+    rest: list[ast.expr]
+
+
 @dataclass(frozen=True)
 class _Launch:
     call: ast.Call
     launcher: str
     target: ast.expr
     scope: Scope
+    fed: _Fed
 
 
 class CpuBoundThreads(Rule):
@@ -126,7 +182,7 @@ class CpuBoundThreads(Rule):
     )
     node_types = (
         ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Call,
-        *LOOPS, *NOT_PLAIN,
+        *LOOPS, *NOT_PLAIN, ast.Starred,
     )
     bad_example = """\
 import threading
@@ -195,15 +251,27 @@ if __name__ == "__main__":
             owner.calls.append((node, self.ctx.scope))
         elif isinstance(node, NOT_PLAIN):
             owner.not_plain = True
+        elif isinstance(node, ast.Starred):
+            if isinstance(node.ctx, ast.Load):  # `f(*rows)`, `[*rows]` iterate `rows`
+                owner.iterables.append((node.value, self.ctx.scope, None))
         elif isinstance(node, LOOPS):
             if isinstance(node, ast.GeneratorExp) and not isinstance(self.ctx.parent(node), ast.Call):
                 return  # a generator expression that is returned or stored runs nothing here
+            if isinstance(node, ast.While) and all(_idle(statement) for statement in node.body):
+                # `while not done: pass` spins until another thread changes some state: a
+                # busy-wait, which wants an Event, not parallel computation that a process
+                # pool would speed up, so the message's "take turns on the GIL instead of
+                # running in parallel" does not describe it. Not evidence of CPU-bound work.
+                # (`for _ in range(n): pass` stays: it does n steps of work, however empty.)
+                return
             owner.loops.append(node)
             if isinstance(node, ast.For):
-                owner.iterables.append((node.iter, self.ctx.scope))
+                owner.iterables.append((node.iter, self.ctx.scope, None))
             elif not isinstance(node, ast.While):
-                for generator in node.generators:  # type: ignore[attr-defined]
-                    owner.iterables.append((generator.iter, self.ctx.scope))
+                # Only the first iterable is evaluated in the enclosing scope; the others see
+                # the comprehension's own targets (`for row in grid for x in row`).
+                for index, generator in enumerate(node.generators):  # type: ignore[attr-defined]
+                    owner.iterables.append((generator.iter, self.ctx.scope, node if index else None))
 
     def _function_name(self, node: Function) -> str:
         if not isinstance(node, ast.Lambda):
@@ -219,18 +287,37 @@ if __name__ == "__main__":
         qualified = ctx.call_name(call)
         target: Optional[ast.expr] = None
         launcher = ""
+        fed = _Fed([], {}, [])
         if qualified in THREAD_CLASSES:
             launcher = qualified
             target = _argument(call, 1, "target")
+            # Thread(group, target, name, args, kwargs): `Thread(*spec)` may put anything anywhere.
+            fed = _fed_from_displays(_argument(call, 3, "args"), _argument(call, 4, "kwargs"))
+            fed.rest += [a.value for a in call.args if isinstance(a, ast.Starred)]
+            fed.rest += [k.value for k in call.keywords if k.arg is None]
         elif qualified == "asyncio.to_thread":
             launcher, target = qualified, _argument(call, 0, "func")
+            fed = _fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "func"])
         elif isinstance(call.func, ast.Attribute):
             method, receiver = call.func.attr, call.func.value
             kind = self._receiver_kind(receiver)
             if kind == "executor" and method in EXECUTOR_METHODS:
                 launcher, target = f"executor.{method}", _argument(call, 0, "fn")
+                if method == "submit":
+                    fed = _fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "fn"])
+                else:  # map(fn, *iterables): the i-th parameter gets the i-th iterable's elements
+                    fed = _fed_from_call(call.args[1:], [])
             elif kind == "pool" and method in POOL_METHODS:
                 launcher, target = f"ThreadPool.{method}", _argument(call, 0, "func")
+                if method.startswith("apply"):  # apply(func, args=(), kwds={})
+                    fed = _fed_from_displays(_argument(call, 1, "args"), _argument(call, 2, "kwds"))
+                else:
+                    iterable = _argument(call, 1, "iterable")
+                    items = [iterable] if iterable is not None else []
+                    if method.startswith("starmap"):  # each element is a tuple of arguments
+                        fed = _Fed([], {}, items)
+                    else:
+                        fed = _Fed(items, {}, [])
             elif kind == "loop" and method == "run_in_executor" and call.args:
                 executor = call.args[0]
                 # None is the loop's default executor, a ThreadPoolExecutor.
@@ -238,8 +325,9 @@ if __name__ == "__main__":
                     self._receiver_kind(executor) == "executor"
                 ):
                     launcher, target = "loop.run_in_executor", _argument(call, 1, "func")
+                    fed = _fed_from_call(call.args[2:], [])
         if target is not None:
-            self.launches.append(_Launch(call, launcher, target, ctx.scope))
+            self.launches.append(_Launch(call, launcher, target, ctx.scope, fed))
 
     def _receiver_kind(self, expr: ast.expr) -> Optional[str]:
         """"executor", "pool" or "loop" for a thread pool or event loop, created here or bound to a name.
@@ -278,11 +366,12 @@ if __name__ == "__main__":
         if facts.not_plain or not self._pure_decorators(facts):
             facts.impure = True
             return
-        for iterable, scope in facts.iterables:
-            # `for line in sys.stdin`, `for row in some_module.rows`: iteration that may do I/O.
-            if self._module_ref(iterable, scope) == "impure":
-                facts.impure = True
-                return
+        iterated: list[tuple[ast.expr, Scope]] = []
+        for iterable, scope, comprehension in facts.iterables:
+            if comprehension is not None:
+                scope = self.ctx.scopes.get(comprehension, scope)
+            if scope is not None:
+                iterated.append((iterable, scope))
         for call, scope in facts.calls:
             verdict = self._call(call, scope)
             if verdict == "impure":
@@ -290,6 +379,7 @@ if __name__ == "__main__":
                 return
             if isinstance(verdict, _Facts):
                 facts.callees.append((call, verdict))
+                facts.direct.append((call, verdict, scope))
             slot = self._callable_argument(call, scope)
             for argument in [*call.args, *(k.value for k in call.keywords)]:
                 if isinstance(argument, ast.Starred):
@@ -300,6 +390,17 @@ if __name__ == "__main__":
                     return
                 if isinstance(ref, _Facts):
                     facts.callees.append((call, ref))
+                    facts.passed.append((call, ref, scope))
+            iterated += [(argument, scope) for argument in self._iterated_arguments(call, scope)]
+        # Iteration calls the iterable's `__next__`: on a pipe, a file or a queue's iterator
+        # that blocks on I/O (`for line in proc.stdout` is the classic good use of a thread).
+        # Only plain data is pure to iterate; a parameter is, if every caller passes plain data.
+        # (Unpacking `x, y = point` and `x in items` are not counted: a pipe there is rare.)
+        needs = self._plain_data(iterated, facts)
+        if needs is None:
+            facts.impure = True
+        else:
+            facts.needs |= needs
 
     def _pure_decorators(self, facts: _Facts) -> bool:
         # A decorator replaces the function: only the pure modules' (`functools.lru_cache`) keep it known.
@@ -396,10 +497,172 @@ if __name__ == "__main__":
             position, keyword = HIGHER_ORDER_METHODS[call.func.attr]
         else:
             qualified = self.ctx.call_name(call, scope)
+            if qualified == "builtins.iter" and len(call.args) == 2:
+                return call.args[0]  # `iter(queue.get, None)`, `iter(pipe.readline, b"")` call it
             if qualified not in HIGHER_ORDER:
                 return None
             position, keyword = HIGHER_ORDER[qualified]
         return _argument(call, position, keyword)
+
+    def _iterated_arguments(self, call: ast.Call, scope: Scope) -> list[ast.expr]:
+        """The arguments a pure call iterates (`sum(xs)`, `enumerate(xs)`, `"".join(xs)`)."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and self._module_ref(func, scope) is None:
+            # A method of a plain value (it is impure on anything else).
+            return [a for a in call.args if not isinstance(a, ast.Starred)] if func.attr in ITERATING_METHODS else []
+        qualified = self.ctx.call_name(call, scope)
+        if qualified is None:
+            return []
+        if qualified.startswith("statistics."):
+            start, stop = 0, 1  # mean(data), median(data), ...
+        elif qualified in ITERATING:
+            start, stop = ITERATING[qualified]
+        else:
+            return []
+        if qualified in ONE_ARGUMENT_ITERATING and len(call.args) != 1:
+            return []
+        # Starred arguments are iterated anyway (recorded where they are seen).
+        return [a for a in call.args[start:stop] if not isinstance(a, ast.Starred)]
+
+    def _plain_data(self, start: list[tuple[ast.expr, Scope]], owner: Optional[_Facts]) -> Optional[set[str]]:
+        """Whether the values of these expressions are plain data, all the way down: iterating
+        them, or anything they hold, runs no code that may block. None if not; else the
+        parameters of `owner` (the function being judged) they come from, which its callers
+        must pass plain data for. At a launch site `owner` is None and parameters are unknown.
+
+        Plain data: constants, displays and comprehensions of plain data, arithmetic on it,
+        names only ever bound to it (a loop variable is what its loop iterates), and the results
+        of pure calls on it. Not: attributes (`proc.stdout`, `self.rows`), `open(...)`, any
+        other call, a name bound by `with`, an import from a module not known to be pure.
+        """
+        ctx = self.ctx
+        work = list(start)
+        seen: set[int] = set()
+        needs: set[str] = set()
+        while work:
+            expr, scope = work.pop()
+            if id(expr) in seen:
+                continue
+            seen.add(id(expr))
+            if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.Compare)):
+                continue
+            if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+                work += [(e, scope) for e in expr.elts]
+            elif isinstance(expr, ast.Dict):
+                work += [(e, scope) for e in (*expr.keys, *expr.values) if e is not None]
+            elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                inner = ctx.scopes.get(expr)
+                if inner is None:
+                    return None
+                work += [(e, inner) for e in (getattr(expr, n, None) for n in ("elt", "key", "value")) if e is not None]
+                work += [(g.iter, scope if i == 0 else inner) for i, g in enumerate(expr.generators)]
+            elif isinstance(expr, ast.BinOp):
+                work += [(expr.left, scope), (expr.right, scope)]
+            elif isinstance(expr, ast.UnaryOp):
+                work.append((expr.operand, scope))
+            elif isinstance(expr, ast.BoolOp):
+                work += [(e, scope) for e in expr.values]
+            elif isinstance(expr, ast.IfExp):
+                work += [(expr.body, scope), (expr.orelse, scope)]
+            elif isinstance(expr, (ast.Subscript, ast.Starred, ast.NamedExpr)):
+                work.append((expr.value, scope))  # `rows[i]`, `rows[1:]` hold what `rows` holds
+            elif isinstance(expr, ast.Attribute):
+                if self._module_ref(expr, scope) != "pure":
+                    return None  # `proc.stdout`, `self.rows`, `sys.stdin`: an unknown object
+            elif isinstance(expr, ast.Name):
+                module = self._module_ref(expr, scope)
+                if module is not None:
+                    if module == "impure":
+                        return None
+                    continue
+                bindings = self._bindings(expr.id, scope)
+                if not bindings:
+                    return None
+                for binding in bindings:
+                    found = self._bound_data(binding, owner)
+                    if found is None:
+                        return None
+                    if isinstance(found, str):
+                        needs.add(found)
+                    else:
+                        work += found
+            elif isinstance(expr, ast.Call):
+                found = self._call_data(expr, scope, owner)
+                if found is None:
+                    return None
+                work += found
+            else:
+                return None  # a lambda, an await, ...: not data
+        return needs
+
+    def _bound_data(
+        self, binding: Binding, owner: Optional[_Facts]
+    ) -> Union[None, str, list[tuple[ast.expr, Scope]]]:
+        """What a binding gives its name: the expressions to check, the name of a parameter of
+        `owner`, or None for something that is not data."""
+        kind, scope = binding.kind, binding.scope
+        if kind == "param":
+            # A parameter of the function being judged: its callers decide. A parameter of an
+            # enclosing function (a closure) or of the launching function is unknown.
+            return binding.name if owner is not None and scope.node is owner.node else None
+        if kind in ("assign", "walrus") and binding.value is not None:
+            return [(binding.value, scope)]
+        if kind == "annotation":
+            return []  # `rows: list[int]` binds nothing
+        if kind == "augassign":
+            parent = self.ctx.parent(binding.node)
+            return [(parent.value, scope)] if isinstance(parent, ast.AugAssign) else None
+        if kind == "import" and binding.qualname:
+            return [] if _module_verdict(binding.qualname) == "pure" else None
+        if kind in ("loop", "unpack"):
+            # `for x in rows`, `for i, (a, b) in enumerate(pairs)`, `a, b = pair`: what was unpacked.
+            node: ast.AST = binding.node
+            parent = self.ctx.parent(node)
+            while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
+                node, parent = parent, self.ctx.parent(parent)
+            if isinstance(parent, ast.For) and parent.target is node:
+                return [(parent.iter, scope)]
+            if isinstance(parent, ast.Assign) and any(t is node for t in parent.targets):
+                return [(parent.value, scope)]
+            if isinstance(parent, ast.comprehension) and parent.target is node:
+                comprehension = self.ctx.parent(parent)
+                first = getattr(comprehension, "generators", [None])[0] is parent
+                return [(parent.iter, (scope.parent or scope) if first else scope)]
+        return None  # a function, a class, `with ... as`, `except ... as`: not plain data
+
+    def _call_data(
+        self, call: ast.Call, scope: Scope, owner: Optional[_Facts]
+    ) -> Optional[list[tuple[ast.expr, Scope]]]:
+        """The expressions a call's result holds or iterates, or None if it may not be plain data."""
+        verdict = self._call(call, scope)
+        if verdict == "impure":
+            return None  # `open(path)`, `make_socket().makefile()`, an unknown function's result
+        arguments = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+        arguments += [k.value for k in call.keywords]
+        if isinstance(verdict, _Facts):
+            # A function of this module: its result is plain if it is pure, and if what it is
+            # given is (`ident(stream)` may hand the stream back).
+            if verdict.impure:
+                return None
+            if owner is not None and verdict is not owner:
+                owner.sources.append(verdict)
+            return [(a, scope) for a in arguments]
+        found = [(a, scope) for a in self._iterated_arguments(call, scope)]
+        slot = self._callable_argument(call, scope)
+        ref = self._reference(slot, scope, True) if slot is not None else None
+        if ref == "impure":
+            return None  # `map(fetch, urls)`, `iter(q.get, None)`: iterating it calls unknown code
+        if isinstance(ref, _Facts):
+            # `map(total, rows)`: this module's function gets what the other arguments hold.
+            if ref.impure:
+                return None
+            if owner is not None and ref is not owner:
+                owner.sources.append(ref)
+            found += [(a, scope) for a in arguments if a is not slot]
+        if isinstance(call.func, ast.Attribute) and self._module_ref(call.func, scope) is None:
+            found.append((call.func.value, scope))  # `rows.copy()` holds what `rows` holds
+        # Anything else pure (`range(n)`, `len(xs)`, `math.sqrt(x)`) makes new plain data.
+        return found
 
     def _plain_value_name(self, name: str, scope: Scope) -> bool:
         bindings = self._bindings(name, scope)
@@ -419,7 +682,9 @@ if __name__ == "__main__":
         return True
 
     def _propagate_impurity(self) -> None:
-        """A function is impure if it calls (or defines a lambda that is) impure: iterate to a fixed point."""
+        """A function is impure if it calls (or defines a lambda that is) impure, or iterates
+        what may not be plain data; a parameter it hands on to one that iterates it is iterated
+        too. Iterate to a fixed point (both only grow)."""
         pending = [f for f in self.facts.values() if not f.impure]
         changed = True
         while changed:
@@ -427,8 +692,63 @@ if __name__ == "__main__":
             for facts in pending:
                 if facts.impure:
                     continue
-                if any(c.impure for _, c in facts.callees) or any(self.facts[lam].impure for lam in facts.lambdas):
+                needs = self._handed_on(facts)
+                if (
+                    needs is None
+                    or any(c.impure for _, c in facts.callees)
+                    or any(self.facts[lam].impure for lam in facts.lambdas)
+                    or any(source.impure for source in facts.sources)
+                ):
                     facts.impure = changed = True
+                elif not needs <= facts.needs:
+                    facts.needs |= needs
+                    changed = True
+
+    def _handed_on(self, facts: _Facts) -> Optional[set[str]]:
+        """The parameters of `facts` that reach a parameter its callees iterate, or None if
+        something else that may not be plain data does."""
+        needs: set[str] = set()
+        for call, callee, scope in facts.direct:
+            if not callee.needs:
+                continue
+            fed = _fed_from_call(call.args, call.keywords)
+            found = self._needed_data(callee, fed, scope, facts)
+            if found is None:
+                return None
+            needs |= found
+        for call, callee, scope in facts.passed:
+            if not callee.needs:
+                continue
+            # `map(norm, rows)`, `sorted(xs, key=measure)`: what the callee gets comes from the
+            # call's other arguments, so they all must be plain data.
+            others = [
+                (a.value if isinstance(a, ast.Starred) else a, scope)
+                for a in [*call.args, *(k.value for k in call.keywords)]
+                if not (isinstance(a, ast.Lambda) and self.facts.get(a) is callee)
+                and not (isinstance(a, ast.Name) and self._name_callable(a.id, scope) is callee)
+            ]
+            found = self._plain_data(others, facts)
+            if found is None:
+                return None
+            needs |= found
+        return needs
+
+    def _needed_data(self, callee: _Facts, fed: _Fed, scope: Scope, owner: Optional[_Facts]) -> Optional[set[str]]:
+        """Whether what `fed` passes for each parameter `callee` iterates is plain data: None if
+        not, else the parameters of `owner` it comes from."""
+        sources = _parameter_sources(callee, fed, scope)
+        if sources is None:
+            return None
+        needs: set[str] = set()
+        for name in sorted(callee.needs):
+            given = sources.get(name)
+            if given is None:
+                return None  # no argument and no default: a TypeError, or passed in a way not followed
+            found = self._plain_data(given, owner)
+            if found is None:
+                return None
+            needs |= found
+        return needs
 
     def _evidence(self) -> dict[_Facts, _Evidence]:
         pure = [f for f in self.facts.values() if not f.impure]
@@ -481,15 +801,21 @@ if __name__ == "__main__":
             return f"while {segment(loop.test, 50)}"
         return segment(loop)
 
-    def _targets(self, launch: _Launch) -> Optional[tuple[str, list[_Facts]]]:
-        """The name shown for the target and every definition it may be, or None if not all are known."""
-        target = launch.target
+    def _targets(self, launch: _Launch) -> Optional[tuple[str, list[_Facts], _Fed]]:
+        """The name shown for the target, every definition it may be (None if not all are
+        known) and what the launch passes it."""
+        target, fed = launch.target, launch.fed
         if isinstance(target, ast.Call) and self.ctx.call_name(target, launch.scope) == "functools.partial":
             if not target.args:
                 return None
+            bound = _fed_from_call(target.args[1:], target.keywords)
+            if bound.rest:  # `partial(f, *a)`: positions after it are unknown
+                fed = _Fed(bound.positional, bound.keywords, bound.rest + fed.positional + fed.rest)
+            else:
+                fed = _Fed(bound.positional + fed.positional, {**bound.keywords, **fed.keywords}, fed.rest)
             target = target.args[0]
         if isinstance(target, ast.Lambda):
-            return self.facts[target].name, [self.facts[target]]
+            return self.facts[target].name, [self.facts[target]], fed
         if not isinstance(target, ast.Name):
             # `obj.method`, `self.run`, `module.func`: a method or another module's function,
             # whose body is not resolved here.
@@ -503,15 +829,20 @@ if __name__ == "__main__":
             else:
                 return None  # imported, a parameter, a class: not a function of this module
             found.append(self.facts[node])
-        return (target.id, found) if found else None
+        return (target.id, found, fed) if found else None
 
     def _check(self, launch: _Launch, evidence: dict[_Facts, _Evidence]) -> None:
         targets = self._targets(launch)
         if targets is None:
             return
-        name, definitions = targets
+        name, definitions, fed = targets
         if not all(d in evidence for d in definitions):
             return  # some definition does I/O, calls unknown code, or never loops
+        for definition in definitions:
+            # `pump(proc.stdout)` iterates a pipe, `crunch([1, 2, 3])` a list: a function that
+            # iterates a parameter is CPU-bound only if the launch shows it is given plain data.
+            if definition.needs and self._needed_data(definition, fed, launch.scope, None) is None:
+                return
         why = evidence[definitions[-1]]
         related: list[tuple[ast.AST, str]] = []
         if why.via is not None:
@@ -549,3 +880,81 @@ def _module_verdict(qualified: str) -> str:
     if module == "builtins":
         return "pure" if rest.partition(".")[0] in PURE_BUILTINS else "impure"
     return "pure" if module in PURE_MODULES else "impure"
+
+
+def _idle(statement: ast.stmt) -> bool:
+    """`pass`, `continue` or a bare constant (`...`): a statement that does nothing."""
+    return isinstance(statement, (ast.Pass, ast.Continue)) or (
+        isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+    )
+
+
+def _spread(items: list[ast.expr]) -> tuple[list[ast.expr], list[ast.expr]]:
+    """Positional arguments up to the first `*x`, and everything from there on (whose place is unknown)."""
+    for index, item in enumerate(items):
+        if isinstance(item, ast.Starred):
+            return items[:index], [i.value if isinstance(i, ast.Starred) else i for i in items[index:]]
+    return list(items), []
+
+
+def _fed_from_call(args: list[ast.expr], keywords: list[ast.keyword]) -> _Fed:
+    positional, rest = _spread(args)
+    named = {k.arg: k.value for k in keywords if k.arg is not None}
+    rest += [k.value for k in keywords if k.arg is None]  # `**options`
+    return _Fed(positional, named, rest)
+
+
+def _fed_from_displays(args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> _Fed:
+    """`args=(a, b), kwargs={"k": v}` as given to Thread or apply; anything but displays goes to rest."""
+    fed = _Fed([], {}, [])
+    if isinstance(args, (ast.Tuple, ast.List)):
+        fed.positional, fed.rest = _spread(args.elts)
+    elif args is not None:
+        fed.rest.append(args)  # `args=params`: the tuple's items may go anywhere
+    if isinstance(kwargs, ast.Dict):
+        for key, value in zip(kwargs.keys, kwargs.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                fed.keywords[key.value] = value
+            else:
+                fed.rest.append(value)
+    elif kwargs is not None and not (isinstance(kwargs, ast.Constant) and kwargs.value is None):
+        fed.rest.append(kwargs)
+    return fed
+
+
+def _parameter_sources(
+    callee: _Facts, fed: _Fed, scope: Scope
+) -> Optional[dict[str, list[tuple[ast.expr, Scope]]]]:
+    """What each parameter of `callee` may get (defaults included, evaluated where the function
+    is defined), or None if the arguments do not fit (the call raises TypeError)."""
+    args = callee.node.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args)]
+    keyword_names = {a.arg for a in (*args.args, *args.kwonlyargs)}
+    sources: dict[str, list[tuple[ast.expr, Scope]]] = {}
+    for name, expr in zip(names, fed.positional):
+        sources[name] = [(expr, scope)]
+    extra = fed.positional[len(names):]
+    if args.vararg is not None:
+        sources[args.vararg.arg] = [(e, scope) for e in extra]
+    elif extra and not fed.rest:
+        return None
+    leftover = []
+    for key, expr in fed.keywords.items():
+        if key in keyword_names:
+            sources.setdefault(key, []).append((expr, scope))
+        else:
+            leftover.append((expr, scope))
+    if args.kwarg is not None:
+        sources[args.kwarg.arg] = leftover
+    elif leftover and not fed.rest:
+        return None
+    positional_defaults = zip(names[len(names) - len(args.defaults):], args.defaults)
+    keyword_defaults = ((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
+    for name, default in (*positional_defaults, *keyword_defaults):
+        sources.setdefault(name, [(default, callee.outer)])
+    if fed.rest:
+        every = [*names, *(a.arg for a in args.kwonlyargs)]
+        every += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+        for name in every:
+            sources.setdefault(name, []).extend((expr, scope) for expr in fed.rest)
+    return sources
