@@ -114,16 +114,40 @@ class Context:
         found = self.enclosing(node, (ast.ClassDef,))
         return found if isinstance(found, ast.ClassDef) else None
 
-    def segment(self, node: ast.AST, limit: int = 60) -> str:
-        """The node's source text on one line, shortened to `limit` characters."""
+    def segment(self, node: ast.AST, limit: Optional[int] = 60) -> str:
+        """The node's source on one line, shortened to `limit` characters (None: in full).
+
+        A node that spans lines is re-printed by `ast.unparse`, which drops comments and
+        line breaks; a tree too deep for it falls back to the first line.
+        """
         span = self.index.span(node)
         if span.line == span.end_line:
             text = self.lines[span.line - 1][span.column : span.end_column]
         else:
-            first = self.lines[span.line - 1][span.column :]
-            text = first.rstrip() + " ..."
+            try:
+                text = ast.unparse(node)
+            except RecursionError:
+                text = self.lines[span.line - 1][span.column :].rstrip() + " ..."
         text = " ".join(text.split())
-        return text if len(text) <= limit else text[: limit - 3] + "..."
+        return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
+
+    def container_kind(self, node: Optional[ast.AST]) -> str:
+        """A mutable value in a word: list, dict, set, deque, Counter... ("object" if unknown).
+
+        A name is followed to the value of its latest plain assignment.
+        """
+        if isinstance(node, ast.Name):
+            binding = self.lookup(node.id)
+            if binding is not None and binding.kind == "assign" and binding.value is not None:
+                node = binding.value
+        if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
+            return "list"
+        if isinstance(node, (ast.Dict, ast.DictComp)):
+            return "dict"
+        if isinstance(node, (ast.Set, ast.SetComp)):
+            return "set"
+        name = self.call_name(node) if isinstance(node, ast.Call) else None
+        return name.rpartition(".")[2] if name else "object"
 
     # -- names ------------------------------------------------------------------------------
 

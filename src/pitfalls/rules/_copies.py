@@ -12,6 +12,18 @@ from pitfalls.semantic import Binding, Context
 
 Loop = Union[ast.For, ast.AsyncFor]
 
+# How one element of each kind gets changed in place, in words for the explanations.
+IN_PLACE_CHANGES = {
+    "list": "`append` or item assignment",
+    "deque": "`append`",
+    "bytearray": "`append` or item assignment",
+    "set": "`add`",
+    "dict": "item assignment",
+    "defaultdict": "item assignment",
+    "OrderedDict": "item assignment",
+    "Counter": "item assignment",
+}
+
 
 def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = True) -> bool:
     """A "mutable value" (RULES.md, with list repetitions), or a name bound to one of them.

@@ -214,7 +214,7 @@ assert keyword_only() is keyword_only.__kwdefaults__["tags"]
                 "function": name,
                 "param": default.param,
                 "default": self.ctx.segment(default.node),
-                "kind": _kind(self.ctx, default.node),
+                "kind": self.ctx.container_kind(default.node),
             }
             if default.use_node is not None:
                 related.append((default.use_node, f"'{default.param}' {default.use} the shared default here"))
@@ -227,14 +227,3 @@ assert keyword_only() is keyword_only.__kwdefaults__["tags"]
                 **context,
             )
 
-
-def _kind(ctx, node: ast.expr) -> str:
-    """What the default is, in a word: list, dict, set, deque, Counter..."""
-    if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
-        return "list"
-    if isinstance(node, (ast.Dict, ast.DictComp)):
-        return "dict"
-    if isinstance(node, (ast.Set, ast.SetComp)):
-        return "set"
-    name = ctx.call_name(node) or "object"
-    return name.rpartition(".")[2]

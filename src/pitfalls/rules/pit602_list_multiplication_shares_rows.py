@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.rules._copies import Shared, SharedElementsRule, is_mutable_expr
+from pitfalls.rules._copies import IN_PLACE_CHANGES, Shared, SharedElementsRule, is_mutable_expr
+from pitfalls.semantic import Context
 
 
 # Expressions that hand an operand on as their value (or as part of it).
@@ -30,15 +32,139 @@ grid = [[0] * 3 for _ in range(3)]
 grid[0][0] = 1
 """
 
+    explanation = Explanation(
+        definition="`$shown` doesn't make $times separate ${kind}s: it repeats a reference to one "
+        "$kind, `$element`, $times times.",
+        variant_key="use",
+        implication={
+            "mutates": "So `$mutation` changes that one $kind, and every $slot of `$rows` shows the change.",
+            "loop": "So `$mutation` changes the same $kind on every pass of the loop, and every $slot of "
+            "`$rows` ends up with all of the changes.",
+            "returns": "`$function` returns the result, so the first $change a caller makes to one $slot "
+            "shows up in every $slot.",
+            "yields": "`$function` yields the result, so the first $change the consumer makes to one $slot "
+            "shows up in every $slot.",
+            "holds": "Nothing here changes that $kind yet, but `$target` keeps the result, so the first $change "
+            "to one $slot will show up in every $slot.",
+            "": "So the first $change to one $slot will show up in every $slot.",
+        },
+        example={
+            "": "$line",
+            "mutates": "$line\n$mutation",
+            "loop": "$line\n$loop\n    $mutation",
+        },
+        layer="A flat `[0] * n` shares its one `0` the same way, and there it's harmless: an int can't "
+        "change, so assigning to one slot puts a new object there instead of changing the shared one. "
+        "Repetition always copies references; only a mutable element makes that visible.",
+        follow_ups=(
+            FollowUp(
+                "How would you show that the ${slot}s are one object?",
+                "Compare identity: `grid[0] is grid[1]` is `True`, and `id()` gives the same number for "
+                "both. `==` can't tell, because it compares contents: a grid built with a comprehension "
+                "is equal to the multiplied one.",
+            ),
+            FollowUp(
+                "Does `copy.deepcopy` give you independent ${slot}s?",
+                "No. `deepcopy` keeps a memo of what it has already copied, so the shared $kind is copied "
+                "once and the new list repeats that one copy. It preserves aliasing on purpose; build "
+                "separate ${slot}s instead.",
+            ),
+            FollowUp(
+                "Is repeating one object ever what you want?",
+                "Yes, when it is read, not filled in. `zip(*[iter(items)] * 3)` repeats one iterator so "
+                "`zip` takes three consecutive items for each tuple: the usual chunking idiom. That's why "
+                "products passed straight to a call aren't flagged.",
+            ),
+        ),
+        fix="Build the ${slot}s in a comprehension: it runs `$fresh` once per pass, so every $slot gets "
+        "its own $kind.",
+        fix_code="$fixed_line",
+        demo="""\
+import copy
+
+grid = [[0] * 3] * 3
+assert grid[0] is grid[1] is grid[2]  # one row, three references
+assert id(grid[0]) == id(grid[1])
+grid[0][0] = 1
+assert grid == [[1, 0, 0], [1, 0, 0], [1, 0, 0]]  # one change shows up in every row
+grid[1].append(7)
+assert all(row == [1, 0, 0, 7] for row in grid)
+
+tables = [{}] * 3  # dicts and sets share the same way
+tables[0]["k"] = 1
+assert tables[2] == {"k": 1}
+
+buckets = [set()] * 3
+for i, bucket in enumerate(buckets):
+    bucket.add(i)  # every pass changes the same set
+assert all(bucket == {0, 1, 2} for bucket in buckets)
+
+fixed = [[0] * 3 for _ in range(3)]  # the comprehension runs [0] * 3 three times
+assert fixed[0] is not fixed[1] and fixed[1] is not fixed[2]
+fixed[0][0] = 1
+assert fixed == [[1, 0, 0], [0, 0, 0], [0, 0, 0]]
+assert [[0] * 3] * 3 == [[0] * 3 for _ in range(3)]  # == can't tell them apart
+
+row = [0, 0]
+table = [row.copy() for _ in range(3)]  # a named row needs a copy per slot
+assert table[0] is not table[1] and table[0] is not row and table[0] == row
+assert (lambda e: e[0] is not e[1])(tuple([] for _ in range(2)))
+mixed = [item for _ in range(2) for item in (0, [])]
+assert mixed == [0, [], 0, []] and mixed[1] is not mixed[3]
+
+zeros = [0] * 3  # ints are shared too, harmlessly
+assert zeros[0] is zeros[1]
+zeros[0] = 1  # rebinds one slot
+assert zeros == [1, 0, 0]
+
+clone = copy.deepcopy([[0] * 3] * 3)  # deepcopy keeps the aliasing
+assert clone[0] is clone[1]
+clone[0][0] = 1
+assert clone == [[1, 0, 0]] * 3
+
+items = iter(range(6))  # one iterator repeated on purpose
+assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
+""",
+        names=("shown", "count"),
+        flags="A list or tuple repeated with `*` (`[[]] * n`, `n * [{}]`, `([],) * n`) whose element is a "
+        "list, dict or set display or comprehension, a repetition such as `[0] * m`, a call of a mutable "
+        "container type, or a name bound to one of those, when the result is kept: assigned, stored, "
+        "returned, yielded or added to a list. It is an error when code then changes an element in place, "
+        "through the name or a loop over it, and a warning otherwise.",
+        not_flagged=(
+            "Immutable elements (`[0] * n`, `[None] * n`, `[()] * n`, `['a'] * n`, `[frozenset()] * n`): "
+            "the slots are shared, but nothing can change them.",
+            "Counts of 0, 1 or a negative literal: at most one copy of each element, so nothing is shared.",
+            "Elements not known to be mutable, such as a parameter, a call result or a name rebound to one.",
+            "Products used in place rather than kept: call arguments (`Matrix([[0] * 3] * 3)` may copy the "
+            "rows; `zip(*[it] * n)` repeats one object on purpose), padding in `lines + [[blank]] * k`, "
+            "comparisons and conditions.",
+            "A list whose shared placeholders are all replaced (`slots[i] = []` in a loop) before anything "
+            "changes them.",
+            "A call of a local function that shadows a builtin, such as `def list(): ...`.",
+        ),
+        references=(
+            "https://docs.python.org/3/faq/programming.html#how-do-i-create-a-multidimensional-list",
+            "https://docs.python.org/3/library/stdtypes.html#common-sequence-operations",
+            "https://docs.python.org/3/library/copy.html",
+        ),
+        prior_art=("wemake-python-styleguide WPS435 ListMultiplyViolation (flags every list multiplication)",),
+    )
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.products: list[tuple[ast.BinOp, ast.expr, ast.expr]] = []  # (product, element, count)
+        # (product, element, count, where the rows are kept, the element's kind and the rewrite)
+        self.products: list[tuple[ast.BinOp, ast.expr, ast.expr, ast.AST, dict[str, str]]] = []
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.BinOp):
             found = self._repeated(node)
-            if found is not None and self._kept(node):
-                self.products.append((node, *found))
+            site = self._site(node) if found is not None else None
+            if site is not None:
+                element, count = found
+                # Done now, in the product's scope: `[row] * n` looks `row` up.
+                words = {"kind": self.ctx.container_kind(element), "fixed": _rebuilt(self.ctx, node, count)}
+                self.products.append((node, element, count, site, words))
         else:
             super().visit(node)
 
@@ -46,8 +172,9 @@ grid[0][0] = 1
         found = self._repeated(value)
         return Shared(value, found[0]) if found is not None else None
 
-    def _kept(self, product: ast.BinOp) -> bool:
-        """Whether the rows outlive the expression: bound, stored, returned or yielded.
+    def _site(self, product: ast.BinOp) -> Optional[ast.AST]:
+        """Where the rows outlive the expression (the assignment, `return`, `yield` or storing
+        call), or None when they don't.
 
         A product used in place is read, not filled in: `product(*[values] * 4)` and
         `zip(*[it] * n)` repeat one object on purpose, `Matrix([[0] * 3] * 3)` copies the
@@ -64,14 +191,15 @@ grid[0][0] = 1
             and not any(node is key for key in getattr(parent, "keys", ()))
         ):
             if isinstance(parent, ast.IfExp) and node is parent.test:
-                return False
+                return None
             node, parent = parent, self.ctx.parent(parent)
         if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
-            return parent.value is node
+            return parent if parent.value is node else None
         if isinstance(parent, ast.Call):
             # `rows.extend([[0] * w] * k)`, `table.append(...)`: stored into a container.
-            return isinstance(parent.func, ast.Attribute) and parent.func.attr in STORING_METHODS
-        return isinstance(parent, (ast.Return, ast.Yield))
+            stores = isinstance(parent.func, ast.Attribute) and parent.func.attr in STORING_METHODS
+            return parent if stores else None
+        return parent if isinstance(parent, (ast.Return, ast.Yield)) else None
 
     def _repeated(self, node: ast.expr) -> Optional[tuple[ast.expr, ast.expr]]:
         """(the mutable element, the count) of `[[]] * n`, `n * [{}]`, `([],) * n`; else None."""
@@ -96,9 +224,10 @@ grid[0][0] = 1
 
     def finish(self) -> None:
         segment = self.ctx.segment
-        for product, element, count in self.products:
+        for product, element, count, site, words in self.products:
             shared = self.shared.get(product)
             context = {"expression": segment(product), "element": segment(element), "count": segment(count)}
+            context["times"] = context["count"] if context["count"].isdigit() else f"`{context['count']}`"
             if shared is not None:
                 context["rows"] = shared.name
                 if shared.replaced_unknown and not shared.mutations:
@@ -109,9 +238,98 @@ grid[0][0] = 1
             related = [(m, f"changes one element of '{context['rows']}', so every slot changes") for m in mutations[:1]]
             if mutations:
                 context["mutation"] = segment(mutations[0])
+            context.update(self._answer_words(product, element, site, words, shared))
             self.report(
                 product,
                 severity=Severity.ERROR if mutations else Severity.WARNING,
                 related=related,
                 **context,
             )
+
+    def _answer_words(
+        self, product: ast.BinOp, element: ast.expr, site: ast.AST, words: dict[str, str], shared: Optional[Shared]
+    ) -> dict[str, str]:
+        """The explanation's context: what is kept where, and the rewrite, in the user's names."""
+        shown = self.ctx.segment(product, limit=None)
+        line = self.ctx.segment(site, limit=None)
+        if isinstance(site, ast.NamedExpr):
+            line = line if line.startswith("(") else f"({line})"
+        fixed, kind = words["fixed"], words["kind"]
+        words = {
+            **words,
+            "shown": shown,
+            "line": line,
+            "fixed_line": line.replace(shown, fixed, 1) if shown in line else fixed,
+            "slot": "row" if kind == "list" else "slot",
+            "change": IN_PLACE_CHANGES.get(kind, "in-place change"),
+            "fresh": _fresh(self.ctx, element),
+        }
+        if shared is not None and shared.mutations:
+            loop = self._loop_around(shared.mutations[0], shared)
+            if loop is not None:
+                prefix = "async for" if isinstance(loop, ast.AsyncFor) else "for"
+                words["use"] = "loop"
+                words["loop"] = f"{prefix} {self.ctx.segment(loop.target, limit=None)} in {self.ctx.segment(loop.iter, limit=None)}:"
+            else:
+                words["use"] = "mutates"
+        elif isinstance(site, (ast.Return, ast.Yield)):
+            words["use"] = "returns" if isinstance(site, ast.Return) else "yields"
+            function = self.ctx.enclosing_function(site)
+            words["function"] = getattr(function, "name", "the lambda")
+        else:
+            words["use"] = "holds"
+            words["target"] = self.ctx.segment(_kept_in(site), limit=None)
+        return words
+
+    def _loop_around(self, change: ast.AST, shared: Shared) -> Optional[ast.AST]:
+        """The loop over the rows whose element `change` changes (`for bucket in buckets:`), if any."""
+        root = _root_name(change)
+        for ancestor in self.ctx.ancestors(change):
+            variable, tracked = self.loops.get(ancestor, ("", None))
+            if tracked is shared and variable == root:
+                return ancestor
+        return None
+
+
+def _fresh(ctx: Context, element: ast.expr) -> str:
+    """An expression that builds a new element each time it runs: `[0] * m`, `set()`, `row.copy()`."""
+    text = ctx.segment(element, limit=None)
+    return f"{text}.copy()" if isinstance(element, ast.Name) else text
+
+
+def _rebuilt(ctx: Context, product: ast.BinOp, count: ast.expr) -> str:
+    """The product rewritten so every element is built anew: `[[0] * m for _ in range(n)]`."""
+    sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+    assert isinstance(sequence, (ast.List, ast.Tuple))
+    times = f"range({ctx.segment(count, limit=None)})"
+    items = [_fresh(ctx, e) if is_mutable_expr(ctx, e) else ctx.segment(e, limit=None) for e in sequence.elts]
+    if len(items) == 1:
+        body = f"{items[0]} for _ in {times}"
+    else:
+        body = f"item for _ in {times} for item in ({', '.join(items)})"
+    return f"[{body}]" if isinstance(sequence, ast.List) else f"tuple({body})"
+
+
+def _kept_in(site: ast.AST) -> ast.AST:
+    """What keeps the rows at `site`: the assigned name or attribute, or the list extended."""
+    if isinstance(site, ast.Assign):
+        return site.targets[0]
+    if isinstance(site, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        return site.target
+    if isinstance(site, ast.Call) and isinstance(site.func, ast.Attribute):
+        return site.func.value
+    return site
+
+
+def _root_name(change: ast.AST) -> str:
+    """The name an in-place change goes through: `bucket` in `bucket.add(1)` or `row[0] = 1`."""
+    node = change
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    elif isinstance(node, (ast.Assign, ast.Delete)):
+        node = node.targets[0]
+    elif isinstance(node, ast.AugAssign):
+        node = node.target
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""

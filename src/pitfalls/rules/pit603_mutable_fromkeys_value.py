@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-from pitfalls.rules._copies import is_mutable_expr
+from pitfalls.rules._copies import IN_PLACE_CHANGES, is_mutable_expr
 
 # `defaultdict.fromkeys` and `OrderedDict.fromkeys` are the inherited `dict.fromkeys`: the same
 # one value for every key. (`Counter.fromkeys` raises NotImplementedError, so it is not here.)
@@ -35,6 +36,109 @@ def group(names):
     return groups
 """
 
+    explanation = Explanation(
+        definition="`$call($keys, $value)` evaluates `$value` once and stores that one $kind under every "
+        "key, not a new $kind per key.",
+        variant_key="use",
+        implication={
+            "holds": "So `$target[key]$op` for one key changes that shared $kind, and every key of "
+            "`$target` sees it.",
+            "returns": "`$function` returns it, so the first $change a caller makes through one key shows "
+            "up under every key in `$keys`.",
+            "": "So the first $change through one key shows up under every key in `$keys`.",
+        },
+        example="$line",
+        layer="If you don't need every key up front, `defaultdict($kind)` builds a fresh $kind the first "
+        "time each key is used. The catch: even reading a missing key with `d[key]` adds it, so a typo "
+        "quietly grows the dict.",
+        follow_ups=(
+            FollowUp(
+                "Why doesn't `dict.fromkeys($keys, 0)` have this problem?",
+                "Every key does share that one `0`, but an int can't change. `d[key] += 1` computes a new "
+                "int and rebinds just that key, so the others still hold `0`. Sharing only bites when the "
+                "shared value changes in place.",
+            ),
+            FollowUp(
+                "Why doesn't `fromkeys` copy the value for each key?",
+                "Assignment in Python never copies, and `fromkeys` is just `for key in keys: d[key] = "
+                "value`. The docs say so: every value refers to a single instance, so use a dict "
+                "comprehension when you want distinct ones.",
+            ),
+            FollowUp(
+                "How would you confirm that all the values are one object?",
+                "`d[a] is d[b]` is `True` for any two keys, and `len({id(v) for v in d.values()})` is 1. "
+                "`==` won't do: separate empty lists compare equal too.",
+            ),
+        ),
+        fix="Build the dict with a comprehension, which evaluates `$fresh` once per key, so every key "
+        "gets its own $kind.",
+        fix_code="$fixed_line",
+        demo="""\
+from collections import Counter, OrderedDict, defaultdict
+
+categories = ["fruit", "veg", "dairy"]
+index = dict.fromkeys(categories, [])
+assert index["fruit"] is index["veg"] is index["dairy"]  # one list under every key
+assert len({id(v) for v in index.values()}) == 1
+index["fruit"].append("apple")
+assert index == {"fruit": ["apple"], "veg": ["apple"], "dairy": ["apple"]}
+assert dict.fromkeys(categories, []) == {key: [] for key in categories}  # == can't tell
+
+fixed = {key: [] for key in categories}  # [] runs once per key
+assert fixed["fruit"] is not fixed["veg"]
+fixed["fruit"].append("apple")
+assert fixed == {"fruit": ["apple"], "veg": [], "dairy": []}
+
+counts = dict.fromkeys(categories, 0)  # one shared 0, harmlessly
+assert counts["fruit"] is counts["veg"]
+counts["fruit"] += 1  # rebinds just that key
+assert counts == {"fruit": 1, "veg": 0, "dairy": 0}
+
+empty = []
+named = {key: empty.copy() for key in categories}
+assert named["fruit"] is not named["veg"] and named["fruit"] is not empty
+
+ordered = OrderedDict.fromkeys(categories, [])  # subclasses inherit the classmethod
+assert type(ordered) is OrderedDict and ordered["fruit"] is ordered["veg"]
+ordered_fixed = OrderedDict((key, []) for key in categories)
+assert list(ordered_fixed) == categories and ordered_fixed["fruit"] is not ordered_fixed["veg"]
+shared = defaultdict.fromkeys(categories, set())
+assert shared.default_factory is None and shared["fruit"] is shared["veg"]
+shared_fixed = defaultdict(None, {key: set() for key in categories})
+assert shared_fixed.default_factory is None and shared_fixed["fruit"] is not shared_fixed["veg"]
+try:
+    Counter.fromkeys(categories, 0)
+except NotImplementedError:
+    pass
+else:
+    raise AssertionError("Counter.fromkeys is expected to raise")
+
+lazy = defaultdict(list)  # a fresh list per key, made on first use
+lazy["fruit"].append("apple")
+lazy["veg"]  # only reading a missing key...
+assert lazy == {"fruit": ["apple"], "veg": []}  # ...still added it
+assert lazy["fruit"] is not lazy["veg"]
+assert lazy.get("dairy") is None and "dairy" not in lazy
+""",
+        names=("call", "keys", "value"),
+        flags="`dict.fromkeys(keys, value)`, and the same classmethod on `OrderedDict` and `defaultdict` "
+        "under any import alias, when the value is a list, dict or set display or comprehension, a "
+        "repetition such as `[0] * n`, a call of a mutable container type, or a name bound to one of those.",
+        not_flagged=(
+            "One argument, or an immutable value (`None`, `0`, `''`, `()`, `frozenset()`): nothing can "
+            "change the shared value.",
+            "A value not known to be mutable, such as a parameter or a call result.",
+            "`Counter.fromkeys`: it raises `NotImplementedError`.",
+            "`fromkeys` on any other object, or on a local class named `dict`: not the builtin classmethod.",
+            "Starred arguments (`dict.fromkeys(*args)`): which one is the value is unknown.",
+        ),
+        references=(
+            "https://docs.python.org/3/library/stdtypes.html#dict.fromkeys",
+            "https://docs.python.org/3/library/collections.html#collections.defaultdict",
+        ),
+        prior_art=("ruff RUF024 mutable-fromkeys-value",),
+    )
+
     def visit(self, node: ast.Call) -> None:
         # With one argument every value is None; an immutable value is safe to share.
         if len(node.args) != 2 or not isinstance(node.func, ast.Attribute) or node.func.attr != "fromkeys":
@@ -50,4 +154,48 @@ def group(names):
                 call=self.ctx.segment(node.func),
                 keys=self.ctx.segment(keys),
                 value=self.ctx.segment(value),
+                **self._answer_words(node, keys, value),
             )
+
+    def _answer_words(self, node: ast.Call, keys: ast.expr, value: ast.expr) -> dict[str, str]:
+        """The explanation's context: the kind shared, where the dict goes, and the rewrite."""
+        kind = self.ctx.container_kind(value)
+        fresh = f"{self.ctx.segment(value, limit=None)}.copy()" if isinstance(value, ast.Name) else self.ctx.segment(value, limit=None)
+        pairs = f"key in {self.ctx.segment(keys, limit=None)}"
+        cls = self.ctx.segment(node.func.value, limit=None)  # type: ignore[attr-defined]
+        method = self.ctx.call_name(node)
+        if method == "builtins.dict.fromkeys":
+            fixed = f"{{key: {fresh} for {pairs}}}"
+        elif method == "collections.OrderedDict.fromkeys":
+            fixed = f"{cls}((key, {fresh}) for {pairs})"
+        else:  # `defaultdict.fromkeys` makes one with no default factory
+            fixed = f"{cls}(None, {{key: {fresh} for {pairs}}})"
+        shown = self.ctx.segment(node, limit=None)
+        site = self.ctx.parent(node)
+        words = {"kind": kind, "op": KEY_CHANGES.get(kind, ".update(x)"), "fixed": fixed, "fresh": fresh}
+        words["change"] = IN_PLACE_CHANGES.get(kind, "in-place change")
+        if isinstance(site, ast.Assign) and len(site.targets) == 1 and isinstance(site.targets[0], ast.Name):
+            words.update(use="holds", target=site.targets[0].id)
+        elif isinstance(site, (ast.AnnAssign, ast.NamedExpr)) and isinstance(site.target, ast.Name):
+            words.update(use="holds", target=site.target.id)
+        elif isinstance(site, ast.Return):
+            function = self.ctx.enclosing_function(site)
+            words.update(use="returns", function=getattr(function, "name", "the lambda"))
+        # The example is the user's statement, or just the call inside a compound one.
+        line = self.ctx.segment(site, limit=None) if isinstance(site, (ast.Assign, ast.AnnAssign, ast.Return)) else shown
+        words["line"] = line
+        words["fixed_line"] = line.replace(shown, fixed, 1) if shown in line else fixed
+        return words
+
+
+# One key's value changed in place, as code after `groups[key]`.
+KEY_CHANGES = {
+    "list": ".append(x)",
+    "deque": ".append(x)",
+    "bytearray": ".append(x)",
+    "set": ".add(x)",
+    "dict": "[x] = 1",
+    "defaultdict": "[x] = 1",
+    "OrderedDict": "[x] = 1",
+    "Counter": "[x] += 1",
+}
