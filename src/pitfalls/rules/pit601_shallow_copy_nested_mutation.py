@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Callable, Optional
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.rules._copies import Shared, SharedElementsRule
+from pitfalls.rules._copies import Loop, Shared, SharedElementsRule
 from pitfalls.semantic import Binding, Context, Scope
 
 # Calls whose result is a one-shot iterator or a fresh sequence: `list(...)` of one of these
@@ -68,6 +69,174 @@ def with_header(table: list[list[str]]):
     result[0].insert(0, "#")
     return result
 """
+
+    explanation = Explanation(
+        definition="`$copy_expr` is a shallow copy: a new outer container that holds the very same "
+        "objects as `$original`, not copies of them.",
+        variant_key="reach",
+        implication={
+            "": "So `$mutation` changes an inner object that `$original` also holds: `$original` "
+            "changes as well, the very thing the copy was meant to prevent.",
+            "loop": "So `$mutation` changes, in place, every item the loop takes from `$copy`, and "
+            "each of those is also held by `$original`: `$original` changes as well, the very thing "
+            "the copy was meant to prevent.",
+            "index-rebound": "So `$mutation` changes an inner object that the old `$original` also "
+            "holds: anyone else who still holds it, a caller for instance, sees the change, the very "
+            "thing the copy was meant to prevent.",
+            "loop-rebound": "So `$mutation` changes, in place, every item the loop takes from "
+            "`$copy`, and each of those is also held by the old `$original`: anyone else who still "
+            "holds it, a caller for instance, sees the change, the very thing the copy was meant to "
+            "prevent.",
+        },
+        example={
+            "": "$copy = $copy_expr\n$mutation",
+            "loop": "$copy = $copy_expr\n$loop\n    $mutation",
+            "loop-rebound": "$copy = $copy_expr\n$loop\n    $mutation",
+        },
+        layer="A common misconception is that some other spelling would copy deeper than "
+        "`$copy_expr`. None does: `x.copy()`, `x[:]`, `list(x)`, `dict(x)`, `copy.copy(x)`, "
+        "`[*x]` and `{**x}` all make a new container around the same items. Only `copy.deepcopy` "
+        "copies the levels below.",
+        follow_ups=(
+            FollowUp(
+                "When is a shallow copy enough?",
+                "When nothing below the top level changes in place: the items are immutable, like "
+                "numbers, strings or tuples of them, or the code only replaces, adds or removes items "
+                "of `$copy` and never changes one. Those operations touch only `$copy`'s own slots.",
+            ),
+            FollowUp(
+                "Why not always use `copy.deepcopy`?",
+                "It copies everything reachable, not just the level you change, which costs time and "
+                "memory. It also copies objects meant to stay shared, and fails on some, like a "
+                "`threading.Lock`. Often one more level is enough, like `[row[:] for row in rows]` for a "
+                "list of lists.",
+            ),
+            FollowUp(
+                "How does `copy.deepcopy` handle cycles and shared objects?",
+                "It keeps a memo: a dict from the `id` of each object it has copied to the copy. "
+                "Meeting the object again returns that copy, so a cycle doesn't recurse forever, and "
+                "two references to one list become two references to one new list.",
+            ),
+        ),
+        fix="Copy every level with `copy.deepcopy`, so `$copy` gets inner objects of its own and "
+        "changes to them stay in `$copy`.",
+        fix_code="import copy\n$copy = $deep_copy",
+        demo="""\
+import copy
+import threading
+
+grid = [["a", "b"], ["c"]]
+clone = grid.copy()
+assert clone is not grid and clone[0] is grid[0]  # a new outer list, the same rows
+clone[0].append("extra")
+assert grid == [["a", "b", "extra"], ["c"]]  # the original changed too
+
+# Every built-in way to copy goes one level deep, no more.
+for shallow in (grid.copy(), grid[:], list(grid), copy.copy(grid), [*grid]):
+    assert shallow is not grid and all(s is g for s, g in zip(shallow, grid))
+groups = {"admins": ["ann"], "users": ["bob"]}
+for shallow in (groups.copy(), dict(groups), copy.copy(groups), {**groups}):
+    assert shallow is not groups and all(shallow[k] is groups[k] for k in groups)
+
+# A loop over the copy hands out the original's rows.
+for row in list(grid):
+    row.append(0)
+assert grid == [["a", "b", "extra", 0], ["c", 0]]
+
+# The same name rebound to the copy: the caller's object still changes.
+def add_header(rows):
+    rows = rows.copy()
+    rows[0].insert(0, "#")
+    return rows
+caller_rows = [["x"], ["y"]]
+add_header(caller_rows)
+assert caller_rows == [["#", "x"], ["y"]]
+
+# Shallow is enough when only the copy's own slots change, or the items are immutable.
+table = [["a"], ["b"]]
+mine = table[:]
+mine[0] = ["new"]
+mine.append(["more"])
+del mine[1]
+assert table == [["a"], ["b"]]
+points = [(1, 2), (3, 4)]
+moved = points.copy()
+moved[0] = (0, 0)
+assert points == [(1, 2), (3, 4)]
+nested = [([],)]  # a tuple holding a list is not immutable all the way down
+nested.copy()[0][0].append(1)
+assert nested == [([1],)]
+
+# deepcopy: independent at every level; one level more also does for a list of lists.
+deep = copy.deepcopy(grid)
+deep[0].append("mine")
+assert deep[0] is not grid[0] and "mine" not in grid[0]
+rows = [row[:] for row in grid]
+rows[1].append("mine")
+assert "mine" not in grid[1]
+
+# Its memo: a shared object stays shared in the copy, and a cycle ends.
+inner = [1]
+pair = copy.deepcopy([inner, inner])
+assert pair[0] is pair[1] and pair[0] is not inner
+loop = []
+loop.append(loop)
+loop_copy = copy.deepcopy(loop)
+assert loop_copy[0] is loop_copy and loop_copy is not loop
+memo = {}
+copy.deepcopy(pair, memo)
+assert memo[id(pair)] is not pair and memo[id(pair)] == pair
+
+# Some objects can't be deep-copied at all.
+try:
+    copy.deepcopy({"lock": threading.Lock()})
+except TypeError:
+    pass
+else:
+    raise AssertionError("a lock was deep-copied")
+
+# The fix keeps keys the copy adds.
+options = {"paths": ["/usr"]}
+merged = {**copy.deepcopy(options), "extra": []}
+merged["paths"].append("/tmp")
+assert options == {"paths": ["/usr"]} and merged["extra"] == []
+""",
+        names=("mutation", "copy", "original", "copy_expr"),
+        flags="A name bound to a shallow copy of a list or dict (`a.copy()`, `a[:]`, `list(a)`, "
+        "`dict(a)`, `copy.copy(a)` under any import form, `[*a]`, `{**a}`) whose element is then "
+        "changed in place through it in the same scope: `b[i].append(x)`, `b[i][j] = v`, "
+        "`b[k].update(...)`, `del b[i][j]`, `b[i] += [x]`, or the loop variable of `for row in b` "
+        "(also `b.values()`, `b.items()`, `enumerate(b)`). `x.copy()` counts only when `x` is known "
+        "to be a list or dict: a list/dict value, a container annotation, or a `self.x` only ever "
+        "assigned one; on an unannotated parameter, only when a list/dict-only method such as "
+        "`append` changes the element.",
+        not_flagged=(
+            "Replacing an element (`b[i] = new`) or changing the copy itself (`b.append(x)`, `b.sort()`, "
+            "`del b[0]`): only the copy's own slots change.",
+            "An element replaced before it is changed (`b[k] = list(b[k])`), and keys the copy adds "
+            "itself (`{**a, \"k\": []}`, `dict(a, k=[])`): those elements are new. After a replacement "
+            "through a non-constant key, any element may be new, so nothing is reported.",
+            "`copy.deepcopy(a)`, per-row copies such as `[row[:] for row in a]`, and a name rebound "
+            "before the change: nothing is shared any more.",
+            "`rows = list(rows)`: the idiom turns any iterable into a list the function owns; it is not "
+            "read as a defensive copy (`rows.copy()`, `rows[:]`, `copy.copy(rows)` still count).",
+            "Copies of values nothing else holds: `list(range(n))`, `list(make_rows())`, `dict(zip(k, v))`, "
+            "`list(csv.reader(f))`, and iterators from `map`, `itertools`, generator expressions or the "
+            "module's own generator functions.",
+            "`.copy()` on anything not known to be a list or dict: numpy arrays, pandas frames and classes "
+            "with their own `copy()` copy their data; an unannotated parameter changed only through "
+            "subscripts may be such an array; `.copy(deep=False)` takes arguments no list or dict does.",
+            "`set(a)` and `tuple(a)`: not copies of a list or dict.",
+            "Changes of an element's attribute (`b[0].children.append(x)`): they change some other object, "
+            "too far away to follow.",
+            "Changes made inside a nested function: when it runs is unknown.",
+        ),
+        references=(
+            "https://docs.python.org/3/library/copy.html",
+            "https://docs.python.org/3/faq/programming.html#how-do-i-copy-an-object-in-python",
+        ),
+        prior_art=("none known: flake8-bugbear, pylint and ruff have no equivalent",),
+    )
 
     node_types = SharedElementsRule.node_types + (ast.Yield, ast.YieldFrom)
 
@@ -347,11 +516,65 @@ def with_header(table: list[list[str]]):
                 continue
             segment = self.ctx.segment
             for mutation in copied.mutations:
+                context = {
+                    "mutation": segment(mutation),
+                    "copy": copied.name,
+                    "original": segment(copied.source),
+                    "copy_expr": segment(copied.value),
+                    "deep_copy": self._deep_copy(copied),
+                }
+                found = self._loop_of_mutation(copied, mutation)
+                if found is not None:
+                    keyword = "async for" if isinstance(found, ast.AsyncFor) else "for"
+                    context["loop"] = f"{keyword} {segment(found.target)} in {segment(found.iter)}:"
+                # What the explanation says depends on how the element is reached, and on
+                # whether the copy took the original's own name (`rows = rows.copy()`).
+                reach = "loop" if found is not None else "index"
+                context["reach"] = reach + ("-rebound" if context["copy"] == context["original"] else "")
                 self.report(
                     mutation,
                     related=[(copied.value, f"'{copied.name}' is a shallow copy of '{segment(copied.source)}' here")],
-                    mutation=segment(mutation),
-                    copy=copied.name,
-                    original=segment(copied.source),
-                    copy_expr=segment(copied.value),
+                    **context,
                 )
+
+    def _loop_of_mutation(self, copied: Shared, mutation: ast.AST) -> Optional[Loop]:
+        """The loop over `copied` whose element variable `mutation` changes in place, if any."""
+        root = _root(mutation)
+        if root is None or root == copied.name:
+            return None
+        for ancestor in self.ctx.ancestors(mutation):
+            entry = self.loops.get(ancestor)  # type: ignore[call-overload]
+            if entry is not None and entry[1] is copied and entry[0] == root:
+                return ancestor  # type: ignore[return-value]
+        return None
+
+    def _deep_copy(self, copied: Shared) -> str:
+        """The fix's expression: `copy.deepcopy(a)`, keeping keys the copy adds (`{**a, "k": []}`)."""
+        segment = self.ctx.segment
+        deep = f"copy.deepcopy({segment(copied.source)})"
+        value = copied.value
+        if isinstance(value, ast.Dict) and len(value.keys) > 1:
+            pairs = zip(value.keys, value.values)
+            items = [f"**{deep}" if k is None else f"{segment(k)}: {segment(v)}" for k, v in pairs]
+            return "{" + ", ".join(items) + "}"
+        if isinstance(value, ast.Call) and value.keywords:
+            keywords = ", ".join(
+                f"**{segment(k.value)}" if k.arg is None else f"{k.arg}={segment(k.value)}" for k in value.keywords
+            )
+            return f"{segment(value.func)}({deep}, {keywords})"
+        return deep
+
+
+def _root(change: ast.AST) -> Optional[str]:
+    """The name an in-place change starts from: `row` for `row.append(x)`, `row[j] = v`, `del row[j]`."""
+    if isinstance(change, ast.Call):
+        node = change.func.value  # type: ignore[attr-defined]
+    elif isinstance(change, ast.AugAssign):
+        node = change.target
+    elif isinstance(change, (ast.Assign, ast.Delete)):
+        node = next((t for t in change.targets if isinstance(t, ast.Subscript)), change.targets[0])
+    else:
+        node = change
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
