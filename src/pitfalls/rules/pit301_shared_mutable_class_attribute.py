@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
 from pitfalls.rules.pit101_mutable_default_argument import MUTATING_METHODS
@@ -67,6 +68,12 @@ OPAQUE_METACLASS_METHODS = frozenset({"__call__", "__new__", "__prepare__"})
 # Methods whose first parameter receives the class even without a decorator.
 IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 DICTS = frozenset({"dict", "OrderedDict"})
+# Augmented assignments, as the explanation spells them.
+AUGMENTED = {
+    ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.MatMult: "@=", ast.Div: "/=", ast.FloorDiv: "//=",
+    ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
+    ast.BitAnd: "&=", ast.BitXor: "^=",
+}
 
 
 @dataclass(eq=False)
@@ -140,6 +147,209 @@ class Post:
     def add_tag(self, tag):
         self.tags.append(tag)
 """
+
+    explanation = Explanation(
+        definition="`$attribute = $value` runs once, when `class $class` is defined, and stores one $kind "
+        "on the class; `$receiver.$attribute` finds it there whenever the instance has no `$attribute` of "
+        "its own.",
+        variant_key="shape",
+        implication={
+            "": "So `$mutation_line` in `$method` changes that one $kind on the class: every `$class` shares "
+            "it, and what one instance changes, all of them see.",
+            "augassign": "So `$mutation_line` in `$method` changes the class's $kind in place, then stores "
+            "that same $kind on the instance: every `$class` still shares it, and what one instance "
+            "changes, all of them see.",
+            "subclass-augassign": "So `$mutation_line` in `$method` changes the class's $kind in place, then "
+            "stores that same $kind on the instance: every `$class` still shares it, and what one instance "
+            "changes, all of them see.",
+        },
+        example={
+            "": "class $class:\n    $attribute = $value\n    def $method($receiver, ...): $mutation_line",
+            "subclass": "class $class: $attribute = $value\nclass $method_class($method_bases):\n"
+            "    def $method_name($receiver, ...): $mutation_line",
+            "subclass-augassign": "class $class: $attribute = $value\nclass $method_class($method_bases):\n"
+            "    def $method_name($receiver, ...): $mutation_line",
+        },
+        layer="The usual confusion is `self.count += 1` on a class-level int, which is fine: an int can't "
+        "change, so `+=` builds a new int and assigns it to the instance, hiding the class's. Only assigning "
+        "a new object to `$receiver.$attribute` separates one instance from the rest; calling a method on "
+        "the $kind, or setting or deleting an item, changes the shared object itself.",
+        follow_ups=(
+            FollowUp(
+                "Isn't `self.items += [x]` an assignment that gives the instance its own list?",
+                "It assigns, but too late. On a list, `+=` calls `__iadd__`, which extends the shared list "
+                "in place and returns it; then that same list is stored on the instance. "
+                "`self.items = self.items + [x]` would build a new list, but creating it in `__init__` is "
+                "the real fix.",
+            ),
+            FollowUp(
+                "Why don't dataclasses have this problem?",
+                "`@dataclass` turns annotated class attributes into fields that `__init__` sets, and it "
+                "refuses a list, dict or set default with a `ValueError` telling you to use `default_factory`: "
+                "`field(default_factory=list)` builds a new list for every instance.",
+            ),
+            FollowUp(
+                "When is a class attribute the right tool?",
+                "For values every instance should share: constants, immutable defaults, or a registry or "
+                "cache meant to be global. Then say so: annotate it `ClassVar[...]` and change it through "
+                "the class, `$class.$attribute` or `cls.$attribute`, so the sharing reads as deliberate.",
+            ),
+        ),
+        fix="Build the $kind in `__init__` instead of the class body, so each `$class` gets its own.",
+        fix_code="class $class:\n    def __init__(self, ...):\n        self.$attribute = $value",
+        demo='''\\
+import dataclasses
+from typing import ClassVar
+
+made = []
+
+
+def new_list():
+    made.append(1)
+    return []
+
+
+class Warehouse:
+    shelves = new_list()  # the class body runs once: one list, stored on the class
+
+    def stock(self, item):
+        self.shelves.append(item)
+
+
+a, b = Warehouse(), Warehouse()
+a.stock("bolts")
+assert b.shelves == ["bolts"]  # stocked in one warehouse, seen in the other
+assert a.shelves is b.shelves is Warehouse.shelves and made == [1]
+assert "shelves" not in vars(a)  # no attribute of its own: the lookup found the class's
+
+
+class Annex(Warehouse):  # a subclass's method reaches the base class's list too
+    def restock(self, item):
+        self.shelves.append(item)
+
+
+Annex().restock("nuts")
+assert Warehouse().shelves == ["bolts", "nuts"]
+
+
+class Cache:  # setting and deleting items change the shared dict too
+    store = {}
+
+
+c, d = Cache(), Cache()
+c.store["k"] = 1
+assert d.store == {"k": 1}
+del d.store["k"]
+assert c.store == {}
+
+
+class Counter:  # an int can't change: `+=` assigns a new int to the instance
+    count = 0
+
+
+e = Counter()
+e.count += 1
+assert vars(e) == {"count": 1} and Counter.count == 0
+
+
+class Basket:  # a list can: `+=` extends the shared list, then assigns that same list
+    items = []
+
+
+f, g = Basket(), Basket()
+f.items += ["apple"]
+assert vars(f)["items"] is Basket.items and g.items == ["apple"]
+f.items = f.items + ["pear"]  # `+` builds a new list: only this basket has the pear
+assert f.items == ["apple", "pear"] and Basket.items == g.items == ["apple"]
+
+try:  # dataclasses refuse a list, dict or set default
+    @dataclasses.dataclass
+    class Tagged:
+        tags: list = []
+except ValueError as error:
+    assert "default_factory" in str(error)
+else:
+    raise AssertionError("dataclass accepted a list default")
+for default in ({}, set()):
+    try:
+        dataclasses.make_dataclass("Post", [("tags", object, dataclasses.field(default=default))])
+    except ValueError as error:
+        assert "default_factory" in str(error)
+    else:
+        raise AssertionError("dataclass accepted a mutable default")
+
+
+@dataclasses.dataclass
+class Post:
+    tags: list = dataclasses.field(default_factory=list)  # a new list for every instance
+    registry: ClassVar[list] = []  # ClassVar: not a field, shared on purpose
+
+
+p, q = Post(), Post()
+p.tags.append("python")
+assert q.tags == [] and p.tags is not q.tags
+assert [field.name for field in dataclasses.fields(Post)] == ["tags"]
+
+
+class FixedWarehouse:  # the fix: each instance builds its own list in __init__
+    def __init__(self):
+        self.shelves = []
+
+    def stock(self, item):
+        self.shelves.append(item)
+
+
+h, i = FixedWarehouse(), FixedWarehouse()
+h.stock("bolts")
+assert i.shelves == [] and h.shelves is not i.shelves
+''',
+        names=("class", "attribute", "method"),
+        flags="A list, dict or set display or comprehension, a list built by repetition, or a call of "
+        "`list`, `dict`, `set`, `bytearray`, `deque`, `defaultdict`, `OrderedDict` or `Counter`, assigned "
+        "in a class body and changed in place through the instance (`self`, whatever its name) in a method "
+        "of that class or of a subclass in the same module: a mutating method (`append`, `update`, `add`, "
+        "`sort`...), item assignment or `del`, `+=`, a change to an element (`self.x[k].append(v)`), or "
+        "`heapq`/`bisect` functions. Reported at the class-level assignment, with the mutation as related "
+        "information.",
+        not_flagged=(
+            "Mutation through the class anywhere in the hierarchy (`cls.x`, `Foo.x`, `type(self).x`, "
+            "`self.__class__.x`), and methods that receive the class (classmethods, `__new__`, metaclass "
+            "methods, a first parameter named `cls`): the sharing is explicit.",
+            "An attribute annotated `ClassVar[...]`: shared by declaration.",
+            "An attribute some method of the class, a base or a subclass rebinds (`self.x = []` or "
+            "`setattr` in `__init__`, `__post_init__`, `setUp`, a `reset()`), or that the mutating method "
+            "rebinds first: the class value is only a default.",
+            "Dataclasses, attrs classes, `NamedTuple`, `TypedDict`, `Enum`, pydantic models and settings, "
+            "SQLModel, django-ninja schemas, `msgspec.Struct`, nested `Meta`/`Config` classes: their bodies "
+            "declare fields, members or options that the library handles its own way.",
+            "An attribute that is only read, including lookups in a class-level `defaultdict`: nothing changes.",
+            "Dunders such as `__slots__` and `__all__`: they are about the class, not its instances.",
+            "A dict filled one key at a time after a lookup by that key (`if k not in self._pools: "
+            "self._pools[k] = ...`): a memo table shared on purpose.",
+            "Containers of the instances themselves, or keyed by the instance or its class "
+            "(`self.live.append(self)`, `self.by_id[id(self)] = ...`): registries shared on purpose; "
+            "PIT702 judges whether they leak.",
+            "Removing from an element of a class-level container (`self._infos[kind].pop(alias)`): upkeep "
+            "of a structure filled elsewhere.",
+            "Classes that have, or may have, only one instance: a metaclass that can control instantiation (an "
+            "imported one other than `ABCMeta`, or one of the module defining `__call__`, `__new__` or "
+            "`__prepare__`), a `__new__` that caches the instance, a base named like a singleton, the Borg "
+            "idiom, a class instantiated once into a module-level name, or a class defined in a function "
+            "and instantiated once per call.",
+            "An attribute redefined as something else by a subclass or later in the body (a property, a tuple).",
+        ),
+        references=(
+            "https://docs.python.org/3/tutorial/classes.html#class-and-instance-variables",
+            "https://docs.python.org/3/library/dataclasses.html#mutable-default-values",
+            "https://docs.python.org/3/reference/datamodel.html#object.__iadd__",
+        ),
+        prior_art=(
+            "ruff RUF012 mutable-class-default: flags every mutable class attribute not annotated "
+            "`ClassVar`, mutated or not; PIT301 only those changed through an instance",
+            "ruff RUF008 mutable-dataclass-default: the dataclass case, which PIT301 leaves to the "
+            "dataclass's own `ValueError`",
+        ),
+    )
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -307,7 +517,7 @@ class Post:
         for target in targets:
             if isinstance(target, ast.Name) and not _is_dunder(target.id):
                 cls.attributes[target.id] = node
-                cls.kinds[target.id] = self._kind(node.value)
+                cls.kinds[target.id] = self.ctx.container_kind(node.value)
 
     def _is_classvar(self, annotation: ast.expr) -> bool:
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
@@ -694,29 +904,46 @@ class Post:
             (m.node, f"'{m.method.node.name}' mutates the shared '{attribute}' here") for m in mutations
         ]
         value = node.value  # type: ignore[attr-defined]
-        self.report(
-            node,
-            related=related,
-            **{
-                "class": owner.node.name,
-                "attribute": attribute,
-                "value": self.ctx.segment(value),
-                "kind": owner.kinds[attribute],
-                "method": method,
-                "receiver": first.method.receiver.arg,
-                "mutation": self.ctx.segment(first.node),
-            },
-        )
+        context = {
+            "class": owner.node.name,
+            "attribute": attribute,
+            "value": self.ctx.segment(value),
+            "kind": owner.kinds[attribute],
+            "method": method,
+            "receiver": first.method.receiver.arg,
+            "mutation": self.ctx.segment(first.node),
+            "mutation_line": self._statement(first.node),
+        }
+        # What the explanation needs to tell this hit's story (see `explanation.variant_key`).
+        shape = []
+        if first.method.cls is not owner:
+            shape.append("subclass")
+            context["method_class"] = first.method.cls.node.name
+            context["method_name"] = first.method.node.name
+            context["method_bases"] = ", ".join(self.ctx.segment(b) for b in first.method.cls.node.bases)
+        if first.how == "augassign":
+            shape.append("augassign")  # `self.items += [x]` also stores the shared list on the instance
+        if shape:
+            context["shape"] = "-".join(shape)
+        self.report(node, related=related, **context)
 
-    def _kind(self, value: Optional[ast.expr]) -> str:
-        if isinstance(value, (ast.List, ast.ListComp)):
-            return "list"
-        if isinstance(value, (ast.Dict, ast.DictComp)):
-            return "dict"
-        if isinstance(value, (ast.Set, ast.SetComp)):
-            return "set"
-        name = self.ctx.call_name(value) or ""
-        return name.rpartition(".")[2] or "object"
+    def _statement(self, node: ast.AST) -> str:
+        """The mutating statement on one line (`self.store[key] = value`, `del self.d[k]`).
+
+        An assignment too long for one line keeps its target (`self.d[k] = ...`); a compound
+        statement (`while self.q.pop():`) or another that spans lines gives the mutation itself.
+        """
+        statement = node if isinstance(node, ast.stmt) else self.ctx.enclosing(node, (ast.stmt,))
+        if statement is None or hasattr(statement, "body"):
+            return self.ctx.segment(node)
+        text = self.ctx.segment(statement)
+        if statement.lineno == statement.end_lineno and not text.endswith("..."):
+            return text
+        if isinstance(statement, ast.AugAssign):
+            return f"{self.ctx.segment(statement.target)} {AUGMENTED[type(statement.op)]} ..."
+        if isinstance(statement, ast.Assign):
+            return " = ".join(self.ctx.segment(t) for t in statement.targets) + " = ..."
+        return self.ctx.segment(node)
 
 
 def _benign_metaclass(dotted: str) -> bool:
