@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
+import re
+import tokenize
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
 from pitfalls.semantic import BUILTIN_NAMES, Binding, Context, Scope, ScopeKind
@@ -106,6 +110,59 @@ EXECUTOR_METHODS = frozenset({"submit", "map"})
 POOL_METHODS = frozenset(
     {"map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async", "apply", "apply_async"}
 )
+
+# The implication's common end: what taking turns on the GIL costs.
+_TURNS = (
+    " so the threads that run it through `$launcher` take turns, and the work takes as long as it "
+    "would on one thread, or a bit longer."
+)
+
+# The fix's first line when the target cannot go to a process pool as it stands: the pool
+# pickles a function by its qualified name, which a lambda or a nested function lacks.
+LAMBDA_NOTE = "# at module level, as a process pool pickles functions by name"
+NESTED_NOTE = "# move `{name}` to module level: a process pool pickles functions by name"
+
+# The runnable proof of the explanation (tests/test_explanations.py runs it).
+DEMO = """\
+import sys
+import threading
+import time
+
+# True on a default build; False on a free-threaded build (python3.13t and later) running
+# without the GIL. `sys._is_gil_enabled` exists from 3.13; older versions always have the GIL.
+gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
+assert hasattr(sys, "_is_gil_enabled") == (sys.version_info >= (3, 13))
+
+
+def crunch(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def run_on_threads(target, args, count):
+    threads = [threading.Thread(target=target, args=args) for _ in range(count)]
+    cpu, wall = time.process_time(), time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+# Pure-Python work on 4 threads: CPU time (all threads together) over wall time is how many
+# cores were busy on average. Under the GIL only one thread runs bytecode at a time, so it
+# stays near 1 however many cores the machine has.
+cpu, wall = run_on_threads(crunch, (1_000_000,), 4)
+if gil_enabled:
+    assert cpu / wall < 1.5, (cpu, wall)
+
+# Waiting is different: a thread releases the GIL while it sleeps (or waits on a socket, a
+# file or a pipe), so 4 threads sleeping 0.2 s each are done in about 0.2 s, not 0.8 s.
+_, wall = run_on_threads(time.sleep, (0.2,), 4)
+assert wall < 0.6, wall
+"""
 
 LOOPS = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # A function doing any of these is not a plain CPU-bound function: it is a generator or a
@@ -214,6 +271,87 @@ if __name__ == "__main__":
     with ProcessPoolExecutor() as pool:
         results = list(pool.map(crunch, [10_000_000] * 4))
 """
+
+    explanation = Explanation(
+        definition="In CPython a thread must hold the global interpreter lock, the GIL, to run Python "
+        "bytecode, so pure-Python CPU work spread over several threads runs one thread at a time.",
+        variant_key="why",
+        implication={
+            "": "Here $target only computes in a pure-Python loop, never waiting on I/O," + _TURNS,
+            "recurses": "Here $target only computes, recursing in pure Python and never waiting on I/O," + _TURNS,
+            "calls": "Here $target does its work in `$owner`, whose pure-Python loop never waits on I/O," + _TURNS,
+            "calls-recursive": "Here $target does its work in `$owner`, whose pure-Python recursion never "
+            "waits on I/O," + _TURNS,
+        },
+        example={
+            "": "$launch\n$work  # in $owner: pure Python, holding the GIL",
+            "inline": "$launch",
+        },
+        layer="CPython 3.13 added an optional free-threaded build, `python3.13t` (PEP 703), that runs "
+        "without the GIL, so threads like these do run in parallel; 3.14 made it officially supported "
+        "(PEP 779). The default builds of 3.9 to 3.14 still have the GIL, and even the free-threaded one "
+        "turns it back on when you import an extension not marked as safe; `sys._is_gil_enabled()` tells "
+        "you whether it is on.",
+        follow_ups=(
+            FollowUp(
+                "So when do threads help in Python?",
+                "When they wait: CPython releases the GIL while a thread blocks on a socket, a file, a pipe "
+                "or `time.sleep`. They also help with C code that releases it while it works, such as "
+                "`hashlib` on large data, `zlib` and many numpy operations; this rule leaves those alone.",
+            ),
+            FollowUp(
+                "Why a process pool and not threads?",
+                "Each worker process has its own interpreter and GIL, so calls of $target run on separate "
+                "cores at once. The cost: pickling arguments and results, and slow worker start-up. Where "
+                "workers start by importing your module (Windows, macOS, Linux from 3.14), create the pool under "
+                "`if __name__ == \"__main__\":`.",
+            ),
+            FollowUp(
+                "What about asyncio?",
+                "asyncio runs on one thread, switching tasks only at `await`, so it overlaps waiting, not "
+                "computing; CPU work there stalls the event loop. `asyncio.to_thread` moves it to a thread, "
+                "which keeps the loop responsive but still runs under the GIL; a process pool given to "
+                "`run_in_executor` runs it in parallel.",
+            ),
+        ),
+        fix="Run $target in a `concurrent.futures.ProcessPoolExecutor` instead: each worker process has "
+        "its own interpreter and GIL, so separate calls run on separate cores at once.",
+        fix_code="${define}\nwith ProcessPoolExecutor() as pool:\n    $pool_call",
+        demo=DEMO,
+        names=("function", "launcher"),
+        flags="A function or lambda of this module run on threads (`threading.Thread(target=...)`, "
+        "`ThreadPoolExecutor` `submit` or `map`, a `multiprocessing.pool.ThreadPool` or "
+        "`multiprocessing.dummy.Pool` method, `asyncio.to_thread`, or `loop.run_in_executor` with a thread "
+        "executor) whose work is a pure-Python loop or recursion: it calls only builtins, `math`, "
+        "`operator`, `itertools`, `functools`, `statistics`, `collections` and this module's own CPU-bound "
+        "functions, and iterates only plain data. Reported at the launch, with the loop as related information.",
+        not_flagged=(
+            "Functions that wait: `print`, `open`, `time.sleep`, sockets, `requests`, `subprocess`, a lock "
+            "taken with `with`. A waiting thread releases the GIL, which is what threads are good for.",
+            "C code that releases the GIL while it works: `hashlib`, `zlib`, numpy. Threads can run it in parallel.",
+            "A call the rule cannot see into: another module's function, an unknown import, a class, a "
+            "method of a parameter or other unknown object (it may be a queue, a socket or a file), a "
+            "function under an unknown decorator.",
+            "Iterating what may be a stream: a pipe such as `proc.stdout`, `sys.stdin`, an open file, "
+            "`iter(q.get, None)`, an unknown function's result, or a parameter the launch does not give "
+            "plain data. Each step may block on I/O (draining a pipe is a classic good use of a thread).",
+            "Spin-waits such as `while not done: pass`: they want a `threading.Event`, not more cores.",
+            "Generator functions, coroutines and functions that only return a generator expression: the "
+            "thread only creates the object. Functions with no loop and no recursion: too little work.",
+            "Targets not resolved here: methods (`self.run`, `Worker().run`), imported functions, "
+            "parameters, loop variables; and `threading.Timer`.",
+            "Process pools (`ProcessPoolExecutor`, `multiprocessing.Pool`), and an executor that may be one "
+            "(passed in, or a process pool on some path): each process has its own GIL, so that is the fix.",
+        ),
+        references=(
+            "https://docs.python.org/3/glossary.html#term-global-interpreter-lock",
+            "https://docs.python.org/3/library/concurrent.futures.html#processpoolexecutor",
+            "https://peps.python.org/pep-0703/",
+            "https://peps.python.org/pep-0779/",
+            "https://docs.python.org/3/howto/free-threading-python.html",
+        ),
+        prior_art=("none known: flake8-bugbear, pylint and ruff have no equivalent",),
+    )
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -851,7 +989,138 @@ if __name__ == "__main__":
             related.append((why.loop, f"'{why.owner}' recurses here in pure Python, holding the GIL"))
         else:
             related.append((why.loop, f"'{why.owner}' loops here in pure Python, holding the GIL"))
-        self.report(launch.call, related=related, function=name, launcher=launch.launcher, loop=why.header)
+        self.report(
+            launch.call,
+            related=related,
+            function=name,
+            launcher=launch.launcher,
+            loop=why.header,
+            **self._explanation_context(launch, name, definitions[-1], why),
+        )
+
+    def _explanation_context(self, launch: _Launch, name: str, definition: _Facts, why: _Evidence) -> dict[str, str]:
+        """The finding's names for the 30-second answer (`explanation` below): how to call the
+        target, where its time goes, the launch and the busy line as code, and the fix's code."""
+        index = self.ctx.index
+        launch_span, work_line = index.span(launch.call), index.span(why.loop).line
+        if why.via is not None:
+            kind = "calls-recursive" if why.recursion else "calls"
+        elif why.recursion:
+            kind = "recurses"
+        elif launch_span.line <= work_line <= launch_span.end_line:
+            kind = "inline"  # `Thread(target=lambda: sum(...))`: the launch line shows the loop
+        else:
+            kind = "loops"
+        if isinstance(why.loop, (ast.For, ast.While)):
+            work = why.header + ":"
+        else:
+            work = _shorten(self.ctx.lines[work_line - 1].strip(), 60)
+        anonymous = name == "lambda"
+        return {
+            "target": "the lambda" if anonymous else f"`{name}`",
+            "why": kind,
+            "owner": why.owner,
+            "launch": self._one_line(launch.call, 76),
+            "work": work,
+            **self._fix_context(launch, "work" if anonymous else name, definition),
+        }
+
+    def _fix_context(self, launch: _Launch, name: str, definition: _Facts) -> dict[str, str]:
+        """`pool_call`: the launch redone on a process pool, with the user's own arguments;
+        `define`: what must move first. A pool pickles a function by its qualified name, so a
+        lambda or a nested function cannot travel; only a module-level `def` can."""
+        node = definition.node
+        define = ""
+        if isinstance(node, ast.Lambda):
+            arguments = ast.unparse(node.args)
+            body = self.ctx.segment(node.body, 60)
+            define = f"{LAMBDA_NOTE}\ndef {name}({arguments}):\n    return {body}\n"
+        elif definition.outer.kind is not ScopeKind.MODULE:
+            define = NESTED_NOTE.format(name=name)
+        target = launch.target
+        if isinstance(target, ast.Call):  # `partial(crunch, n)` pickles if `crunch` does
+            shown = self.ctx.segment(target, 50)
+        else:
+            shown = name
+        return {"define": define, "pool_call": self._pool_call(launch, shown)}
+
+    def _pool_call(self, launch: _Launch, target: str) -> str:
+        call, launcher, segment = launch.call, launch.launcher, self.ctx.segment
+        method = launcher.rpartition(".")[2]
+        if launcher in THREAD_CLASSES:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return f"future = pool.submit({target})"
+            given = _spelled(segment, _argument(call, 3, "args"), _argument(call, 4, "kwargs"))
+            return f"future = pool.submit({', '.join([target, *given])})"
+        if launcher.startswith("executor."):
+            rest = [segment(a, 40) for a in call.args[1:]] + [
+                segment(k, 40) for k in call.keywords if k.arg not in ("fn",)
+            ]
+            if method == "map":
+                return f"results = list(pool.map({', '.join([target, *rest])}))"
+            return f"future = pool.submit({', '.join([target, *rest])})"
+        if launcher.startswith("ThreadPool."):
+            if method.startswith("apply"):
+                given = _spelled(segment, _argument(call, 1, "args"), _argument(call, 2, "kwds"))
+                return f"future = pool.submit({', '.join([target, *given])})"
+            iterable = _argument(call, 1, "iterable")
+            items = segment(iterable, 40) if iterable is not None else "inputs"
+            if method.startswith("starmap"):
+                return f"futures = [pool.submit({target}, *args) for args in {items}]"
+            return f"results = list(pool.map({target}, {items}))"
+        if launcher == "asyncio.to_thread":
+            rest = [segment(a, 40) for a in call.args[1:]]
+            keywords = [segment(k, 40) for k in call.keywords if k.arg != "func"]
+            if keywords:  # run_in_executor takes no keyword arguments
+                target = f"functools.partial({', '.join([target, *keywords])})"
+            return f"result = await asyncio.get_running_loop().run_in_executor({', '.join(['pool', target, *rest])})"
+        # loop.run_in_executor(None, f, *args): the same call with the pool as executor
+        receiver = segment(call.func.value, 40) if isinstance(call.func, ast.Attribute) else "loop"
+        rest = [segment(a, 40) for a in call.args[2:]]
+        return f"result = await {receiver}.run_in_executor({', '.join(['pool', target, *rest])})"
+
+    def _one_line(self, node: ast.AST, limit: int) -> str:
+        """The node's whole source on one line, comments dropped (a launch split over lines too)."""
+        span = self.ctx.index.span(node)
+        if span.line == span.end_line:
+            return self.ctx.segment(node, limit)
+        lines = list(self.ctx.lines[span.line - 1 : span.end_line])
+        lines[-1] = lines[-1][: span.end_column]
+        lines[0] = lines[0][span.column :]
+        try:
+            comments = [
+                token for token in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline)
+                if token.type == tokenize.COMMENT
+            ]
+        except (tokenize.TokenError, SyntaxError):
+            comments = []
+        for token in comments:
+            row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
+            lines[row] = lines[row][:start] + lines[row][end:]
+        text = " ".join(" ".join(lines).split())
+        text = re.sub(r"([(\[{]) ", r"\1", text)  # `Thread( target=...` once the lines are joined
+        text = re.sub(r" ([)\]}])", r"\1", text)
+        return _shorten(text, limit)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _spelled(segment, args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> list[str]:
+    """`args=(a, b), kwargs={"k": v}` (of Thread or apply) as the arguments of a plain call."""
+    given: list[str] = []
+    if isinstance(args, (ast.Tuple, ast.List)):
+        given += [segment(e, 40) for e in args.elts]
+    elif args is not None:
+        given.append("*" + segment(args, 40))
+    if isinstance(kwargs, ast.Dict) and all(
+        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in kwargs.keys
+    ):
+        given += [f"{k.value}={segment(v, 40)}" for k, v in zip(kwargs.keys, kwargs.values)]  # type: ignore[union-attr]
+    elif kwargs is not None and not (isinstance(kwargs, ast.Constant) and kwargs.value is None):
+        given.append("**" + segment(kwargs, 40))
+    return given
 
 
 def _argument(call: ast.Call, position: Optional[int], keyword: str) -> Optional[ast.expr]:
