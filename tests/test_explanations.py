@@ -1,0 +1,68 @@
+"""The explanation text is product: within budget, about the user's names, and true when run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import fixture_files
+from pitfalls.explain import (
+    CODE_LINES_30S, WORDS_30S, WORDS_60S, WORDS_FOLLOW_UP, answer_for, prose_and_code, rule_answer, word_count,
+)
+from pitfalls.rules import ALL_RULES, BY_CODE
+from pitfalls.source import check_file
+
+
+def _fixture_findings():
+    for path in fixture_files():
+        for finding in check_file(str(path)).findings:
+            yield pytest.param(finding, id=f"{path.stem}:{finding.line}")
+
+
+def assert_within_budget(answer) -> None:
+    prose_30, code_30 = prose_and_code(answer.answer_30s)
+    prose_60, _ = prose_and_code(answer.answer_60s)
+    assert word_count(prose_30) <= WORDS_30S, (word_count(prose_30), prose_30)
+    assert 1 <= len(code_30) <= CODE_LINES_30S, answer.answer_30s
+    assert word_count(prose_30) < word_count(prose_60) <= WORDS_60S, (word_count(prose_60), prose_60)
+    assert 1 <= len(answer.follow_ups) <= 3
+    for follow_up in answer.follow_ups:
+        assert follow_up.question.endswith("?")
+        assert word_count(follow_up.answer) <= WORDS_FOLLOW_UP, follow_up.answer
+    assert answer.fix.strip()
+    for text in (answer.answer_30s, answer.answer_60s, answer.fix, *(f.answer for f in answer.follow_ups)):
+        assert "$" not in text, f"an unfilled placeholder: {text}"
+
+
+@pytest.mark.parametrize("finding", list(_fixture_findings()))
+def test_every_fixture_hit_gets_an_answer_within_budget_naming_its_code(finding):
+    answer = answer_for(finding)
+    assert_within_budget(answer)
+    for key in BY_CODE[finding.code].explanation.names:
+        assert key in finding.context, f"{finding.code} reports no '{key}'"
+        assert finding.context[key] in answer.answer_30s, (key, finding.context[key], answer.answer_30s)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_rule_answer_on_its_own_example_is_within_budget(rule):
+    assert rule.explanation.names, "say which of the hit's names the answer must use"
+    assert_within_budget(rule_answer(rule))
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_runnable_example_behaves_as_the_text_says(rule, tmp_path):
+    demo = rule.explanation.demo
+    assert "assert " in demo, "a demo proves its claim with assertions"
+    script = tmp_path / "demo.py"
+    script.write_text(demo)
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_docs_fields_are_filled(rule):
+    explanation = rule.explanation
+    assert explanation.flags and explanation.not_flagged and explanation.references and explanation.prior_art
+    assert all(ref.startswith("https://") for ref in explanation.references)
