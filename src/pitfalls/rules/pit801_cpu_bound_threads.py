@@ -112,10 +112,7 @@ POOL_METHODS = frozenset(
 )
 
 # The implication's common end: what taking turns on the GIL costs.
-_TURNS = (
-    " so the threads that run it through `$launcher` take turns, and the work takes as long as it "
-    "would on one thread, or a bit longer."
-)
+_TURNS = " so the threads from `$launcher` take turns: no faster than one thread, often a little slower."
 
 # The fix's first line when the target cannot go to a process pool as it stands: the pool
 # pickles a function by its qualified name, which a lambda or a nested function lacks.
@@ -273,20 +270,17 @@ if __name__ == "__main__":
 """
 
     explanation = Explanation(
-        definition="In CPython a thread must hold the global interpreter lock, the GIL, to run Python "
-        "bytecode, so pure-Python CPU work spread over several threads runs one thread at a time.",
+        definition="In CPython a thread needs the GIL, the global interpreter lock, to run Python code, "
+        "so pure-Python work on several threads runs one thread at a time.",
         variant_key="why",
         implication={
-            "": "Here $target only computes in a pure-Python loop, never waiting on I/O," + _TURNS,
-            "recurses": "Here $target only computes, recursing in pure Python and never waiting on I/O," + _TURNS,
-            "calls": "Here $target does its work in `$owner`, whose pure-Python loop never waits on I/O," + _TURNS,
-            "calls-recursive": "Here $target does its work in `$owner`, whose pure-Python recursion never "
-            "waits on I/O," + _TURNS,
+            "": "$target only computes in a pure-Python loop and never waits on I/O," + _TURNS,
+            "recurses": "$target only computes, recursing in pure Python, and never waits on I/O," + _TURNS,
+            "calls": "$target works in `$owner`, whose pure-Python loop never waits on I/O," + _TURNS,
+            "calls-recursive": "$target works in `$owner`, whose pure-Python recursion never waits on I/O,"
+            + _TURNS,
         },
-        example={
-            "": "$launch\n$work  # in $owner: pure Python, holding the GIL",
-            "inline": "$launch",
-        },
+        example="$launch",
         layer="CPython 3.13 added an optional free-threaded build, `python3.13t` (PEP 703), that runs "
         "without the GIL, so threads like these do run in parallel; 3.14 made it officially supported "
         "(PEP 779). The default builds of 3.9 to 3.14 still have the GIL, and even the free-threaded one "
@@ -1000,28 +994,17 @@ if __name__ == "__main__":
 
     def _explanation_context(self, launch: _Launch, name: str, definition: _Facts, why: _Evidence) -> dict[str, str]:
         """The finding's names for the 30-second answer (`explanation` below): how to call the
-        target, where its time goes, the launch and the busy line as code, and the fix's code."""
-        index = self.ctx.index
-        launch_span, work_line = index.span(launch.call), index.span(why.loop).line
+        target, where its time goes, the launch as code, and the fix's code."""
         if why.via is not None:
             kind = "calls-recursive" if why.recursion else "calls"
-        elif why.recursion:
-            kind = "recurses"
-        elif launch_span.line <= work_line <= launch_span.end_line:
-            kind = "inline"  # `Thread(target=lambda: sum(...))`: the launch line shows the loop
         else:
-            kind = "loops"
-        if isinstance(why.loop, (ast.For, ast.While)):
-            work = why.header + ":"
-        else:
-            work = _shorten(self.ctx.lines[work_line - 1].strip(), 60)
+            kind = "recurses" if why.recursion else "loops"
         anonymous = name == "lambda"
         return {
             "target": "the lambda" if anonymous else f"`{name}`",
             "why": kind,
             "owner": why.owner,
             "launch": self._one_line(launch.call, 76),
-            "work": work,
             **self._fix_context(launch, "work" if anonymous else name, definition),
         }
 
