@@ -53,7 +53,7 @@ class ShallowCopyNestedMutation(SharedElementsRule):
     name = "shallow-copy-nested-mutation"
     severity = Severity.ERROR
     summary = "Mutating an element of a shallow copy also changes the original it was copied from"
-    message = "'{mutation}' changes an element '{copy}' still shares with '{original}': {copy_expr} is a shallow copy"
+    message = "'{mutation}' changes an element that {shared_with} still holds: {copy_expr} is a shallow copy"
     bad_example = """\
 def with_header(table: list[list[str]]):
     result = table.copy()
@@ -530,7 +530,10 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
                 # What the explanation says depends on how the element is reached, and on
                 # whether the copy took the original's own name (`rows = rows.copy()`).
                 reach = "loop" if found is not None else "index"
-                context["reach"] = reach + ("-rebound" if context["copy"] == context["original"] else "")
+                rebound = context["copy"] == context["original"]
+                context["reach"] = reach + ("-rebound" if rebound else "")
+                original = context["original"]
+                context["shared_with"] = f"the object '{original}' named before" if rebound else f"'{original}'"
                 self.report(
                     mutation,
                     related=[(copied.value, f"'{copied.name}' is a shallow copy of '{segment(copied.source)}' here")],
