@@ -49,3 +49,13 @@ def check():
         return report.findings
 
     return run
+
+
+def cli_runner():
+    """A CliRunner with stderr apart from stdout on every click (8.1 mixes them unless asked)."""
+    from click.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # click >= 8.2 always keeps them apart and has no such argument
+        return CliRunner()

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
+
+from conftest import cli_runner
 
 from pitfalls.cli import cli as main
 
@@ -15,7 +16,7 @@ BUG = "def f(x=[]):\n    x.append(1)\n"
 
 
 def run(*args: str, cwd=None):
-    runner = CliRunner()
+    runner = cli_runner()
     if cwd is None:
         return runner.invoke(main, list(args))
     import os
@@ -26,10 +27,6 @@ def run(*args: str, cwd=None):
         return runner.invoke(main, list(args))
     finally:
         os.chdir(old)
-
-
-def stderr_of(result) -> str:
-    return result.stderr if hasattr(result, "stderr") else result.output
 
 
 @pytest.fixture
@@ -80,7 +77,7 @@ def test_select_and_ignore_prefixes(project):
 def test_unknown_select_is_one_line_error(project):
     result = run("check", "--select", "PIT999", str(project))
     assert result.exit_code == 2
-    assert stderr_of(result).strip().splitlines() == [
+    assert result.stderr.strip().splitlines() == [
         "pitfalls: error: --select/--ignore: 'PIT999' matches no rule (see 'pitfalls rules')"
     ]
 
@@ -88,7 +85,7 @@ def test_unknown_select_is_one_line_error(project):
 def test_missing_path_is_one_line_error(tmp_path):
     result = run("check", str(tmp_path / "nope.py"))
     assert result.exit_code == 2
-    assert stderr_of(result).strip() == f"pitfalls: error: {tmp_path / 'nope.py'}: no such file or directory"
+    assert result.stderr.strip() == f"pitfalls: error: {tmp_path / 'nope.py'}: no such file or directory"
 
 
 def test_noqa_bare_and_with_codes(tmp_path):
@@ -107,7 +104,7 @@ def test_syntax_error_is_reported_and_other_files_still_checked(project):
     result = run("check", str(project))
     assert result.exit_code == 1
     assert "PIT101" in result.stdout
-    err = stderr_of(result)
+    err = result.stderr
     assert f"{project / 'broken.py'}: error: syntax error: invalid syntax (line 1, column 7)" in err
     assert "Traceback" not in err
 
@@ -124,9 +121,9 @@ def test_syntax_error_is_reported_and_other_files_still_checked(project):
 def test_undecodable_or_unparsable_file_is_one_line(tmp_path, content, message):
     (tmp_path / "bad.py").write_bytes(content)
     result = run("check", str(tmp_path))
-    lines = [line for line in stderr_of(result).splitlines() if "bad.py" in line]
+    lines = [line for line in result.stderr.splitlines() if "bad.py" in line]
     assert len(lines) == 1 and message in lines[0], lines
-    assert "Traceback" not in stderr_of(result)
+    assert "Traceback" not in result.stderr
 
 
 def test_coding_cookie_bom_and_crlf_are_decoded(tmp_path):

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
+
+from conftest import cli_runner
 
 from pitfalls.cli import cli
 
@@ -15,7 +16,7 @@ SOURCE = "def add_item(item, basket=[]):\n    basket.append(item)\n    return ba
 
 
 def run(*args):
-    return CliRunner().invoke(cli, list(args))
+    return cli_runner().invoke(cli, list(args))
 
 
 @pytest.fixture
