@@ -9,7 +9,7 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-from pitfalls.engine import RuleError, analyze
+from pitfalls.engine import RuleError, analyze, gc_paused
 from pitfalls.findings import Finding
 from pitfalls.rule import Rule
 from pitfalls.rules import ALL_RULES
@@ -17,7 +17,7 @@ from pitfalls.rules import ALL_RULES
 # The line breaks `ast` counts (str.splitlines also splits on \f, \v, \x1c and more).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # flake8's grammar: `# noqa`, `# NOQA`, `# noqa: PIT101`, `# noqa:PIT101,PIT6`.
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
 
 
 class SourceError(Exception):
@@ -89,7 +89,7 @@ def is_suppressed(finding: Finding, lines: Sequence[str]) -> bool:
     """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes."""
     if not 1 <= finding.line <= len(lines):
         return False
-    match = _NOQA.search(lines[finding.line - 1])
+    match = NOQA.search(lines[finding.line - 1])
     if match is None:
         return False
     codes = match.group("codes")
@@ -108,7 +108,8 @@ class FileReport:
 
 def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
     try:
-        tree = parse(source, path)
+        with gc_paused():
+            tree = parse(source, path)
     except SourceError as exc:
         return FileReport(path, error=str(exc))
     lines = split_lines(source)
