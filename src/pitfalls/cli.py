@@ -62,6 +62,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
     Exit status: 0 nothing found, 1 pitfalls found or a file could not be checked,
     2 usage or internal error.
     """
+    from pitfalls.config import ConfigCache, ConfigError
     from pitfalls.discovery import find_python_files
     from pitfalls.output import FORMATS
     from pitfalls.source import SelectionError, check_file, select_rules
@@ -71,12 +72,19 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
         if not os.path.exists(path):
             raise _fail(f"{path}: no such file or directory")
     try:
-        rules = select_rules(_codes(select), _codes(ignore))
+        select_rules(_codes(select), _codes(ignore))
     except SelectionError as exc:
         raise _fail(f"--select/--ignore: {exc}")
 
     files = sorted(set(find_python_files(paths)))
-    reports = [check_file(path, rules) for path in files]
+    configs = ConfigCache()
+    reports = []
+    for path in files:
+        try:  # [tool.pitfalls] of the nearest pyproject.toml; the command line wins
+            rules = configs.for_file(path).override(_codes(select), _codes(ignore)).rules_for(path)
+        except ConfigError as exc:
+            raise _fail(str(exc))
+        reports.append(check_file(path, rules))
 
     click.echo(FORMATS[fmt](reports), nl=False)
     internal = False
@@ -175,6 +183,17 @@ def explain(target: str, depth: str, fmt: str) -> None:
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(answer_output.render_text(items, depth, color), nl=False, color=color)
+
+
+@cli.command()
+@click.option("--tcp", is_flag=True, help="Serve on a TCP port instead of stdin/stdout.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="With --tcp: the address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=2087, show_default=True, help="With --tcp: the port.")
+def lsp(tcp: bool, host: str, port: int) -> None:
+    """Start the language server (stdio; editors start it for you, see docs/editors.md)."""
+    from pitfalls_lsp.server import run
+
+    raise click.exceptions.Exit(run(tcp=tcp, host=host, port=port))
 
 
 def _path_and_line(target: str) -> tuple[str, Optional[int]]:

@@ -1,0 +1,220 @@
+"""`[tool.pitfalls]` in pyproject.toml: found by walking up from a file, validated, cached.
+
+Every front end that reads configuration (the command line and the language server) asks
+`ConfigCache.for_file(path)`, so the same file gets the same rules everywhere. flake8 reads
+only its own configuration.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
+from typing import Any, Mapping, Optional, Sequence
+
+from pitfalls.rule import Rule
+from pitfalls.source import SelectionError, select_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9 and 3.10
+    import tomli as tomllib
+
+_TARGET_VERSIONS = ("py39", "py310", "py311", "py312", "py313", "py314")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, said in one line that names the file and the key."""
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):  # "PIT1,PIT6" is forgiven; a list is the documented form
+        value = [part for part in value.replace(" ", ",").split(",") if part]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of codes such as [\"PIT101\", \"PIT6\"]")
+    return tuple(v.strip().upper() for v in value)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings for the files under `root` (None: defaults, no file)."""
+
+    path: Optional[Path] = None  # the pyproject.toml this came from
+    select: Optional[tuple[str, ...]] = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    target_version: Optional[str] = None
+    docs_url: Optional[str] = None
+    _rules: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def root(self) -> Optional[Path]:
+        return self.path.parent if self.path else None
+
+    def override(self, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None) -> "Config":
+        """Command-line or editor settings win over the file's."""
+        changes: dict[str, Any] = {}
+        if select is not None:
+            changes.update(select=tuple(s.upper() for s in select), extend_select=())
+        if ignore is not None:
+            changes.update(ignore=tuple(s.upper() for s in ignore))
+        return replace(self, _rules={}, **changes) if changes else self
+
+    def rules_for(self, path: str) -> tuple[type[Rule], ...]:
+        """The rules that apply to `path`: select, extend-select, ignore, then per-file-ignores."""
+        ignored = tuple(self.ignore) + self._file_ignores(path)
+        key = ignored
+        if key not in self._rules:
+            select = (*self.select, *self.extend_select) if self.select is not None else (
+                ("PIT", *self.extend_select) if self.extend_select else None
+            )
+            self._rules[key] = select_rules(select, ignored)
+        return self._rules[key]
+
+    def _file_ignores(self, path: str) -> tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
+        absolute = Path(os.path.abspath(path))
+        try:
+            relative = absolute.relative_to(self.root).as_posix() if self.root else absolute.as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        codes: list[str] = []
+        for pattern, ignored in self.per_file_ignores:
+            if _glob_matches(pattern, relative):
+                codes.extend(ignored)
+        return tuple(codes)
+
+
+def _glob_matches(pattern: str, relative: str) -> bool:
+    """flake8 and ruff semantics: a pattern with a slash matches the path from the config's
+    folder (`*` crosses folders, `**/` may match no folder), one without also matches the name."""
+    pattern = pattern.strip()
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if pattern.endswith("/"):
+        pattern += "*"
+    if "/" not in pattern and fnmatch.fnmatchcase(PurePath(relative).name, pattern):
+        return True
+    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern.replace("**/", ""))
+
+
+_KEYS = {
+    "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
+    "target-version", "docs-url",
+}
+
+
+def parse_table(table: Mapping[str, Any], path: Optional[Path] = None) -> Config:
+    """Validates a `[tool.pitfalls]` table; every problem names the key."""
+    where = f"{path}: [tool.pitfalls]" if path else "[tool.pitfalls]"
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KEYS))})")
+    values: dict[str, Any] = {"path": path}
+    for key in ("select", "ignore", "extend-select"):
+        if key in table:
+            values[key.replace("-", "_")] = _codes(table[key], f"{where} {key}")
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, Mapping):
+            raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
+        values["per_file_ignores"] = tuple(
+            (str(glob), _codes(codes, f"{where} per-file-ignores '{glob}'")) for glob, codes in pfi.items()
+        )
+    for key in ("exclude", "extend-exclude"):
+        if key in table:
+            values[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
+    if "target-version" in table:
+        version = table["target-version"]
+        if version not in _TARGET_VERSIONS:
+            raise ConfigError(f"{where} target-version must be one of {', '.join(_TARGET_VERSIONS)}, not {version!r}")
+        values["target_version"] = version
+    if "docs-url" in table:
+        if not isinstance(table["docs-url"], str):
+            raise ConfigError(f"{where} docs-url must be a string")
+        values["docs_url"] = table["docs-url"]
+    config = Config(**values)
+    try:  # a code that matches no rule is a config error, found now rather than per file
+        config.rules_for(str(path.parent / "x.py") if path else "x.py")
+        for _, codes in config.per_file_ignores:
+            select_rules(None, codes)
+    except SelectionError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return config
+
+
+def read_table(path: Path) -> Optional[Mapping[str, Any]]:
+    """The `[tool.pitfalls]` table of a pyproject.toml, or None when it has none."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    tool = data.get("tool")
+    table = tool.get("pitfalls") if isinstance(tool, dict) else None
+    return table
+
+
+def load(path: Path) -> Config:
+    table = read_table(path)
+    return parse_table(table, path) if table is not None else Config(path=None)
+
+
+class ConfigCache:
+    """Finds the pyproject.toml with a `[tool.pitfalls]` table nearest above each file.
+
+    A pyproject.toml without the table does not stop the walk (ruff does the same). Files are
+    re-read when their modification time changes, so a long-running language server follows edits.
+    """
+
+    def __init__(self, isolated: bool = False):
+        self.isolated = isolated
+        self._by_file: dict[Path, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
+
+    def for_file(self, path: str) -> Config:
+        if self.isolated:
+            return Config()
+        directory = Path(os.path.abspath(path)).parent
+        for folder in (directory, *directory.parents):
+            config = self._load(folder / "pyproject.toml")
+            if config is not None:
+                return config
+        return Config()
+
+    def _load(self, candidate: Path) -> Optional[Config]:
+        try:
+            mtime: Optional[int] = candidate.stat().st_mtime_ns
+        except OSError:
+            mtime = None
+        cached = self._by_file.get(candidate)
+        if cached is None or cached[0] != mtime:
+            config, error = None, None
+            if mtime is not None:
+                try:
+                    config = load(candidate)
+                except ConfigError as exc:
+                    error = exc
+                if config is not None and config.path is None:
+                    config = None  # a pyproject.toml without [tool.pitfalls]
+            cached = (mtime, config, error)
+            self._by_file[candidate] = cached
+        if cached[2] is not None:
+            raise cached[2]
+        return cached[1]
+

@@ -1,0 +1,110 @@
+"""`[tool.pitfalls]`: discovery by walking up, validation, per-file-ignores, overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import cli_runner
+from pitfalls.cli import cli
+from pitfalls.config import ConfigCache, ConfigError, parse_table
+
+HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
+
+
+def codes(config, path):
+    return [rule.code for rule in config.rules_for(path)]
+
+
+def project(tmp_path, table: str):
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "pyproject.toml").write_text(f"[project]\nname = 'x'\n\n[tool.pitfalls]\n{table}\n", encoding="utf-8")
+    for name in ("pkg/sub/a.py", "tests/test_a.py"):
+        (tmp_path / name).write_text(HIT, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_nearest_table_governs_and_one_without_it_is_passed_over(tmp_path):
+    project(tmp_path, 'ignore = ["PIT8"]')
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[project]\nname = 'inner'\n", encoding="utf-8")
+    config = ConfigCache().for_file(str(tmp_path / "pkg" / "sub" / "a.py"))
+    assert config.path == tmp_path / "pyproject.toml"
+    assert "PIT801" not in codes(config, str(tmp_path / "pkg" / "sub" / "a.py"))
+    assert ConfigCache(isolated=True).for_file(str(tmp_path / "pkg" / "sub" / "a.py")).path is None
+
+
+def test_select_extend_select_and_per_file_ignores(tmp_path):
+    config = parse_table(
+        {"select": ["PIT1"], "extend-select": ["PIT6"], "per-file-ignores": {"tests/*": ["PIT1"], "*_gen.py": ["PIT"]}},
+        tmp_path / "pyproject.toml",
+    )
+    assert codes(config, str(tmp_path / "a.py")) == ["PIT101", "PIT601", "PIT602", "PIT603"]
+    assert codes(config, str(tmp_path / "tests" / "deep" / "test_a.py")) == ["PIT601", "PIT602", "PIT603"]
+    assert codes(config, str(tmp_path / "x" / "schema_gen.py")) == []
+    assert codes(config.override(select=["PIT8"]), str(tmp_path / "a.py")) == ["PIT801"]
+    assert "PIT101" not in codes(parse_table({"extend-select": ["PIT1"], "ignore": ["PIT101"]}), "a.py")
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ({"selct": ["PIT1"]}, "unknown key 'selct'"),
+        ({"select": "PIT1"}, None),  # a comma-separated string is forgiven
+        ({"select": [1]}, "select must be a list of codes"),
+        ({"ignore": ["XYZ"]}, "'XYZ' matches no rule"),
+        ({"per-file-ignores": ["tests/*"]}, "per-file-ignores must be a table"),
+        ({"per-file-ignores": {"tests/*": ["NOPE"]}}, "'NOPE' matches no rule"),
+        ({"target-version": "py27"}, "target-version must be one of"),
+        ({"docs-url": 3}, "docs-url must be a string"),
+        ({"exclude": "build"}, "exclude must be a list of strings"),
+    ],
+)
+def test_bad_values_are_named(table, message):
+    if message is None:
+        parse_table(table)
+        return
+    with pytest.raises(ConfigError, match=message):
+        parse_table(table)
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    project(tmp_path, 'ignore = ["PIT1"]')
+    cache = ConfigCache()
+    path = str(tmp_path / "tests" / "test_a.py")
+    assert "PIT101" not in codes(cache.for_file(path), path)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.pitfalls]\nignore = []\n", encoding="utf-8")
+    os.utime(pyproject, ns=(0, 10**18))
+    assert "PIT101" in codes(cache.for_file(path), path)
+
+
+def test_check_uses_the_config_from_the_root_and_from_a_subdirectory(tmp_path, monkeypatch):
+    project(tmp_path, 'per-file-ignores = {"tests/*" = ["PIT101"]}')
+    runner = cli_runner()
+    monkeypatch.chdir(tmp_path)
+    from_root = runner.invoke(cli, ["check", "--format", "json", "."])
+    monkeypatch.chdir(tmp_path / "pkg")
+    from_sub = runner.invoke(cli, ["check", "--format", "json", ".."])
+    found = [(os.path.basename(f["path"]), f["code"]) for f in json.loads(from_root.stdout)]
+    assert found == [("a.py", "PIT101")]
+    assert [(os.path.basename(f["path"]), f["code"]) for f in json.loads(from_sub.stdout)] == found
+    # The command line overrides the file.
+    monkeypatch.chdir(tmp_path)
+    assert json.loads(runner.invoke(cli, ["check", "--format", "json", "--ignore", "PIT1", "."]).stdout) == []
+
+
+def test_check_with_a_bad_config_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    project(tmp_path, 'select = ["PIT1"]\nbogus = 1')
+    monkeypatch.chdir(tmp_path)
+    result = cli_runner().invoke(cli, ["check", "."])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"pitfalls: error: {tmp_path / 'pyproject.toml'}: [tool.pitfalls]: unknown key 'bogus' "
+        "(known: docs-url, exclude, extend-exclude, extend-select, ignore, per-file-ignores, select, target-version)"
+    ]
+    (tmp_path / "pyproject.toml").write_text("[tool.pitfalls\n", encoding="utf-8")
+    result = cli_runner().invoke(cli, ["check", "."])
+    assert result.exit_code == 2 and "not valid TOML" in result.stderr and "Traceback" not in result.stderr
