@@ -26,6 +26,10 @@ class Rule:
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
     leave_types: ClassVar[tuple[type[ast.AST], ...]] = ()
     fixable: ClassVar[bool] = False
+    # The fixer, imported only when fixing: "module:function", called as
+    # function(source, finding) -> the fixed source, or None when this hit cannot be fixed.
+    fixer: ClassVar[Optional[str]] = None
+    fix_is_safe: ClassVar[bool] = True  # False: behaviour can change for some caller
     # Runnable examples: `bad` fires this rule (and nothing else), `good` fires nothing.
     bad_example: ClassVar[str]
     good_example: ClassVar[str]

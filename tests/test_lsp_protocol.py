@@ -1,0 +1,240 @@
+"""The language server survives malformed input and answers every request.
+
+These tests speak raw JSON-RPC over the server's stdin and stdout (a real LSP client would
+refuse to send most of this), so they need no LSP library and run on every Python we support.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+from typing import Any, Optional
+
+import pytest
+
+from lsp_helpers import SERVER, SOURCE
+
+TIMEOUT = 20
+
+
+class RawServer:
+    def __init__(self, cwd) -> None:
+        self.process = subprocess.Popen(
+            SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
+        )
+        self.messages: queue.Queue = queue.Queue()
+        self.notifications: list[dict] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.stderr: list[bytes] = []
+        threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
+        self.next_id = 0
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            self.messages.put(json.loads(stream.read(length)))
+
+    def write(self, body: bytes) -> None:
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.process.stdin.flush()
+
+    def send(self, message: Any) -> None:
+        self.write(json.dumps(message).encode())
+
+    def notify(self, method: str, params: Any = None) -> None:
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: Any = None) -> dict:
+        self.next_id += 1
+        self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.response(self.next_id)
+
+    def response(self, msg_id: Any) -> dict:
+        """The response with this id (the server's requests and notifications are kept aside)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            if "method" in message and "id" in message:  # a request to the client: answer it
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            elif "method" in message:
+                self.notifications.append(message)
+            elif message.get("id") == msg_id:
+                return message
+
+    def notification(self, method: str, uri: Optional[str] = None) -> dict:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            for index, message in enumerate(self.notifications):
+                if message["method"] == method and (uri is None or message["params"].get("uri") == uri):
+                    return self.notifications.pop(index)
+            message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            if "method" in message and "id" in message:
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            elif "method" in message:
+                self.notifications.append(message)
+
+    def initialize(self, root) -> None:
+        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
+        assert "result" in result, result
+        self.notify("initialized", {})
+
+    def open(self, uri: str, text: str) -> dict:
+        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        return self.notification("textDocument/publishDiagnostics", uri)
+
+    def finish(self) -> int:
+        assert self.request("shutdown")["result"] is None
+        self.notify("exit")
+        return self.process.wait(timeout=5)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    raw = RawServer(tmp_path)
+    raw.initialize(tmp_path)
+    yield raw
+    raw.kill()
+
+
+def test_malformed_messages_are_answered_and_survived(server, tmp_path):
+    server.write(b"{not json")
+    assert server.response(None)["error"]["code"] == -32700  # parse error, id null
+    for value in (b"[1, 2]", b"42", b'"hello"', b"null"):
+        server.write(value)
+        assert server.response(None)["error"]["code"] == -32600  # invalid request
+    server.send({"id": 900, "method": "textDocument/hover", "params": {}})  # no "jsonrpc"
+    assert server.response(900)["error"]["code"] == -32600
+    server.send({"jsonrpc": "1.0", "id": 901, "method": "textDocument/hover", "params": {}})
+    assert server.response(901)["error"]["code"] == -32600
+    # Params that do not fit the method: pygls alone would never answer (the editor hangs).
+    server.send({"jsonrpc": "2.0", "id": 902, "method": "textDocument/hover", "params": {"position": "x"}})
+    assert server.response(902)["error"]["code"] == -32602
+    server.send({"jsonrpc": "2.0", "id": 903, "method": "textDocument/hover", "params": [1, 2]})
+    assert server.response(903)["error"]["code"] == -32602
+    assert server.request("pitfalls/noSuchMethod", {})["error"]["code"] == -32601
+    server.notify("pitfalls/noSuchNotification", {})
+    server.notify("textDocument/didChange", {"textDocument": {"uri": "file:///never/opened.py", "version": 2},
+                                             "contentChanges": [{"text": "x = 1\n"}]})
+    server.notify("textDocument/didOpen", {"textDocument": "not an object"})
+    # Still serving.
+    uri = (tmp_path / "shop.py").as_uri()
+    assert [d["code"] for d in server.open(uri, SOURCE)["params"]["diagnostics"]] == ["PIT101"]
+    assert server.finish() == 0
+
+
+def test_positions_out_of_range_and_unknown_documents(server, tmp_path):
+    uri = (tmp_path / "shop.py").as_uri()
+    server.open(uri, SOURCE)
+    for position in ({"line": 10**6, "character": 0}, {"line": 0, "character": 10**6}, {"line": 2**31 - 1, "character": 2**31 - 1}):
+        response = server.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})
+        assert response.get("result") is None and "error" not in response
+    where = {"start": {"line": 10**6, "character": 0}, "end": {"line": 10**6 + 1, "character": 5}}
+    actions = server.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": where, "context": {"diagnostics": []}})
+    assert actions["result"] == []
+    unknown = "file:///never/opened.py"
+    assert server.request("textDocument/hover", {"textDocument": {"uri": unknown}, "position": {"line": 0, "character": 0}})["result"] is None
+    report = server.request("textDocument/diagnostic", {"textDocument": {"uri": unknown}})
+    assert report["result"]["items"] == []
+    # An incremental change far beyond the end of the document.
+    server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+        {"range": {"start": {"line": 500, "character": 3}, "end": {"line": 900, "character": 0}}, "text": "x"}]})
+    assert server.notification("textDocument/publishDiagnostics", uri)["params"]["version"] == 2
+    assert server.finish() == 0
+
+
+def test_documents_that_cannot_be_checked(server, tmp_path):
+    broken = (tmp_path / "broken.py").as_uri()
+    assert server.open(broken, "def f(:\n")["params"]["diagnostics"] == []
+    log = server.notification("window/logMessage")["params"]["message"]
+    assert "broken.py: not checked: syntax error" in log
+    surrogate = (tmp_path / "surrogate.py").as_uri()
+    server.write(json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": surrogate, "languageId": "python", "version": 1, "text": "s = '\ud800'\ndef f(a=[]): pass\n"}}}).encode())
+    assert server.notification("textDocument/publishDiagnostics", surrogate)["params"]["diagnostics"] == []
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": surrogate}, "position": {"line": 1, "character": 9}})
+    assert hover["result"] is None
+    nul = (tmp_path / "nul.py").as_uri()
+    assert server.open(nul, "x = 1\0\n")["params"]["diagnostics"] == []
+    assert server.finish() == 0
+
+
+def test_a_five_megabyte_document(server, tmp_path):
+    uri = (tmp_path / "big.py").as_uri()
+    block = "def f{n}(x, seen={default}):\n    '''A function with a long docstring, to make the file large.'''\n    seen.append(x)\n    return seen\n\n"
+    text = "".join(block.format(n=n, default="[]" if n % 100 == 0 else "None") for n in range(50_000))
+    assert len(text.encode()) > 5_000_000
+    small = (tmp_path / "small.py").as_uri()
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    # Another document is served while the big one is checked.
+    assert [d["code"] for d in server.open(small, SOURCE)["params"]["diagnostics"]] == ["PIT101"]
+    diagnostics = server.notification("textDocument/publishDiagnostics", uri)["params"]["diagnostics"]
+    assert len(diagnostics) == 500
+    assert diagnostics[-1]["range"]["start"]["line"] == 49_900 * 5
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 17}})
+    assert "PIT101" in hover["result"]["contents"]["value"]
+    assert server.finish() == 0
+
+
+def test_requests_after_shutdown_get_an_error_and_exit_is_prompt(tmp_path):
+    server = RawServer(tmp_path)
+    try:
+        server.initialize(tmp_path)
+        assert server.request("shutdown")["result"] is None
+        late = server.request("textDocument/hover", {"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}})
+        assert late["error"]["code"] == -32600
+        started = time.monotonic()
+        server.notify("exit")
+        assert server.process.wait(timeout=5) == 0
+        assert time.monotonic() - started < 2
+    finally:
+        server.kill()
+
+
+def test_exit_without_shutdown_is_code_one(tmp_path):
+    server = RawServer(tmp_path)
+    try:
+        server.initialize(tmp_path)
+        server.notify("exit")
+        assert server.process.wait(timeout=5) == 1
+    finally:
+        server.kill()
+
+
+def test_a_request_before_initialize_is_answered(tmp_path):
+    server = RawServer(tmp_path)
+    try:
+        response = server.request("textDocument/hover", {"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}})
+        assert "error" in response or response.get("result") is None
+        server.initialize(tmp_path)
+        assert server.finish() == 0
+    finally:
+        server.kill()
+
+
+def test_no_traceback_reaches_stderr(server, tmp_path):
+    server.write(b"{not json")
+    server.response(None)
+    server.send({"jsonrpc": "2.0", "id": 77, "method": "textDocument/hover", "params": {"position": "x"}})
+    server.response(77)
+    server.notify("textDocument/didChange", {"textDocument": {"uri": "file:///never.py", "version": 1}, "contentChanges": []})
+    assert server.finish() == 0
+    time.sleep(0.2)
+    assert b"Traceback" not in b"".join(server.stderr)

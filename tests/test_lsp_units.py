@@ -1,0 +1,115 @@
+"""The language server's pure parts: settings, noqa edits, minimal edits, the fix mechanism."""
+
+from __future__ import annotations
+
+from lsprotocol import types as t
+from pygls.workspace import PositionCodec
+
+from pitfalls.rules import ALL_RULES
+from pitfalls.source import check_source, split_lines
+from pitfalls_lsp.edits import Edit, lines_that_cannot_take_a_comment, noqa_edit, replacement_edit
+from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings, rule_url
+from pitfalls_lsp.protocol import Document
+
+HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
+
+
+def apply(source: str, edit: Edit) -> str:
+    lines = source.split("\n")
+    start = sum(len(x) + 1 for x in lines[: edit.line]) + edit.character
+    end = sum(len(x) + 1 for x in lines[: edit.end_line]) + edit.end_character
+    return source[:start] + edit.text + source[end:]
+
+
+def test_settings_keep_good_values_and_name_bad_ones():
+    settings, problems = parse_settings({"pitfalls": {"select": "PIT1, PIT6", "explanationDepth": 60, "docsUrl": ""}})
+    assert (settings.select, settings.explanation_depth, settings.docs_url, problems) == (("PIT1", "PIT6"), "60", None, [])
+    settings, problems = parse_settings({"ignore": ["XYZ"], "debounceMs": -1, "colour": "red", "explanationDepth": "2"})
+    assert settings == parse_settings(None)[0]
+    assert len(problems) == 4 and any("unknown setting 'colour'" in p for p in problems)
+    assert parse_settings([1, 2])[1] == ["settings must be an object, not list"]
+
+
+def test_rule_urls():
+    assert rule_url(None, "PIT101", "x") is None
+    assert rule_url("https://h/docs/rules/", "PIT101", "x") == "https://h/docs/rules/PIT101.md"
+    assert rule_url("https://h/{name}.html", "PIT101", "mutable-default-argument") == "https://h/mutable-default-argument.html"
+
+
+def test_noqa_is_added_or_extended_and_never_breaks_code():
+    source = (
+        "x = f([])   \n"  # 0: trailing blanks are replaced
+        "y = g()  # noqa: E501\n"  # 1: extended
+        "z = h()  # noqa\n"  # 2: already silences everything
+        "s = '''a\n"  # 3: ends inside a string
+        "b'''\n"
+        "t = 1 + \\\n"  # 5: continued with a backslash
+        "    2\n"
+    )
+    lines = split_lines(source)
+    blocked = lines_that_cannot_take_a_comment(source)
+    assert apply(source, noqa_edit(lines, 0, "PIT101", blocked)).split("\n")[0] == "x = f([])  # noqa: PIT101"
+    assert apply(source, noqa_edit(lines, 1, "PIT101", blocked)).split("\n")[1] == "y = g()  # noqa: E501, PIT101"
+    assert [noqa_edit(lines, n, "PIT101", blocked) for n in (2, 3, 5, 99, -1)] == [None] * 5
+
+
+def test_a_replacement_touches_only_what_changed():
+    old = "a = 1\r\nb = [[0] * 3] * 2\r\nc = 3\r\n"
+    new = "a = 1\r\nb = [[0] * 3 for _ in range(2)]\r\nc = 3\r\n"
+    edit = replacement_edit(old, new)
+    assert (edit.line, edit.end_line) == (1, 1)
+    assert old.split("\r\n")[1][: edit.character] + edit.text + old.split("\r\n")[1][edit.end_character:] == new.split("\r\n")[1]
+    assert replacement_edit(old, old) is None
+
+
+def test_documents_count_lines_as_lsp_does():
+    document = Document("file:///x.py", "a = 1\x0c\nb = 2\rc = 3\r\nd\u2028e\n")
+    assert document.lines == ("a = 1\x0c\n", "b = 2\r", "c = 3\r\n", "d\u2028e\n")
+
+
+def _fake_fix(source, finding):
+    return source.replace("bucket=[]", "bucket=None", 1)
+
+
+def _analysis(source: str) -> Analysis:
+    report = check_source(source, "/p/shop.py")
+    lines = split_lines(source)
+    codec = PositionCodec()
+    return Analysis(
+        "file:///p/shop.py", 7, 0, source, lines, "/p/shop.py", rules=ALL_RULES, findings=report.findings,
+        diagnostics=[PitfallsServer.diagnostic(f, lines, codec, "file:///p/shop.py", None) for f in report.findings],
+    )
+
+
+class _FixableRule:
+    fixer = "test_lsp_units:_fake_fix"
+    fix_is_safe = False
+
+
+def test_quick_fixes_come_from_the_rule_fixer_and_carry_the_version():
+    analysis = _analysis(HIT)
+    actions = code_actions(analysis, (0, 0), (0, 30), None, True, PositionCodec(), rules={"PIT101": _FixableRule})
+    assert [a.title for a in actions] == ["Fix PIT101: mutable default argument (unsafe)", "Ignore PIT101 on this line"]
+    fix = actions[0]
+    assert not fix.is_preferred  # unsafe fixes are offered, never preferred
+    [document_edit] = fix.edit.document_changes
+    assert document_edit.text_document.version == 7
+    [edit] = document_edit.edits
+    assert edit.range == t.Range(t.Position(0, 21), t.Position(0, 23)) and edit.new_text == "None"
+    # Nothing on a line without a hit; no rule fixer, no fix action.
+    assert code_actions(analysis, (2, 0), (2, 5), None, True, PositionCodec(), rules={"PIT101": _FixableRule}) == []
+    assert [a.title for a in code_actions(analysis, (0, 22), (0, 22), None, False, PositionCodec())] == [
+        "Ignore PIT101 on this line"
+    ]
+
+
+def test_fix_all_only_when_asked_and_only_safe_fixes():
+    analysis = _analysis(HIT)
+
+    class Safe(_FixableRule):
+        fix_is_safe = True
+
+    [action] = code_actions(analysis, (0, 0), (0, 0), ["source.fixAll"], False, PositionCodec(), rules={"PIT101": Safe})
+    assert action.kind == "source.fixAll.pitfalls"
+    assert action.edit.changes["file:///p/shop.py"][0].new_text == "None"
+    assert code_actions(analysis, (0, 0), (0, 0), ["source.fixAll"], False, PositionCodec(), rules={"PIT101": _FixableRule}) == []
