@@ -238,3 +238,56 @@ def test_no_traceback_reaches_stderr(server, tmp_path):
     assert server.finish() == 0
     time.sleep(0.2)
     assert b"Traceback" not in b"".join(server.stderr)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_tcp_serves_on_loopback(tmp_path):
+    import socket
+
+    port = _free_port()
+    process = subprocess.Popen([*SERVER, "--tcp", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                connection = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.05)
+        stream = connection.makefile("rwb")
+
+        def call(message: dict) -> Optional[dict]:
+            body = json.dumps(message).encode()
+            stream.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+            stream.flush()
+            if "id" not in message:
+                return None
+            while True:
+                length = 0
+                while True:
+                    line = stream.readline()
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                    if line in (b"\r\n", b""):
+                        break
+                reply = json.loads(stream.read(length))
+                if reply.get("id") == message["id"] and "method" not in reply:
+                    return reply
+
+        initialized = call({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+        assert initialized["result"]["serverInfo"]["name"] == "pitfalls"
+        assert call({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})["result"] is None
+        call({"jsonrpc": "2.0", "method": "exit"})
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()

@@ -113,3 +113,20 @@ def test_fix_all_only_when_asked_and_only_safe_fixes():
     assert action.kind == "source.fixAll.pitfalls"
     assert action.edit.changes["file:///p/shop.py"][0].new_text == "None"
     assert code_actions(analysis, (0, 0), (0, 0), ["source.fixAll"], False, PositionCodec(), rules={"PIT101": _FixableRule}) == []
+
+
+def test_a_rule_that_raises_becomes_a_log_line_and_the_others_still_report(monkeypatch):
+    from pygls.workspace import Workspace
+
+    from pitfalls.rules import BY_CODE
+    from pitfalls_lsp.server import Settings
+
+    def broken(self, node):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(BY_CODE["PIT602"], "visit", broken)
+    server = PitfallsServer()
+    server.protocol._workspace = Workspace(None)
+    analysis = server.analyse("file:///p/shop.py", 1, 0, HIT + "grid = [[0] * 3] * 3\ngrid[0][0] = 1\n", Settings())
+    assert [f.code for f in analysis.findings] == ["PIT101"]
+    assert analysis.problems == ["internal error in PIT602 on /p/shop.py: RuntimeError: boom"]
