@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, expected_markers, fixture_files
+from conftest import expected_markers, fixture_files
 from pitfalls.flake8_plugin import Plugin
 
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>PIT\d{3}) (?P<text>.*)$")
@@ -34,7 +34,7 @@ def pitfalls_json(*paths: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def flake8_on_fixtures() -> dict[tuple[str, int, int, str], str]:
-    proc = flake8(str(FIXTURES))
+    proc = flake8(*map(str, fixture_files()))
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
     hits = {}

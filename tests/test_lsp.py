@@ -310,3 +310,32 @@ async def test_incremental_edits_below_a_form_feed_land_on_the_right_line(tmp_pa
         assert cleared.diagnostics == ()
         hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(uri), hit.start))
         assert hover is None
+
+
+async def test_the_rules_quick_fix_and_fix_all(tmp_path):
+    uri = (tmp_path / "grid.py").as_uri()
+    text = "def board(n):\n    grid = [[0] * n] * n  # rows\n    grid[0][0] = 1\n    return grid\n"
+    async with editor("visual-studio-code", tmp_path) as client:
+        [diagnostic] = (await published(client, uri, open_doc(client, uri, text))).diagnostics
+        assert diagnostic.data["fixable"] is True
+        actions = await client.text_document_code_action_async(
+            t.CodeActionParams(t.TextDocumentIdentifier(uri), diagnostic.range, t.CodeActionContext([diagnostic]))
+        )
+        fix = actions[0]
+        assert (fix.title, fix.kind, fix.is_preferred) == (
+            "Fix PIT602: list multiplication shares rows", t.CodeActionKind.QuickFix, True)
+        [document_edit] = fix.edit.document_changes
+        assert document_edit.text_document.version == 1
+        fixed = apply(text, document_edit.edits[0], "utf-16")
+        assert fixed.splitlines()[1] == "    grid = [[0] * n for _ in range(n)]  # rows"
+        [fix_all] = await client.text_document_code_action_async(
+            t.CodeActionParams(t.TextDocumentIdentifier(uri), t.Range(t.Position(0, 0), t.Position(0, 0)),
+                               t.CodeActionContext([], only=["source.fixAll"]))
+        )
+        assert fix_all.kind == "source.fixAll.pitfalls"
+        assert apply(text, fix_all.edit.document_changes[0].edits[0], "utf-16") == fixed
+        cleared = await published(
+            client, uri, lambda: client.text_document_did_change(t.DidChangeTextDocumentParams(
+                t.VersionedTextDocumentIdentifier(uri=uri, version=2), [t.TextDocumentContentChangeWholeDocument(fixed)]))
+        )
+        assert cleared.diagnostics == ()

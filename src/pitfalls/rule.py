@@ -55,8 +55,10 @@ class Rule:
         *,
         severity: Optional[Severity] = None,
         related: Iterable[tuple[ast.AST, str]] = (),
+        fixable: Optional[bool] = None,
         **context: str,
     ) -> None:
+        """`fixable` says whether the rule's fixer can fix this hit (default: the rule's `fixable`)."""
         index = self.ctx.index
         self.findings.append(
             Finding(
@@ -67,6 +69,6 @@ class Rule:
                 message=self.message.format(**context),
                 context=context,
                 related=tuple(Related(index.span(n), text) for n, text in related),
-                fixable=self.fixable,
+                fixable=self.fixable if fixable is None else fixable,
             )
         )

@@ -23,6 +23,8 @@ class ListMultiplicationSharesRows(SharedElementsRule):
     summary = "Multiplying a list that holds a list, dict or set repeats one object in every slot"
     message = "Every slot of '{expression}' holds the same '{element}' object"
     node_types = (*SharedElementsRule.node_types, ast.BinOp)
+    fixable = True
+    fixer = "pitfalls.rules.pit602_fix:fix"  # safe: each slot gets the object it was meant to
     bad_example = """\
 grid = [[0] * 3] * 3
 grid[0][0] = 1
@@ -243,6 +245,7 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
                 product,
                 severity=Severity.ERROR if mutations else Severity.WARNING,
                 related=related,
+                fixable=_fixable(product),
                 **context,
             )
 
@@ -333,3 +336,15 @@ def _root_name(change: ast.AST) -> str:
     while isinstance(node, ast.Subscript):
         node = node.value
     return node.id if isinstance(node, ast.Name) else ""
+
+
+# What pit602_fix can rewrite: one element in a list display, which builds a new object each
+# time it runs (re-running `row` would still share `row`).
+_FRESH = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call, ast.BinOp)
+
+
+def _fixable(product: ast.BinOp) -> bool:
+    for sequence in (product.left, product.right):
+        if isinstance(sequence, ast.List) and len(sequence.elts) == 1 and isinstance(sequence.elts[0], _FRESH):
+            return True
+    return False

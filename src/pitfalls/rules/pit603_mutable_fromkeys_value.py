@@ -23,6 +23,8 @@ class MutableFromkeysValue(Rule):
     summary = "dict.fromkeys with a list, dict or set value gives every key the same object"
     message = "'{call}' gives every key of '{keys}' the same '{value}' object"
     node_types = (ast.Call,)
+    fixable = True
+    fixer = "pitfalls.rules.pit603_fix:fix"  # safe: each slot gets the object it was meant to
     bad_example = """\
 def group(names):
     groups = dict.fromkeys(names, [])
@@ -149,8 +151,14 @@ assert lazy.get("dairy") is None and "dairy" not in lazy
         if isinstance(keys, ast.Starred) or isinstance(value, ast.Starred):
             return
         if is_mutable_expr(self.ctx, value):
+            form = {"builtins.dict.fromkeys": "dict", "collections.OrderedDict.fromkeys": "ordered"}.get(
+                self.ctx.call_name(node) or "", ""
+            )
+            fresh = isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call, ast.BinOp))
             self.report(
                 node,
+                fixable=bool(form) and fresh,
+                fix_form=form if fresh else "",
                 call=self.ctx.segment(node.func),
                 keys=self.ctx.segment(keys),
                 value=self.ctx.segment(value),
