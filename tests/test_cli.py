@@ -47,7 +47,7 @@ def test_exit_1_with_findings_and_text_format(project):
     result = run("check", str(project))
     assert result.exit_code == 1
     assert result.stdout == (
-        f"{project / 'bug.py'}:1:9: PIT101 Default [] of 'x' is created once and shared by every call of 'f'\n"
+        f"{project / 'bug.py'}:1:9: PIT101 Default [] of 'x' is created once and shared by every call of 'f' (fixable with --unsafe-fixes)\n"
     )
 
 
@@ -62,8 +62,9 @@ def test_json_fields(project):
                                  "severity", "message", "fixable")} == {
         "path": str(project / "bug.py"), "line": 1, "column": 9, "end_line": 1, "end_column": 11,
         "code": "PIT101", "name": "mutable-default-argument", "severity": "error",
-        "message": "Default [] of 'x' is created once and shared by every call of 'f'", "fixable": False,
+        "message": "Default [] of 'x' is created once and shared by every call of 'f'", "fixable": True,
     }
+    assert item["fix_safety"] == "unsafe"
     assert item["related"] == [{"path": str(project / "bug.py"), "line": 2, "column": 5,
                                 "message": "'x' mutates the shared default here"}]
 

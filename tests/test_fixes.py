@@ -16,8 +16,8 @@ from pitfalls.source import check_source
 GOLDEN = sorted(FIXTURES.glob("*.fixed.py"))
 
 
-def fixed(source: str, path: str = "x.py") -> str:
-    return fix_all(source, lambda text: check_source(text, path).findings)
+def fixed(source: str, path: str = "x.py", unsafe: bool = True) -> str:
+    return fix_all(source, lambda text: check_source(text, path).findings, unsafe=unsafe)
 
 
 @pytest.mark.parametrize("golden", GOLDEN, ids=lambda p: p.name)
@@ -59,6 +59,32 @@ BEHAVIOUR = {
         "[[1, 0, 0], [1, 0, 0], [1, 0, 0]]\n",
         "[[1, 0, 0], [0, 0, 0], [0, 0, 0]]\n",
     ),
+    "PIT101": (
+        """
+        def add_item(item, bucket=[]):
+            \"\"\"Adds item to bucket.\"\"\"
+            bucket.append(item)
+            return bucket
+
+        print(add_item(1), add_item(2))
+        """,
+        "[1, 2] [1, 2]\n",
+        "[1] [2]\n",
+    ),
+    "PIT601": (
+        """
+        def with_tag(rows):
+            copied = rows.copy()
+            copied[0].append("tag")
+            return copied
+
+        original = [["a"], ["b"]]
+        with_tag(original)
+        print(original)
+        """,
+        "[['a', 'tag'], ['b']]\n",
+        "[['a'], ['b']]\n",
+    ),
     "PIT603": (
         """
         groups = dict.fromkeys(["fruit", "veg"], [])
@@ -78,7 +104,7 @@ def test_the_fix_changes_behaviour_as_intended(code):
     [finding] = [f for f in check_source(program, "p.py").findings if f.code == code]
     assert finding.fixable
     fix = fix_finding(program, finding)
-    assert fix is not None and fix.safe
+    assert fix is not None and fix.safe == (code in ("PIT602", "PIT603"))
     assert run(program) == before
     assert run(fix.source) == after
     assert "# three rows" in fix.source or code != "PIT602"
@@ -98,7 +124,56 @@ def test_the_fix_changes_behaviour_as_intended(code):
     ],
 )
 def test_fix_edge_cases(source, expected):
-    findings = [f for f in check_source(source, "x.py").findings if f.code in ("PIT602", "PIT603")]
+    findings = check_source(source, "x.py").findings
     assert findings
     result = fix_finding(source, findings[0])
     assert (result.source if result else None) == expected
+
+
+@pytest.mark.parametrize(
+    "source, target, expected",
+    [
+        ("def f(x: list[int] = []):\n    return x\n", None,
+         "def f(x: list[int] | None = None):\n    if x is None:\n        x = []\n    return x\n"),
+        ("def f(x: list[int] = []):\n    return x\n", "py39",
+         "from typing import Optional\ndef f(x: Optional[list[int]] = None):\n    if x is None:\n        x = []\n    return x\n"),
+        ("from __future__ import annotations\ndef f(x: list[int] = []):\n    return x\n", "py39",
+         "from __future__ import annotations\ndef f(x: list[int] | None = None):\n    if x is None:\n        x = []\n    return x\n"),
+        ("def f(x: Optional[list] = []):\n    return x\n", None,
+         "def f(x: Optional[list] = None):\n    if x is None:\n        x = []\n    return x\n"),
+        ("def f(x=[]): return x\n", None, None),  # the body cannot take a statement first
+        ("f = lambda x=[]: x\n", None, None),
+        ("def f(x: 'list[int]' = []):\n    return x\n", None, None),  # a string annotation
+        ('def f(a=[], b={}):\n    """Doc."""\n    return a, b\n', None,
+         'def f(a=None, b=None):\n    """Doc."""\n    if a is None:\n        a = []\n'
+         "    if b is None:\n        b = {}\n    return a, b\n"),
+    ],
+)
+def test_mutable_default_fixes(source, target, expected):
+    result = source
+    for _ in range(2):  # both parameters of the last case, in their order
+        findings = [f for f in check_source(result, "x.py").findings if f.code == "PIT101"]
+        if not findings:
+            break
+        assert findings[0].fixable == (expected is not None)
+        fix = fix_finding(result, findings[0], target_version=target)
+        if fix is None:
+            result = None
+            break
+        result = fix.source
+    assert result == expected
+
+
+def test_a_copy_fix_adds_the_import_after_the_docstring_and_future_imports():
+    source = (
+        '"""Doc."""\nfrom __future__ import annotations\nimport os\n\n\n'
+        "def f(rows: list):\n    new = rows[:]\n    new[0].append(1)\n"
+    )
+    [finding] = check_source(source, "x.py").findings
+    assert fix_finding(source, finding).source == (
+        '"""Doc."""\nfrom __future__ import annotations\nimport copy\nimport os\n\n\n'
+        "def f(rows: list):\n    new = copy.deepcopy(rows)\n    new[0].append(1)\n"
+    )
+    shadowed = source.replace("import os", "from copy import copy")
+    [finding] = check_source(shadowed, "x.py").findings
+    assert fix_finding(shadowed, finding) is None

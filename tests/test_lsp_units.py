@@ -67,7 +67,7 @@ def test_documents_count_lines_as_lsp_does():
     assert document.lines == ("a = 1\x0c\n", "b = 2\r", "c = 3\r\n", "d\u2028e\n")
 
 
-def _fake_fix(source, finding):
+def _fake_fix(source, finding, **options):
     return source.replace("bucket=[]", "bucket=None", 1)
 
 
@@ -98,9 +98,15 @@ def test_quick_fixes_come_from_the_rule_fixer_and_carry_the_version():
     assert edit.range == t.Range(t.Position(0, 21), t.Position(0, 23)) and edit.new_text == "None"
     # Nothing on a line without a hit; no rule fixer, no fix action.
     assert code_actions(analysis, (2, 0), (2, 5), None, True, PositionCodec(), rules={"PIT101": _FixableRule}) == []
-    assert [a.title for a in code_actions(analysis, (0, 22), (0, 22), None, False, PositionCodec())] == [
-        "Ignore PIT101 on this line"
-    ]
+    class NoFixer:
+        fixer = None
+
+    assert [a.title for a in code_actions(analysis, (0, 22), (0, 22), None, False, PositionCodec(),
+                                          rules={"PIT101": NoFixer})] == ["Ignore PIT101 on this line"]
+    # The real fixer: unsafe, so offered but not preferred.
+    real = code_actions(analysis, (0, 22), (0, 22), None, False, PositionCodec())
+    assert [a.title for a in real] == ["Fix PIT101: mutable default argument (unsafe)", "Ignore PIT101 on this line"]
+    assert "if bucket is None:" in real[0].edit.changes["file:///p/shop.py"][0].new_text
 
 
 def test_fix_all_only_when_asked_and_only_safe_fixes():

@@ -15,7 +15,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from pitfalls.findings import Finding
 from pitfalls.rule import Rule
 
-Fixer = Callable[[str, Finding], Optional[str]]
+Fixer = Callable[..., Optional[str]]  # fixer(source, finding, target_version=...) -> fixed source
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,20 @@ def _rules() -> Mapping[str, type[Rule]]:
     return BY_CODE
 
 
-def fix_finding(source: str, finding: Finding, rules: Optional[Mapping[str, type[Rule]]] = None) -> Optional[Fix]:
-    """The fix for one finding, or None when its rule has no fixer or this hit cannot be fixed."""
+def fix_finding(
+    source: str,
+    finding: Finding,
+    rules: Optional[Mapping[str, type[Rule]]] = None,
+    target_version: Optional[str] = None,
+) -> Optional[Fix]:
+    """The fix for one finding, or None when its rule has no fixer or this hit cannot be fixed.
+
+    `target_version` ("py39"...) is the oldest Python the code must run on, when known."""
     rule = (rules or _rules()).get(finding.code)
     fixer = load_fixer(rule) if rule is not None else None
     if fixer is None:
         return None
-    fixed = fixer(source, finding)
+    fixed = fixer(source, finding, target_version=target_version)
     if fixed is None or fixed == source or not _parses(fixed):
         return None
     return Fix(finding.code, rule.fix_is_safe, fixed)
@@ -56,15 +63,24 @@ def fix_all(
     unsafe: bool = False,
     rules: Optional[Mapping[str, type[Rule]]] = None,
     limit: int = 200,
+    target_version: Optional[str] = None,
 ) -> str:
     """Applies fixes one at a time, re-checking after each, until none applies
     (at most `limit` fixes, so a fixer that undoes another cannot loop for ever)."""
+    refused: set[tuple[str, str, str]] = set()  # hits a fixer declined, by code, message and line
     for _ in range(limit):
+        lines = source.splitlines()
         for finding in check(source):
-            fix = fix_finding(source, finding, rules)
+            if not finding.fixable:
+                continue
+            key = (finding.code, finding.message, lines[finding.line - 1] if finding.line <= len(lines) else "")
+            if key in refused:
+                continue
+            fix = fix_finding(source, finding, rules, target_version)
             if fix is not None and (fix.safe or unsafe):
                 source = fix.source
                 break
+            refused.add(key)
         else:
             return source
     return source

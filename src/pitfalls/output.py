@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from pitfalls.findings import Finding
 from pitfalls.source import FileReport
@@ -23,6 +23,7 @@ def finding_dict(path: str, finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "message": finding.message,
         "fixable": finding.fixable,
+        "fix_safety": fix_safety(finding),
         "related": [
             {"path": path, "line": r.span.line, "column": r.span.column + 1, "message": r.message}
             for r in finding.related
@@ -30,9 +31,21 @@ def finding_dict(path: str, finding: Finding) -> dict[str, Any]:
     }
 
 
+def fix_safety(finding: Finding) -> Optional[str]:
+    """"safe", "unsafe" (behaviour can change for some caller), or None: no fix for this hit."""
+    if not finding.fixable:
+        return None
+    from pitfalls.rules import BY_CODE
+
+    return "safe" if BY_CODE[finding.code].fix_is_safe else "unsafe"
+
+
+_FIX_NOTE = {None: "", "safe": " (fixable)", "unsafe": " (fixable with --unsafe-fixes)"}
+
+
 def render_text(reports: Sequence[FileReport]) -> str:
     return "".join(
-        f"{report.path}:{f.line}:{f.column + 1}: {f.code} {f.message}\n"
+        f"{report.path}:{f.line}:{f.column + 1}: {f.code} {f.message}{_FIX_NOTE[fix_safety(f)]}\n"
         for report in reports
         for f in report.findings
     )

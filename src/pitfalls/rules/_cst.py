@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from pitfalls.findings import Finding
+from pitfalls.findings import Finding, Span
 
 # Expressions that build a new object each time they run: re-running one per slot or per key
 # gives every slot its own object. A name, attribute or subscript would still share one.
@@ -16,14 +16,33 @@ FRESH = (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp, c
 
 
 def replace_node(
-    source: str, finding: Finding, kind: type, build: Callable[[cst.CSTNode], Optional[cst.CSTNode]]
+    source: str,
+    finding: Finding,
+    kind: "type | tuple[type, ...]",
+    build: Callable[[cst.CSTNode], Optional[cst.CSTNode]],
+    span: Optional[Span] = None,
+    then: Optional[Callable[[cst.Module], Optional[cst.Module]]] = None,
 ) -> Optional[str]:
-    """Rebuilds the smallest `kind` node that covers the finding's span; None when it cannot."""
+    """Rebuilds the smallest `kind` node that covers `span` (default: the finding's); `then` may
+    change the rebuilt module further (add an import). None when it cannot."""
     try:
-        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
-    span = finding.span
+    best = smallest_covering(module, span or finding.span, kind)
+    if best is None:
+        return None
+    replacement = build(best)
+    if replacement is None or sorted(comments(replacement)) != sorted(comments(best)):
+        return None  # a comment would be lost: leave the code to the user
+    module = module.deep_replace(best, replacement)
+    if then is not None:
+        module = then(module)
+    return module.code if module is not None else None
+
+
+def smallest_covering(module: cst.Module, span: Span, kind: "type | tuple[type, ...]") -> Optional[cst.CSTNode]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     start, end = (span.line, span.column), (span.end_line, span.end_column)
     best, best_size = None, None
     for node, where in wrapper.resolve(PositionProvider).items():
@@ -34,12 +53,32 @@ def replace_node(
             size = (node_end[0] - node_start[0], node_end[1] - node_start[1])
             if best_size is None or size < best_size:
                 best, best_size = node, size
-    if best is None:
-        return None
-    replacement = build(best)
-    if replacement is None or sorted(comments(replacement)) != sorted(comments(best)):
-        return None  # a comment would be lost: leave the code to the user
-    return wrapper.module.deep_replace(best, replacement).code
+    return best
+
+
+def add_import(module: cst.Module, name: str) -> cst.Module:
+    """`import name` at the top: before the first import, else after the docstring and
+    `__future__` imports. Nothing when the module already imports it."""
+    body = list(module.body)
+    position = 0
+    for index, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        small = statement.body[0]
+        if isinstance(small, cst.Import) and any(
+            alias.asname is None and isinstance(alias.name, cst.Name) and alias.name.value == name for alias in small.names
+        ):
+            return module
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            is_future = isinstance(small, cst.ImportFrom) and getattr(small.module, "value", None) == "__future__"
+            if not is_future:
+                break
+        elif not (index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)):
+            break
+        position = index + 1
+    line = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name(name))])])
+    body.insert(position, line)
+    return module.with_changes(body=body)
 
 
 def comments(node: cst.CSTNode) -> list[str]:

@@ -38,6 +38,9 @@ class _Default:
 class MutableDefaultArgument(Rule):
     code = "PIT101"
     name = "mutable-default-argument"
+    fixable = True
+    fixer = "pitfalls.rules.pit101_fix:fix"
+    fix_is_safe = False  # a caller passing None on purpose now gets a new object
     severity = Severity.WARNING
     summary = "A list, dict or set used as a default argument is shared by every call"
     message = "Default {default} of '{param}' is created once and shared by every call of '{function}'"
@@ -224,6 +227,22 @@ assert keyword_only() is keyword_only.__kwdefaults__["tags"]
                 default.node,
                 severity=Severity.ERROR if default.use else Severity.WARNING,
                 related=related,
+                fixable=self._fixable(default),
                 **context,
             )
 
+    def _fixable(self, default: _Default) -> bool:
+        """What pit101_fix rewrites: a `def` (not a lambda) whose body starts on a line of its
+        own, and a parameter without a string annotation."""
+        function = default.function
+        if isinstance(function, ast.Lambda):
+            return False
+        first = function.body[0]
+        before = self.ctx.lines[first.lineno - 1].encode("utf-8")[: first.col_offset]
+        if before.strip():
+            return False  # `def f(x=[]): return x`
+        arguments = function.args
+        for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
+            if arg.arg == default.param:
+                return not (isinstance(arg.annotation, ast.Constant) and isinstance(arg.annotation.value, str))
+        return False

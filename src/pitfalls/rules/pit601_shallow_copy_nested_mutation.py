@@ -239,6 +239,9 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
     )
 
     node_types = SharedElementsRule.node_types + (ast.Yield, ast.YieldFrom)
+    fixable = True
+    fixer = "pitfalls.rules.pit601_fix:fix"
+    fix_is_safe = False  # a deep copy also copies what was meant to be shared, and costs more
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -537,6 +540,7 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
                 self.report(
                     mutation,
                     related=[(copied.value, f"'{copied.name}' is a shallow copy of '{segment(copied.source)}' here")],
+                    fixable=_fixable_copy(copied.value),
                     **context,
                 )
 
@@ -581,3 +585,21 @@ def _root(change: ast.AST) -> Optional[str]:
     while isinstance(node, ast.Subscript):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _fixable_copy(node: ast.AST) -> bool:
+    """The copies pit601_fix rewrites: `x.copy()`, `copy.copy(x)`, `list(x)`, `dict(x)`,
+    `set(x)` and `x[:]`."""
+    if isinstance(node, ast.Subscript):
+        part = node.slice
+        return isinstance(part, ast.Slice) and part.lower is None and part.upper is None and part.step is None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return False
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "copy":
+        module_copy = isinstance(func.value, ast.Name) and func.value.id == "copy"
+        return len(node.args) == (1 if module_copy else 0)
+    return (
+        isinstance(func, ast.Name) and func.id in ("list", "dict", "set")
+        and len(node.args) == 1 and not isinstance(node.args[0], ast.Starred)
+    )

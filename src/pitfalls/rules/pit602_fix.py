@@ -15,7 +15,7 @@ from pitfalls.findings import Finding
 from pitfalls.rules._cst import FRESH, bare, free_name, module_binds, names_in, replace_node
 
 
-def fix(source: str, finding: Finding) -> Optional[str]:
+def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
     if module_binds(source, "range"):
         return None
     return replace_node(source, finding, cst.BinaryOperation, _rebuild)

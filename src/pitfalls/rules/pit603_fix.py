@@ -15,7 +15,7 @@ from pitfalls.findings import Finding
 from pitfalls.rules._cst import FRESH, as_iterable, free_name, names_in, replace_node
 
 
-def fix(source: str, finding: Finding) -> Optional[str]:
+def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
     form = finding.context.get("fix_form")
     if form not in ("dict", "ordered"):
         return None

@@ -1,0 +1,160 @@
+"""PIT101's fix (unsafe): `def add(item, bucket=[])` becomes `def add(item, bucket=None)` with
+`if bucket is None: bucket = []` as the body's first statement (after the docstring).
+
+Unsafe because a caller that passes `None` on purpose now gets a new list, and code that used
+the shared default as a memo loses it. An annotation `list[int]` becomes `list[int] | None`, or
+`Optional[list[int]]` (with the import) when the code must run on Python before 3.10 and has no
+`from __future__ import annotations`. Not fixed: lambdas, and a `def` whose body is on its own
+line's end (`def f(x=[]): return x`), which cannot take a statement before it.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from pitfalls.findings import Finding
+from pitfalls.rules._cst import comments, smallest_covering
+
+_OLD_PYTHONS = ("py37", "py38", "py39")
+
+
+def fix(source: str, finding: Finding, target_version: Optional[str] = None, **options: object) -> Optional[str]:
+    try:
+        module = cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    function = smallest_covering(module, finding.span, (cst.FunctionDef, cst.Lambda))
+    default = smallest_covering(module, finding.span, cst.BaseExpression)
+    if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
+        return None
+    params = function.params
+    ordered = [*params.posonly_params, *params.params, *params.kwonly_params]
+    param = next((p for p in ordered if p.default is not None and p.default is default), None)
+    if param is None:
+        return None
+    name = param.name.value
+    annotation = param.annotation
+    needs_optional_import = False
+    if annotation is not None:
+        widened = _or_none(annotation.annotation, module, target_version)
+        if widened is None:
+            return None
+        annotation_expr, needs_optional_import = widened
+        annotation = annotation.with_changes(annotation=annotation_expr)
+    default_code = module.code_for_node(param.default)
+    try:
+        check = cst.parse_statement(f"if {name} is None:\n    {name} = {default_code}\n")
+    except cst.ParserSyntaxError:
+        check = None
+    if check is None:
+        return None
+    new_param = param.with_changes(default=cst.Name("None"), annotation=annotation)
+    body = list(function.body.body)
+    position = _insertion_point(body, [p.name.value for p in ordered[: ordered.index(param)]])
+    body.insert(position, check)
+    new_function = function.with_changes(
+        params=_replace_param(params, param, new_param),
+        body=function.body.with_changes(body=body),
+    )
+    if sorted(comments(new_function)) != sorted(comments(function)):
+        return None
+    module = module.deep_replace(function, new_function)
+    if needs_optional_import:
+        module = _import_optional(module)
+    return module.code
+
+
+def _replace_param(params: cst.Parameters, old: cst.Param, new: cst.Param) -> cst.Parameters:
+    def swap(items):
+        return [new if p is old else p for p in items]
+
+    return params.with_changes(
+        posonly_params=swap(params.posonly_params), params=swap(params.params), kwonly_params=swap(params.kwonly_params)
+    )
+
+
+def _insertion_point(body: list, earlier_params: list[str]) -> int:
+    """After the docstring and after the `if p is None:` checks of the parameters before this one,
+    so that several fixed parameters keep their order."""
+    position = 0
+    if body and _is_docstring(body[0]):
+        position = 1
+    while position < len(body) and _none_check_of(body[position]) in earlier_params:
+        position += 1
+    return position
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _none_check_of(statement: cst.CSTNode) -> Optional[str]:
+    """`p` for a statement `if p is None: ...`."""
+    if not isinstance(statement, cst.If) or not isinstance(statement.test, cst.Comparison):
+        return None
+    test = statement.test
+    if (
+        isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return test.left.value
+    return None
+
+
+def _or_none(
+    annotation: cst.BaseExpression, module: cst.Module, target_version: Optional[str]
+) -> Optional[tuple[cst.BaseExpression, bool]]:
+    """The annotation widened to admit None, and whether `Optional` must be imported."""
+    text = module.code_for_node(annotation)
+    if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
+        return None  # a string annotation: rewriting inside the string is left to the user
+    if "None" in text or "Optional" in text or "Any" in text:
+        return annotation, False  # already admits None (or anything)
+    postponed = any(
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.ImportFrom)
+        and getattr(statement.body[0].module, "value", None) == "__future__"
+        and any(getattr(alias.name, "value", None) == "annotations" for alias in statement.body[0].names)
+        for statement in module.body
+    )
+    if target_version not in _OLD_PYTHONS or postponed:
+        union = cst.BinaryOperation(
+            left=annotation, operator=cst.BitOr(cst.SimpleWhitespace(" "), cst.SimpleWhitespace(" ")),
+            right=cst.Name("None"),
+        )
+        return union, False
+    optional = cst.Subscript(cst.Name("Optional"), [cst.SubscriptElement(cst.Index(annotation))])
+    return optional, True
+
+
+def _import_optional(module: cst.Module) -> Optional[cst.Module]:
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
+            found = statement.body[0]
+            if getattr(found.module, "value", None) == "typing" and not isinstance(found.names, cst.ImportStar):
+                if any(getattr(alias.name, "value", None) == "Optional" for alias in found.names):
+                    return module
+    body = list(module.body)
+    position = 1 if body and _is_docstring(body[0]) else 0
+    while position < len(body) and _is_future(body[position]):
+        position += 1
+    line = cst.parse_statement("from typing import Optional\n")
+    body.insert(position, line)
+    return module.with_changes(body=body)
+
+
+def _is_future(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.ImportFrom)
+        and getattr(statement.body[0].module, "value", None) == "__future__"
+    )
