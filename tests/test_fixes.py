@@ -177,3 +177,20 @@ def test_a_copy_fix_adds_the_import_after_the_docstring_and_future_imports():
     shadowed = source.replace("import os", "from copy import copy")
     [finding] = check_source(shadowed, "x.py").findings
     assert fix_finding(shadowed, finding) is None
+
+
+@pytest.mark.parametrize(
+    "annotation, widened",
+    [
+        ("Mapping[str, Any]", "Mapping[str, Any] | None"),  # Any inside is not Any at the top
+        ("Union[list, None]", "Union[list, None]"),
+        ("typing.Optional[list]", "typing.Optional[list]"),
+        ("list | None", "list | None"),
+        ("Any", "Any"),
+        ("dict[str, Optional[int]]", "dict[str, Optional[int]] | None"),
+    ],
+)
+def test_annotations_are_widened_only_when_they_do_not_admit_none(annotation, widened):
+    source = f"def f(x: {annotation} = {{}}):\n    return x\n"
+    [finding] = check_source(source, "x.py").findings
+    assert fix_finding(source, finding).source.splitlines()[0] == f"def f(x: {widened} = None):"

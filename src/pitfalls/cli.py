@@ -113,6 +113,86 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that can change behaviour for some caller.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
+@click.option("--select", metavar="CODES", help="Only fix these codes or prefixes, comma-separated.")
+@click.option("--ignore", metavar="CODES", help="Leave these codes or prefixes alone.")
+def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str]) -> None:
+    """Fix the pitfalls in PATHS that have a fix (default: the current directory).
+
+    Safe fixes only, unless --unsafe-fixes. Each file is written atomically, in its own encoding
+    and newline style, only if every fix left it parsing and nobody changed it meanwhile.
+    Exit status: 0 nothing fixable remains, 1 fixable pitfalls remain (or, with --diff, there is
+    something to fix) or a file could not be fixed, 2 usage or internal error.
+    """
+    import difflib
+
+    from pitfalls.config import ConfigCache, ConfigError, target_version
+    from pitfalls.discovery import find_python_files
+    from pitfalls.fixing import fix_file, write_atomically
+    from pitfalls.output import fix_safety
+    from pitfalls.source import SelectionError, select_rules
+
+    paths = paths or (".",)
+    for path in paths:
+        if not os.path.exists(path):
+            raise _fail(f"{path}: no such file or directory")
+    try:
+        select_rules(_codes(select), _codes(ignore))
+    except SelectionError as exc:
+        raise _fail(f"--select/--ignore: {exc}")
+    configs = ConfigCache()
+    fixed_count = files_changed = left_fixable = problems = 0
+    remaining_lines = []
+    for path in sorted(set(find_python_files(paths))):
+        try:
+            config = configs.for_file(path)
+            rules = config.override(_codes(select), _codes(ignore)).rules_for(path)
+        except ConfigError as exc:
+            raise _fail(str(exc))
+        result = fix_file(path, rules, unsafe_fixes, target_version(config, path))
+        if result.error:
+            problems += 1
+            click.echo(f"{path}: error: {result.error}", err=True)
+            continue
+        if result.applied:
+            if diff:
+                click.echo("".join(difflib.unified_diff(
+                    result.original.splitlines(True), result.fixed.splitlines(True),
+                    f"a/{os.path.normpath(path)}", f"b/{os.path.normpath(path)}")), nl=False)
+            else:
+                failure = write_atomically(result)
+                if failure:
+                    problems += 1
+                    click.echo(f"{path}: error: {failure}", err=True)
+                    continue
+                counts = {code: result.applied.count(code) for code in dict.fromkeys(result.applied)}
+                what = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in counts.items())
+                click.echo(f"{path}: fixed {len(result.applied)} ({what})", err=True)
+            fixed_count += len(result.applied)
+            files_changed += 1
+        for finding in result.remaining:
+            safety = fix_safety(finding)
+            left_fixable += safety == "unsafe" and not unsafe_fixes
+            note = " (fixable with --unsafe-fixes)" if safety == "unsafe" and not unsafe_fixes else ""
+            remaining_lines.append(f"{path}:{finding.line}:{finding.column + 1}: {finding.code} {finding.message}{note}")
+    if not diff:
+        for line in remaining_lines:
+            click.echo(line)
+    verb = "would fix" if diff else "fixed"
+    summary = f"{verb} {fixed_count} pitfall{'s' * (fixed_count != 1)} in {files_changed} file{'s' * (files_changed != 1)}"
+    summary += f"; {len(remaining_lines)} remain"
+    if left_fixable:
+        summary += f" ({left_fixable} fixable with --unsafe-fixes)"
+    if problems:
+        summary += f"; {problems} file{'s' * (problems != 1)} could not be fixed"
+    click.echo(summary, err=True)
+    pending = fixed_count if diff else 0
+    raise click.exceptions.Exit(EXIT_FINDINGS if left_fixable or problems or pending else EXIT_CLEAN)
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(fmt: str) -> None:
     """List the rule catalog: code, name, severity, what it finds."""

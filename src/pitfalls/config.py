@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -218,3 +219,22 @@ class ConfigCache:
             raise cached[2]
         return cached[1]
 
+
+
+def target_version(config: Config, path: str) -> Optional[str]:
+    """The oldest Python the file must run on: `target-version`, else the nearest pyproject.toml's
+    `[project] requires-python` (">=3.9" -> "py39"); None when neither says."""
+    if config.target_version:
+        return config.target_version
+    directory = Path(os.path.abspath(path)).parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                with open(candidate, "rb") as handle:
+                    project = tomllib.load(handle).get("project", {})
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                return None
+            match = re.search(r">=?\s*3\.(\d+)", str(project.get("requires-python", "")))
+            return f"py3{match.group(1)}" if match else None
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Sequence
 
 from pitfalls.findings import Finding
@@ -52,6 +52,13 @@ def fix_finding(
     if fixer is None:
         return None
     fixed = fixer(source, finding, target_version=target_version)
+    if fixed is not None:
+        # libcst drops the last line break of a file with CR-only line endings; put it back.
+        for ending in ("\r\n", "\r", "\n"):
+            if source.endswith(ending):
+                if not fixed.endswith(ending):
+                    fixed += ending
+                break
     if fixed is None or fixed == source or not _parses(fixed):
         return None
     return Fix(finding.code, rule.fix_is_safe, fixed)
@@ -64,9 +71,11 @@ def fix_all(
     rules: Optional[Mapping[str, type[Rule]]] = None,
     limit: int = 200,
     target_version: Optional[str] = None,
+    applied: Optional[list[str]] = None,
 ) -> str:
     """Applies fixes one at a time, re-checking after each, until none applies
-    (at most `limit` fixes, so a fixer that undoes another cannot loop for ever)."""
+    (at most `limit` fixes, so a fixer that undoes another cannot loop for ever). The code of
+    each fix made is appended to `applied`."""
     refused: set[tuple[str, str, str]] = set()  # hits a fixer declined, by code, message and line
     for _ in range(limit):
         lines = source.splitlines()
@@ -79,6 +88,8 @@ def fix_all(
             fix = fix_finding(source, finding, rules, target_version)
             if fix is not None and (fix.safe or unsafe):
                 source = fix.source
+                if applied is not None:
+                    applied.append(finding.code)
                 break
             refused.add(key)
         else:
@@ -92,3 +103,77 @@ def _parses(source: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+# -- files: `pitfalls fix` ------------------------------------------------------------------
+
+
+@dataclass
+class FileFix:
+    path: str
+    original: str = ""
+    fixed: str = ""
+    applied: list[str] = field(default_factory=list)  # codes of the fixes made, in order
+    remaining: list[Finding] = field(default_factory=list)  # findings left after fixing
+    error: Optional[str] = None  # why the file could not be fixed (nothing was written)
+    encoding: str = "utf-8"
+    data: bytes = b""  # the bytes as read, to notice a change on disk before writing
+
+
+def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_version: Optional[str]) -> FileFix:
+    from pitfalls.source import SourceError, check_source, read_source
+
+    result = FileFix(path)
+    try:
+        result.data, result.original, result.encoding = read_source(path)
+    except SourceError as exc:
+        result.error = str(exc)
+        return result
+    first = check_source(result.original, path, rules)
+    if first.error:
+        result.error = first.error
+        return result
+    result.fixed = fix_all(
+        result.original, lambda text: check_source(text, path, rules).findings,
+        unsafe=unsafe, target_version=target_version, applied=result.applied,
+    )
+    after = check_source(result.fixed, path, rules)
+    if after.error:  # cannot happen (every step parses); refuse rather than trust it
+        result.error, result.fixed, result.applied = f"a fix broke the file ({after.error}); nothing written", result.original, []
+        result.remaining = first.findings
+        return result
+    result.remaining = after.findings
+    return result
+
+
+def write_atomically(fix: FileFix) -> Optional[str]:
+    """Writes the fixed text in the file's own encoding (newlines are kept as they were), through
+    a temporary file renamed over the original, with its permissions. None, or why not written."""
+    import os
+    import stat
+    import tempfile
+
+    target = os.path.realpath(fix.path)  # a symlink keeps pointing at the fixed file
+    data = fix.fixed.encode(fix.encoding)
+    directory = os.path.dirname(target) or "."
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        handle, temporary = tempfile.mkstemp(prefix=".pitfalls-", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}"
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+        with open(target, "rb") as current:
+            if current.read() != fix.data:
+                os.unlink(temporary)
+                return "changed on disk while it was being fixed; not written"
+        os.replace(temporary, target)
+    except OSError as exc:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        return f"cannot write: {exc.strerror or exc}"
+    return None

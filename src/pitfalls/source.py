@@ -118,13 +118,24 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES
     return FileReport(path, findings, rule_errors=result.errors)
 
 
-def check_file(path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+def read_source(path: str) -> tuple[bytes, str, str]:
+    """(bytes, text, encoding) of a file; the encoding writes it back as it was (BOM included)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        source = decode(data)
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    text = decode(data)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return data, text, encoding
+
+
+def check_file(path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+    try:
+        _, source, _ = read_source(path)
     except SourceError as exc:
         return FileReport(path, error=str(exc))
-    except OSError as exc:
-        return FileReport(path, error=f"cannot read: {exc.strerror or exc}")
     return check_source(source, path, rules)

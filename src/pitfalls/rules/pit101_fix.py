@@ -114,11 +114,10 @@ def _or_none(
     annotation: cst.BaseExpression, module: cst.Module, target_version: Optional[str]
 ) -> Optional[tuple[cst.BaseExpression, bool]]:
     """The annotation widened to admit None, and whether `Optional` must be imported."""
-    text = module.code_for_node(annotation)
     if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
         return None  # a string annotation: rewriting inside the string is left to the user
-    if "None" in text or "Optional" in text or "Any" in text:
-        return annotation, False  # already admits None (or anything)
+    if _admits_none(annotation):
+        return annotation, False
     postponed = any(
         isinstance(statement, cst.SimpleStatementLine)
         and isinstance(statement.body[0], cst.ImportFrom)
@@ -134,6 +133,30 @@ def _or_none(
         return union, False
     optional = cst.Subscript(cst.Name("Optional"), [cst.SubscriptElement(cst.Index(annotation))])
     return optional, True
+
+
+def _admits_none(annotation: cst.BaseExpression) -> bool:
+    """`Optional[X]`, `Union[X, None]`, `X | None`, `Any`, `object` or `None` at the top level."""
+    def name(node: cst.BaseExpression) -> str:
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, cst.Attribute):
+            return node.attr.value
+        return ""
+
+    if name(annotation) in ("Any", "object", "None"):
+        return True
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        return _admits_none(annotation.left) or _admits_none(annotation.right)
+    if isinstance(annotation, cst.Subscript):
+        if name(annotation.value) == "Optional":
+            return True
+        if name(annotation.value) == "Union":
+            return any(
+                isinstance(element.slice, cst.Index) and _admits_none(element.slice.value)
+                for element in annotation.slice
+            )
+    return False
 
 
 def _import_optional(module: cst.Module) -> Optional[cst.Module]:
