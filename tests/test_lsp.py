@@ -319,7 +319,7 @@ async def test_the_rules_quick_fix_and_fix_all(tmp_path):
     text = "def board(n):\n    grid = [[0] * n] * n  # rows\n    grid[0][0] = 1\n    return grid\n"
     async with editor("visual-studio-code", tmp_path) as client:
         [diagnostic] = (await published(client, uri, open_doc(client, uri, text))).diagnostics
-        assert diagnostic.data["fixable"] is True
+        assert diagnostic.data["fixable"] is True and diagnostic.data["fixSafety"] == "safe"
         actions = await client.text_document_code_action_async(
             t.CodeActionParams(t.TextDocumentIdentifier(uri), diagnostic.range, t.CodeActionContext([diagnostic]))
         )

@@ -24,6 +24,7 @@ from pitfalls import __version__
 from pitfalls.config import Config, ConfigCache, ConfigError
 from pitfalls.findings import Finding, Severity, Span
 from pitfalls.fixing import fix_all, fix_finding
+from pitfalls.output import fix_safety
 from pitfalls.source import SelectionError, check_source, select_rules, split_lines
 from pitfalls_lsp import edits
 from pitfalls_lsp.hover import hover_text
@@ -286,7 +287,7 @@ class PitfallsServer(LanguageServer):
             code_description=t.CodeDescription(href=url) if url else None,
             source="pitfalls",
             related_information=related or None,
-            data={"name": finding.name, "fixable": finding.fixable},
+            data={"name": finding.name, "fixable": finding.fixable, "fixSafety": fix_safety(finding)},
         )
 
     def _tell(self, analysis: Analysis) -> None:
