@@ -77,7 +77,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
         raise _fail(f"--select/--ignore: {exc}")
 
     files = sorted(set(find_python_files(paths)))
-    configs = ConfigCache()
+    configs = ConfigCache(watch=False)
     reports = []
     for path in files:
         try:  # [tool.pitfalls] of the nearest pyproject.toml; the command line wins
@@ -142,7 +142,7 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
         select_rules(_codes(select), _codes(ignore))
     except SelectionError as exc:
         raise _fail(f"--select/--ignore: {exc}")
-    configs = ConfigCache()
+    configs = ConfigCache(watch=False)
     fixed_count = files_changed = left_fixable = problems = 0
     remaining_lines = []
     for path in sorted(set(find_python_files(paths))):

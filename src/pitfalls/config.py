@@ -184,19 +184,28 @@ class ConfigCache:
     re-read when their modification time changes, so a long-running language server follows edits.
     """
 
-    def __init__(self, isolated: bool = False):
+    def __init__(self, isolated: bool = False, watch: bool = True):
         self.isolated = isolated
+        self.watch = watch  # False: one command's run; a folder's answer is kept, not re-checked
         self._by_file: dict[Path, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
+        self._by_folder: dict[str, Config] = {}
 
     def for_file(self, path: str) -> Config:
         if self.isolated:
             return Config()
-        directory = Path(os.path.abspath(path)).parent
-        for folder in (directory, *directory.parents):
-            config = self._load(folder / "pyproject.toml")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not self.watch and folder in self._by_folder:
+            return self._by_folder[folder]
+        directory = Path(folder)
+        found = Config()
+        for candidate in (directory, *directory.parents):
+            config = self._load(candidate / "pyproject.toml")
             if config is not None:
-                return config
-        return Config()
+                found = config
+                break
+        if not self.watch:
+            self._by_folder[folder] = found
+        return found
 
     def _load(self, candidate: Path) -> Optional[Config]:
         try:

@@ -99,7 +99,16 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
             except Exception as exc:  # a bug in one rule must not take down the others
                 failed[rule.code] = RuleError(rule.code, exc)
 
-    _walk(ctx, enter, leave, call)
+    plan: dict[type, tuple] = {}
+
+    def subscribe(rule: Rule, node_type: type) -> None:
+        """A rule that needs a node type only once something has happened (PIT301 follows names
+        only after a class is defined inside a function) asks for it then."""
+        enter.setdefault(node_type, []).append((rule, rule.visit))
+        plan.pop(node_type, None)
+
+    ctx.subscribe = subscribe  # type: ignore[assignment]
+    _walk(ctx, enter, leave, call, plan)
     for rule in active:
         if rule.code not in failed:
             try:
@@ -108,32 +117,53 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
                 failed[rule.code] = RuleError(rule.code, exc)
     findings = [f for rule in active if rule.code not in failed for f in rule.findings]
     findings.sort(key=Finding.sort_key)
+    enter.clear()
+    leave.clear()
+    for rule in active:
+        rule.release()
+    ctx.release()
     return Result(findings, list(failed.values()))
 
 
-def _walk(ctx: Context, enter: dict, leave: dict, call: Callable) -> None:
-    """Depth-first, on an explicit stack: no recursion, however deep the tree nests."""
+def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict) -> None:
+    """Depth-first, on an explicit stack: no recursion, however deep the tree nests.
+
+    Per node type, one `plan` entry says everything the loop needs (the model's hook, the rules'
+    handlers, whether to come back on leaving, how its scope splits, its child fields in reverse),
+    so a node costs one dictionary lookup; nodes that cannot have children push nothing.
+    """
     parents = ctx.parents
-    model_enter = _MODEL_ENTER
     stack: list[tuple[int, ast.AST, Optional[ast.AST]]] = [(_ENTER, ctx.tree, None)]
     pop, push = stack.pop, stack.append
+    node_type = ast.AST
     while stack:
         op, node, parent = pop()
         cls = type(node)
         if op == _ENTER:
             if parent is not None:
                 parents[node] = parent
-            hook = model_enter.get(cls)
+            entry = plan.get(cls)
+            if entry is None:
+                entry = plan[cls] = (
+                    _MODEL_ENTER.get(cls), enter.get(cls), cls in leave, _SCOPED.get(cls),
+                    () if cls in _LEAVES else tuple(reversed(_fields(cls))),
+                )
+            hook, handlers, has_leave, scoped, fields = entry
             if hook is not None:
                 hook(ctx, node, parent)
-            handlers = enter.get(cls)
             if handlers:
                 call(handlers, node)
-            if cls in leave:
+            if has_leave:
                 push((_LEAVE, node, parent))
-            scoped = _SCOPED.get(cls)
             if scoped is None:
-                _push_children(push, node, _fields(cls), node)
+                for name in fields:  # reversed, so that they pop in order
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for item in reversed(value):
+                            if isinstance(item, node_type):
+                                push((_ENTER, item, node))
+                    elif isinstance(value, node_type):
+                        push((_ENTER, value, node))
             else:
                 outer, inner = scoped(node, parents)
                 push((_POP, node, parent))
@@ -150,16 +180,8 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable) -> None:
             ctx.scope = ctx.scope.parent or ctx.module_scope
 
 
-def _push_children(push: Callable, node: ast.AST, fields: tuple[str, ...], parent: ast.AST) -> None:
-    # Pushed in reverse so that they pop in order.
-    for name in reversed(fields):
-        value = getattr(node, name, None)
-        if type(value) is list:
-            for item in reversed(value):
-                if isinstance(item, ast.AST):
-                    push((_ENTER, item, parent))
-        elif isinstance(value, ast.AST):
-            push((_ENTER, value, parent))
+# Node types that never hold another node (contexts and operators are skipped as fields).
+_LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.alias})
 
 
 Pairs = list[tuple[ast.AST, ast.AST]]
@@ -237,7 +259,7 @@ def _push_scope(ctx: Context, node: ast.AST) -> None:
 
 
 def _on_name(ctx: Context, node: ast.Name, parent: Optional[ast.AST]) -> None:
-    if not isinstance(node.ctx, ast.Store):
+    if type(node.ctx) is not ast.Store:
         return
     kind, value, scope = "unpack", None, None
     if isinstance(parent, ast.Assign):

@@ -39,6 +39,7 @@ class Rule:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.findings: list[Finding] = []
+        self._late: set[type] = set()
 
     def visit(self, node: Any) -> None:  # pragma: no cover - overridden when node_types is set
         pass
@@ -48,6 +49,18 @@ class Rule:
 
     def finish(self) -> None:
         pass
+
+    def release(self) -> None:
+        """Called once the findings are taken: drop everything, so that no reference cycle in
+        the rule's own records keeps the file's tree alive until the garbage collector runs."""
+        self.__dict__.clear()
+
+    def subscribe(self, *node_types: type) -> None:
+        """Start receiving `visit` for these node types from now on (once each)."""
+        for node_type in node_types:
+            if node_type not in self.node_types and node_type not in self._late:
+                self._late.add(node_type)
+                self.ctx.subscribe(self, node_type)
 
     def report(
         self,

@@ -74,6 +74,10 @@ class Scope:
         return found[-1] if found else None
 
 
+def _no_subscription(rule: object, node_type: type) -> None:
+    return None
+
+
 class Context:
     """Everything one file's rules share. Filled in by the engine during its single walk."""
 
@@ -85,7 +89,19 @@ class Context:
         self.parents: dict[ast.AST, ast.AST] = {}
         self.module_scope = Scope(ScopeKind.MODULE, tree, None)
         self.scope = self.module_scope
+        self.subscribe = _no_subscription  # set by the engine for the walk
         self.scopes: dict[ast.AST, Scope] = {tree: self.module_scope}
+
+    def release(self) -> None:
+        """Breaks the model's reference cycles (scopes and their bindings, rules and their
+        handlers) once the file is done, so the file's tree is freed at once, without waiting
+        for the cyclic garbage collector (which the engine keeps paused; see engine.gc_paused)."""
+        for scope in self.scopes.values():
+            scope.bindings.clear()
+            scope.parent = None
+        self.scopes.clear()
+        self.parents.clear()
+        self.subscribe = _no_subscription
 
     # -- structure --------------------------------------------------------------------------
 

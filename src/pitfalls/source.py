@@ -30,6 +30,11 @@ class SelectionError(ValueError):
 
 def decode(data: bytes) -> str:
     """Decode as Python does: a BOM or PEP 263 cookie, else UTF-8."""
+    return decode_with_encoding(data)[0]
+
+
+def decode_with_encoding(data: bytes) -> tuple[str, str]:
+    """The text, and the encoding that writes it back as it was ("utf-8-sig" keeps a BOM)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
@@ -45,7 +50,7 @@ def decode(data: bytes) -> str:
             f"cannot decode as {encoding}: byte 0x{data[exc.start]:02x} at line {line}, column {column}; "
             "add a coding cookie or save it as UTF-8"
         ) from None
-    return text[1:] if text.startswith("\ufeff") else text
+    return (text[1:] if text.startswith("\ufeff") else text), encoding
 
 
 def parse(source: str, path: str) -> ast.Module:
@@ -107,13 +112,14 @@ class FileReport:
 
 
 def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
-    try:
-        with gc_paused():
-            tree = parse(source, path)
-    except SourceError as exc:
-        return FileReport(path, error=str(exc))
     lines = split_lines(source)
-    result = analyze(tree, lines, rules, path)
+    with gc_paused():
+        try:
+            tree = parse(source, path)
+        except SourceError as exc:
+            return FileReport(path, error=str(exc))
+        result = analyze(tree, lines, rules, path)
+        del tree  # freed now, by reference counting, before the collector runs again
     findings = [f for f in result.findings if not is_suppressed(f, lines)]
     return FileReport(path, findings, rule_errors=result.errors)
 
@@ -125,11 +131,7 @@ def read_source(path: str) -> tuple[bytes, str, str]:
             data = handle.read()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from None
-    text = decode(data)
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
-        encoding = "utf-8"
+    text, encoding = decode_with_encoding(data)
     return data, text, encoding
 
 

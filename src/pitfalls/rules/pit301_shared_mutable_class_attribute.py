@@ -130,8 +130,8 @@ class SharedMutableClassAttribute(Rule):
     )
     node_types = (
         ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign,
-        ast.Attribute, ast.Call, ast.Subscript, ast.AugAssign, ast.Compare, ast.Name,
-    )
+        ast.Attribute, ast.Call, ast.Subscript, ast.AugAssign, ast.Compare,
+    )  # and ast.Name, once a class is defined inside a function (see _class)
     bad_example = """\
 class Post:
     tags = []
@@ -397,6 +397,11 @@ assert i.shelves == [] and h.shelves is not i.shelves
                 if isinstance(op, (ast.In, ast.NotIn)):
                     self._keyed_read(right)
 
+    def release(self) -> None:
+        for cls in self.classes.values():
+            cls.methods.clear()  # each _Method points back at its _Class
+        super().release()
+
     def _class(self, node: ast.ClassDef) -> None:
         # Visited before its decorators and bases, in the scope that evaluates them.
         cls = _Class(node)
@@ -405,6 +410,7 @@ assert i.shelves == [] and h.shelves is not i.shelves
         if self.ctx.scope.kind is ScopeKind.FUNCTION:
             cls.function = self.ctx.scope.node
             self.local_names.add(node.name)
+            self.subscribe(ast.Name)  # its uses decide whether it is a one-off
         bases = list(node.bases)
         metaclass: Optional[ast.expr] = None
         for base in node.bases:
