@@ -224,3 +224,21 @@ def test_rules_lists_every_rule_in_text_and_json():
         (r.code, r.name, r.severity.value) for r in ALL_RULES
     ]
     assert set(items[0]) == {"code", "name", "severity", "summary", "fixable"}
+
+
+def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
+    import shutil
+
+    from conftest import fixture_files
+
+    for number in range(3):  # enough files for a pool of two
+        for path in fixture_files():
+            shutil.copy(path, tmp_path / f"{number}_{path.name}")
+    one = run("check", "--format", "json", "-j", "1", str(tmp_path))
+    two = run("check", "--format", "json", "--jobs", "2", str(tmp_path))
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout and len(json.loads(one.stdout)) > 100
+    (tmp_path / "pyproject.toml").write_text("[tool.pitfalls]\nselect = 3\n", encoding="utf-8")
+    bad = run("check", "-j", "2", str(tmp_path))
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "select must be a list" in bad.stderr
+    assert run("check", "-j", "0", str(tmp_path)).exit_code == 2
