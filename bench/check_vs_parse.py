@@ -33,20 +33,31 @@ def main() -> None:
 
     files = sorted(find_python_files([target]))
     lines = sum(1 for path in files for _ in open(path, "rb"))
-    timings: dict[str, list[float]] = {"floor: read + ast.parse": [], "pitfalls check (all rules)": []}
-    command = [sys.executable, "-m", "pitfalls", "check", "--exit-zero", target]
+    import tempfile
+
+    cache = tempfile.mkdtemp(prefix="pitfalls-bench-cache-")
+    env = dict(os.environ, PITFALLS_CACHE_DIR=cache)
+    base_command = [sys.executable, "-m", "pitfalls", "check", "--exit-zero", target]
+    commands = {
+        "pitfalls check --jobs 1 --no-cache": [*base_command, "--jobs", "1", "--no-cache"],
+        "pitfalls check --jobs 2 --no-cache": [*base_command, "--jobs", "2", "--no-cache"],
+        "pitfalls check, warm cache": [*base_command, "--jobs", "1"],
+    }
+    subprocess.run(commands["pitfalls check, warm cache"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timings: dict[str, list[float]] = {"floor: read + ast.parse": [], **{name: [] for name in commands}}
     for _ in range(ROUNDS):
-        start = time.perf_counter()
-        floor(files)
-        timings["floor: read + ast.parse"].append(time.perf_counter() - start)
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        timings["pitfalls check (all rules)"].append(time.perf_counter() - start)
+        for name, command in [("floor: read + ast.parse", None), *commands.items()]:
+            start = time.perf_counter()
+            if command is None:
+                floor(files)
+            else:
+                subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            timings[name].append(time.perf_counter() - start)
     base = statistics.median(timings["floor: read + ast.parse"])
     print(f"{target}: {len(files)} files, {lines} lines, {ROUNDS} interleaved rounds, medians")
     for name, values in timings.items():
         median = statistics.median(values)
-        print(f"  {name:32} {median:6.2f} s  {median / base:5.2f}x floor")
+        print(f"  {name:36} {median:6.2f} s  {median / base:5.2f}x floor")
 
 
 if __name__ == "__main__":

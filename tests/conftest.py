@@ -59,3 +59,9 @@ def cli_runner():
         return CliRunner(mix_stderr=False)
     except TypeError:  # click >= 8.2 always keeps them apart and has no such argument
         return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _cache_outside_the_repository(tmp_path_factory, monkeypatch):
+    """`pitfalls check` caches results at the project root; tests keep theirs apart."""
+    monkeypatch.setenv("PITFALLS_CACHE_DIR", str(tmp_path_factory.mktemp("pitfalls_cache")))

@@ -58,8 +58,10 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when pitfalls are found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
 def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fmt: str, exit_zero: bool,
-          jobs: Optional[int]) -> None:
+          jobs: Optional[int], no_cache: bool) -> None:
     """Check PATHS (files or directories; default: the current directory).
 
     Exit status: 0 nothing found, 1 pitfalls found or a file could not be checked,
@@ -82,7 +84,10 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
 
     files = sorted(set(find_python_files(paths)))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
-        reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs())
+        from pitfalls.cache import project_root
+
+        cache_root = None if no_cache else project_root(".")
+        reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs(), cache_root)
     except ConfigError as exc:
         raise _fail(str(exc))
 

@@ -34,11 +34,37 @@ def _check_chunk(args: tuple[list[str], Optional[Sequence[str]], Optional[Sequen
 
 
 def check_files(
+    files: Sequence[str],
+    select: Optional[Sequence[str]],
+    ignore: Optional[Sequence[str]],
+    jobs: int,
+    cache_root: Optional[str] = None,
+) -> list[FileReport]:
+    """Reports in the order of `files`; with `cache_root`, unchanged files come from the cache."""
+    _new_run()
+    if cache_root is None:
+        return _check(files, select, ignore, jobs)
+    from pitfalls.cache import Cache, file_key
+
+    cache = Cache(cache_root)
+    keys = {}
+    for path in files:
+        rules = _configs.for_file(path).override(select, ignore).rules_for(path)
+        keys[path] = file_key(path, ",".join(rule.code for rule in rules))
+    cached = {path: cache.get(path, keys[path]) for path in files}
+    missing = [path for path in files if cached[path] is None]
+    for report in _check(missing, select, ignore, jobs):
+        cache.put(report, keys[report.path])
+        cached[report.path] = report
+    cache.save()
+    return [cached[path] for path in files]  # type: ignore[misc]
+
+
+def _check(
     files: Sequence[str], select: Optional[Sequence[str]], ignore: Optional[Sequence[str]], jobs: int
 ) -> list[FileReport]:
-    """Reports in the order of `files`. Fewer than a handful of files per job: one process (a
-    pool would cost more to start than it saves)."""
-    _new_run()
+    """Fewer than a handful of files per job: one process (a pool would cost more to start than
+    it saves)."""
     jobs = max(1, min(jobs, len(files) // 4))
     if jobs == 1:
         return [check_one(path, select, ignore) for path in files]
