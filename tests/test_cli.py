@@ -242,3 +242,18 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
     bad = run("check", "-j", "2", str(tmp_path))
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1 and "select must be a list" in bad.stderr
     assert run("check", "-j", "0", str(tmp_path)).exit_code == 2
+
+
+def test_check_imports_neither_libcst_nor_pygls(tmp_path):
+    """Start-up stays small: fixing and the language server are loaded only when used."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.py").write_text("def f(x=[]):\n    return x\n", encoding="utf-8")
+    probe = (
+        "import sys; from pitfalls.cli import main; sys.argv = ['pitfalls', 'check', '--exit-zero', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'libcst', 'pygls', 'lsprotocol', 'rich', 'flake8'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.py")], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
