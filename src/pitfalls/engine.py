@@ -80,7 +80,14 @@ def analyze(
 
 def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str) -> Result:
     ctx = Context(tree, lines, path)
-    active = [rule(ctx) for rule in rules]
+    text: Optional[str] = None
+    active = []
+    for rule in rules:
+        if rule.needs:  # a rule that cannot fire in this file costs nothing
+            text = "\n".join(lines) if text is None else text
+            if not any(word in text for word in rule.needs):
+                continue
+        active.append(rule(ctx))
     failed: dict[str, RuleError] = {}
     enter: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
     leave: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}

@@ -121,6 +121,7 @@ class _Mutation:
 
 class SharedMutableClassAttribute(Rule):
     code = "PIT301"
+    needs = ("class",)
     name = "shared-mutable-class-attribute"
     severity = Severity.ERROR
     summary = "A list, dict or set assigned in a class body and mutated through self is shared by every instance"

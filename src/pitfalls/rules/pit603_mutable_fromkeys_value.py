@@ -18,6 +18,7 @@ FROMKEYS = frozenset(
 
 class MutableFromkeysValue(Rule):
     code = "PIT603"
+    needs = ("fromkeys",)
     name = "mutable-fromkeys-value"
     severity = Severity.ERROR
     summary = "dict.fromkeys with a list, dict or set value gives every key the same object"

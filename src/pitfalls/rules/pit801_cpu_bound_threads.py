@@ -227,6 +227,7 @@ class _Launch:
 
 class CpuBoundThreads(Rule):
     code = "PIT801"
+    needs = ("Thread", "dummy", "to_thread", "run_in_executor")  # every launcher it knows
     name = "cpu-bound-threads"
     severity = Severity.WARNING
     summary = "A CPU-bound pure-Python function run on threads gets no parallelism because of the GIL"
