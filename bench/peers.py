@@ -72,6 +72,8 @@ def venv(name: str) -> Path:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
         subprocess.run([str(python), "-m", "pip", "install", "-q", *VENVS[name]], check=True)
+    elif str(REPO) in VENVS[name]:  # this checkout as it is now, installed as a user would have it
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(REPO)], check=True)
     return folder / "bin"
 
 
@@ -97,7 +99,7 @@ def floor(files: list[Path]) -> tuple[float, float, int]:
 
 
 def contenders(target: Path, cache: str) -> dict[str, tuple[list[str], Optional[dict]]]:
-    pitfalls = str(venv("flake8-pitfalls") / "pitfalls")
+    pitfalls = str(venv("flake8-pitfalls") / "pitfalls")  # reinstalled from this checkout
     cached = dict(os.environ, PITFALLS_CACHE_DIR=cache)
     t = str(target)
     return {
