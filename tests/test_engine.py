@@ -201,3 +201,18 @@ def test_yield_from_hands_out_elements_so_the_default_stays_a_warning(check):
             yield seen
     """)
     assert [(f.line, f.severity.value) for f in findings] == [(2, "warning"), (4, "error")]
+
+
+def test_an_engine_bug_costs_one_file_and_never_reaches_flake8(tmp_path, monkeypatch):
+    import pitfalls.engine
+    import pitfalls.source
+    from pitfalls.flake8_plugin import Plugin
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("walk failed")
+
+    monkeypatch.setattr(pitfalls.source, "analyze", broken)
+    report = pitfalls.source.check_source("x = 1\n", "a.py")
+    assert report.error is None and [e.code for e in report.rule_errors] == ["engine"]
+    monkeypatch.setattr(pitfalls.flake8_plugin, "analyze", broken)
+    assert list(Plugin(ast.parse("x = 1\n"), ["x = 1\n"], "a.py").run()) == []

@@ -22,7 +22,11 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # flake8 filters by --select/--ignore and handles noqa itself; we report everything.
-        result = analyze(self.tree, self.lines, ALL_RULES, self.filename)
+        try:
+            result = analyze(self.tree, self.lines, ALL_RULES, self.filename)
+        except Exception as exc:  # a bug of the engine itself: raising would abort flake8's whole run
+            print(f"{self.filename}: pitfalls internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return
         for finding in result.findings:
             yield finding.line, finding.column, f"{finding.code} {finding.message}", type(self)
         for failure in result.errors:

@@ -118,7 +118,10 @@ def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES
             tree = parse(source, path)
         except SourceError as exc:
             return FileReport(path, error=str(exc))
-        result = analyze(tree, lines, rules, path)
+        try:
+            result = analyze(tree, lines, rules, path)
+        except Exception as exc:  # a bug of the engine itself (a rule's is caught inside): this file only
+            return FileReport(path, rule_errors=[RuleError("engine", exc)])
         del tree  # freed now, by reference counting, before the collector runs again
     findings = [f for f in result.findings if not is_suppressed(f, lines)]
     return FileReport(path, findings, rule_errors=result.errors)
