@@ -257,3 +257,15 @@ def test_check_imports_neither_libcst_nor_pygls(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.py")], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_syntax_warnings_are_not_ours_to_print(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "w.py").write_text('import re\nPATTERN = re.compile("\\d+")\nx = "a"()\n', encoding="utf-8")
+    # -W default shows what 3.11 hides (DeprecationWarning) and 3.12+ prints (SyntaxWarning).
+    result = subprocess.run([sys.executable, "-W", "default", "-m", "pitfalls", "check", "--no-cache", str(tmp_path / "w.py")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr == "0 pitfalls in 1 file\n"

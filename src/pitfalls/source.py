@@ -6,6 +6,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -58,7 +59,9 @@ def parse(source: str, path: str) -> ast.Module:
         line = source.count("\n", 0, source.index("\0")) + 1
         raise SourceError(f"cannot parse: a NUL byte at line {line}")
     try:
-        return ast.parse(source, filename=path)
+        with warnings.catch_warnings():  # "invalid escape sequence" and the like: not ours to say
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path)
     except SyntaxError as exc:
         where = f" (line {exc.lineno}, column {exc.offset})" if exc.lineno else ""
         raise SourceError(f"syntax error: {exc.msg}{where}") from None
