@@ -291,3 +291,27 @@ def test_tcp_serves_on_loopback(tmp_path):
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def test_many_documents_edited_at_once_and_a_very_long_line(server, tmp_path):
+    uris = [(tmp_path / f"m{n}.py").as_uri() for n in range(40)]
+    for uri in uris:  # opened and edited without waiting for anything
+        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                                "text": SOURCE}})
+    for version in range(2, 6):
+        for uri in uris:
+            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "text": "#"}]})
+    latest = {}
+    while len(latest) < len(uris) or any(v != 5 for v in latest.values()):
+        params = server.notification("textDocument/publishDiagnostics")["params"]
+        assert params["version"] >= latest.get(params["uri"], 0)  # never an older result after a newer one
+        latest[params["uri"]] = params["version"]
+    long_uri = (tmp_path / "long.py").as_uri()
+    long_line = "x = [" + ", ".join(str(n) for n in range(200_000)) + "]\n"
+    diagnostics = server.open(long_uri, long_line + "def f(a=[]):\n    a.append(1)\n")["params"]["diagnostics"]
+    assert [d["range"]["start"]["line"] for d in diagnostics] == [1]
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": long_uri},
+                                                  "position": {"line": 0, "character": 1_000_000}})
+    assert hover["result"] is None
+    assert server.finish() == 0
