@@ -12,6 +12,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from pitfalls.fuzzing import agree  # noqa: E402
 
+# hypothesmith compiles what it generates; the compiler's warnings about it are not ours.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+
 
 def _server():
     """The language server's analysis, in process (its transport is tested in test_lsp*.py)."""
