@@ -194,3 +194,24 @@ def test_annotations_are_widened_only_when_they_do_not_admit_none(annotation, wi
     source = f"def f(x: {annotation} = {{}}):\n    return x\n"
     [finding] = check_source(source, "x.py").findings
     assert fix_finding(source, finding).source.splitlines()[0] == f"def f(x: {widened} = None):"
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        ("from typing import List, Optional\ndef f(x: list[int] = []):\n    return x\n",
+         "def f(x: Optional[list[int]] = None):"),  # the import is there already: not added twice
+        ("import copy  # deep copies\ndef f(rows: list):\n    new = rows[:]\n    new[0].append(1)\n",
+         "    new = copy.deepcopy(rows)"),
+        ("class M(list):\n    def copy(self):\n        return M(self)\ndef f(rows: list):\n    new = rows[:]\n"
+         "    new[0].append(1)\n", "    new = copy.deepcopy(rows)"),  # a method named copy hides nothing
+        ("class C:\n    def range(self):\n        pass\ngrid = [[0] * 3] * 3\n", "grid = [[0] * 3 for _ in range(3)]"),
+    ],
+)
+def test_existing_imports_and_class_members_are_understood(source, line):
+    finding = check_source(source, "x.py").findings[0]
+    fixed = fix_finding(source, finding, target_version="py39").source
+    assert line in fixed.splitlines()
+    assert fixed.count("import copy") <= 1 and fixed.count("import Optional") + fixed.count(", Optional") == (
+        1 if "Optional" in fixed else 0
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Optional, Sequence
 
-from pitfalls.answer_output import _blocks
+from pitfalls.answer_output import blocks
 from pitfalls.explain import Answer, answer_for
 from pitfalls.findings import Finding
 from pitfalls.rules import BY_CODE
@@ -29,7 +29,7 @@ def _markdown(finding: Finding, depth: str, url: Optional[str]) -> str:
     for name, body in _sections(answer_for(finding), depth):
         if name:
             out.append(f"**{name}**" if not name.startswith("Follow-up") else f"**Follow-up:** *{name[11:]}*")
-        for is_code, text in _blocks(body):
+        for is_code, text in blocks(body):
             out.append(f"```python\n{text.rstrip()}\n```" if is_code else text)
     return "\n\n".join(out)
 
@@ -40,7 +40,7 @@ def _plain(finding: Finding, depth: str, url: Optional[str]) -> str:
     for name, body in _sections(answer_for(finding), depth):
         if name:
             out.append(name)
-        for is_code, text in _blocks(body):
+        for is_code, text in blocks(body):
             out.append(textwrap.indent(text.rstrip(), "    ") if is_code else textwrap.fill(text, 80))
     if url:
         out.append(url)

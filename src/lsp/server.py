@@ -160,6 +160,7 @@ class PitfallsServer(LanguageServer):
         self.markdown = True
         self.document_changes = False
         self.configuration_requests = False
+        self.initial_problems: list[str] = []  # in initializationOptions, reported on `initialized`
         self._said: set[str] = set()  # messages already shown, so a keystroke does not repeat them
         self._last_error: dict[str, Optional[str]] = {}
 
@@ -313,14 +314,17 @@ class PitfallsServer(LanguageServer):
             self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri, []))
 
     def apply_settings(self, raw: Any) -> None:
-        settings, problems = parse_settings(raw)
+        self.settings, problems = parse_settings(raw)
+        self.report_settings(problems)
+        self.refresh()
+
+    def report_settings(self, problems: list[str]) -> None:
+        """A bad value is shown (once); an unknown key only logged: editors send extra keys."""
         for problem in problems:
             if problem.startswith("unknown setting"):
                 self.log(problem, t.MessageType.Warning)
             else:
                 self.tell_once(f"setting {problem}")
-        self.settings = settings
-        self.refresh()
 
     def refresh(self) -> None:
         """Re-checks every open document (settings or a pyproject.toml changed)."""
@@ -364,18 +368,11 @@ def create_server() -> PitfallsServer:
         ls.markdown = formats is None or t.MarkupKind.Markdown in formats
         ls.document_changes = bool(space and space.workspace_edit and space.workspace_edit.document_changes)
         ls.configuration_requests = bool(space and space.configuration)
-        settings, problems = parse_settings(params.initialization_options)
-        ls.settings = settings
-        for problem in problems:
-            logger.warning("initializationOptions: %s", problem)
-            ls._said.add(problem)
-        ls._initial_problems = problems
+        ls.settings, ls.initial_problems = parse_settings(params.initialization_options)
 
     @server.feature(t.INITIALIZED)
     def initialized(ls: PitfallsServer, params: t.InitializedParams) -> None:
-        for problem in getattr(ls, "_initial_problems", ()):
-            kind = t.MessageType.Warning
-            ls.window_show_message(t.ShowMessageParams(type=kind, message=f"pitfalls: setting {problem}"))
+        ls.report_settings(ls.initial_problems)  # said once the client is listening
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PitfallsServer, params: t.DidOpenTextDocumentParams) -> None:

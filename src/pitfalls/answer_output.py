@@ -35,7 +35,7 @@ def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
     return sections
 
 
-def _blocks(text: str) -> list[tuple[bool, str]]:
+def blocks(text: str) -> list[tuple[bool, str]]:
     """(is_code, text) blocks: prose paragraphs and indented code."""
     blocks: list[tuple[bool, str]] = []
     for paragraph in text.split("\n\n"):
@@ -69,7 +69,7 @@ def render_text(items: Sequence[Item], depth: str, color: bool) -> str:
             if name == "References":
                 out.append(body)
                 continue
-            for number, (is_code, text) in enumerate(_blocks(body)):
+            for number, (is_code, text) in enumerate(blocks(body)):
                 if number:
                     out.append("")
                 out.append(code(text) if is_code else textwrap.fill(text, 88))
@@ -99,7 +99,7 @@ def render_markdown(items: Sequence[Item], depth: str) -> str:
             if name == "References":
                 out.append("\n".join(f"- {line}" for line in body.splitlines()) + "\n")
                 continue
-            for is_code, text in _blocks(body):
+            for is_code, text in blocks(body):
                 out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else text + "\n")
     return "\n".join(out)
 

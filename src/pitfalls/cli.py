@@ -22,6 +22,23 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [c for c in value.replace(" ", ",").split(",") if c] if value else None
 
 
+def _python_files(paths: Sequence[str], select: Optional[str], ignore: Optional[str]) -> list[str]:
+    """The files PATHS name (default: the current directory), after the checks every command that
+    reads code makes first: each path exists, and --select/--ignore name real codes."""
+    from pitfalls.discovery import find_python_files
+    from pitfalls.source import SelectionError, select_rules
+
+    paths = paths or (".",)
+    for path in paths:
+        if not os.path.exists(path):
+            raise _fail(f"{path}: no such file or directory")
+    try:
+        select_rules(_codes(select), _codes(ignore))
+    except SelectionError as exc:
+        raise _fail(f"--select/--ignore: {exc}")
+    return sorted(set(find_python_files(paths)))
+
+
 def main() -> None:
     """The console entry point: click's own errors as click shows them, anything else in one line."""
     try:
@@ -68,21 +85,10 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
     2 usage or internal error.
     """
     from pitfalls.config import ConfigError
-    from pitfalls.discovery import find_python_files
     from pitfalls.output import FORMATS
     from pitfalls.runner import check_files, default_jobs
-    from pitfalls.source import SelectionError, select_rules
 
-    paths = paths or (".",)
-    for path in paths:
-        if not os.path.exists(path):
-            raise _fail(f"{path}: no such file or directory")
-    try:
-        select_rules(_codes(select), _codes(ignore))
-    except SelectionError as exc:
-        raise _fail(f"--select/--ignore: {exc}")
-
-    files = sorted(set(find_python_files(paths)))
+    files = _python_files(paths, select, ignore)
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
@@ -134,23 +140,13 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
     import difflib
 
     from pitfalls.config import ConfigCache, ConfigError, target_version
-    from pitfalls.discovery import find_python_files
     from pitfalls.fixing import fix_file, write_atomically
     from pitfalls.output import fix_safety
-    from pitfalls.source import SelectionError, select_rules
 
-    paths = paths or (".",)
-    for path in paths:
-        if not os.path.exists(path):
-            raise _fail(f"{path}: no such file or directory")
-    try:
-        select_rules(_codes(select), _codes(ignore))
-    except SelectionError as exc:
-        raise _fail(f"--select/--ignore: {exc}")
     configs = ConfigCache(watch=False)
     fixed_count = files_changed = left_fixable = problems = 0
     remaining_lines = []
-    for path in sorted(set(find_python_files(paths))):
+    for path in _python_files(paths, select, ignore):
         try:
             config = configs.for_file(path)
             rules = config.override(_codes(select), _codes(ignore)).rules_for(path)

@@ -25,7 +25,7 @@ def rule_page(rule: type) -> str:
     explanation = rule.explanation
     context = example_context(rule) or {}
     answer = render(explanation, context)
-    safety = "An automatic fix is available." if rule.fixable else "No automatic fix yet: apply the fix below by hand."
+    safety = _fix_safety(rule)
     parts = [
         f"# {rule.code} {rule.name}\n",
         f"{rule.summary}. Severity: **{rule.severity.value}**.\n",
@@ -67,7 +67,7 @@ def index_page(rules) -> str:
     for rule in rules:
         lines.append(
             f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.value} | {rule.summary} "
-            f"| {'yes' if rule.fixable else '-'} |"
+            f"| {('safe' if rule.fix_is_safe else 'unsafe') if rule.fixer else '-'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -79,3 +79,21 @@ def pages() -> dict[str, str]:
     out = {f"{rule.code}.md": rule_page(rule) for rule in ALL_RULES}
     out["index.md"] = index_page(ALL_RULES)
     return out
+
+
+def _fix_safety(rule: type) -> str:
+    """How the fix is applied and how safe it is, with the fixer's own account of what it rewrites."""
+    if not rule.fixer:
+        return "No automatic fix yet: apply the fix above by hand."
+    import importlib
+    import inspect
+
+    module = importlib.import_module(rule.fixer.partition(":")[0])
+    account = " ".join(inspect.getdoc(module).split())
+    if rule.fix_is_safe:
+        how = ("safe. `pitfalls fix` applies it, and editors offer it as a quick fix and in "
+               "`source.fixAll`.")
+    else:
+        how = ("unsafe: it can change behaviour for some caller. `pitfalls fix --unsafe-fixes` applies "
+               "it; editors offer it as a quick fix, never as the preferred one nor in `source.fixAll`.")
+    return f"{how} {account} A hit the fixer cannot rewrite is reported without \"(fixable)\"."

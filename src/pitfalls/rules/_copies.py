@@ -25,6 +25,11 @@ IN_PLACE_CHANGES = {
 }
 
 
+# Expressions that build a new object each time they run, so a fix may re-run one per slot or
+# per key (rules/_cst.py has the same list in libcst's node types, for the fixers).
+FRESH_VALUES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call, ast.BinOp)
+
+
 def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = True) -> bool:
     """A "mutable value" (RULES.md, with list repetitions), or a name bound to one of them.
 

@@ -6,6 +6,7 @@ import ast
 from typing import Callable, Iterable, Optional
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from pitfalls.findings import Finding, Span
@@ -56,51 +57,86 @@ def smallest_covering(module: cst.Module, span: Span, kind: "type | tuple[type, 
     return best
 
 
-def add_import(module: cst.Module, name: str) -> cst.Module:
-    """`import name` at the top: before the first import, else after the docstring and
-    `__future__` imports. Nothing when the module already imports it."""
+def is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _imports(statement: cst.CSTNode) -> Optional[cst.BaseSmallStatement]:
+    if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
+        return statement.body[0]
+    return None
+
+
+def _names(found: cst.BaseSmallStatement) -> set[str]:
+    if isinstance(found.names, cst.ImportStar):  # type: ignore[attr-defined]
+        return set()
+    return {cst.Module([]).code_for_node(a.name) for a in found.names if a.asname is None}  # type: ignore[attr-defined]
+
+
+def _provides(found: Optional[cst.BaseSmallStatement], wanted: cst.BaseSmallStatement) -> bool:
+    """Whether an existing import already binds every name `wanted` would (`import copy`;
+    `from typing import List, Optional` covers `from typing import Optional`)."""
+    if found is None or type(found) is not type(wanted):
+        return False
+    if isinstance(wanted, cst.ImportFrom):
+        module = cst.Module([]).code_for_node
+        if found.relative or wanted.relative or not found.module or module(found.module) != module(wanted.module):  # type: ignore
+            return False
+    return _names(wanted) <= _names(found)
+
+
+def _is_future(statement: cst.CSTNode) -> bool:
+    found = _imports(statement)
+    return isinstance(found, cst.ImportFrom) and getattr(found.module, "value", None) == "__future__"
+
+
+def add_import(module: cst.Module, line: str) -> cst.Module:
+    """Adds an import statement (`import copy`, `from typing import Optional`) at the top: before
+    the first import, else after the docstring and `__future__` imports. Nothing when the module
+    already has that statement."""
+    wanted = cst.parse_statement(line)
     body = list(module.body)
-    position = 0
-    for index, statement in enumerate(body):
-        if not isinstance(statement, cst.SimpleStatementLine):
-            break
-        small = statement.body[0]
-        if isinstance(small, cst.Import) and any(
-            alias.asname is None and isinstance(alias.name, cst.Name) and alias.name.value == name for alias in small.names
-        ):
-            return module
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
-            is_future = isinstance(small, cst.ImportFrom) and getattr(small.module, "value", None) == "__future__"
-            if not is_future:
-                break
-        elif not (index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)):
-            break
-        position = index + 1
-    line = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name(name))])])
-    body.insert(position, line)
+    if any(_provides(_imports(statement), wanted.body[0]) for statement in body):  # type: ignore[attr-defined]
+        return module
+    position = 1 if body and is_docstring(body[0]) else 0
+    while position < len(body) and _is_future(body[position]):
+        position += 1
+    body.insert(position, wanted)
     return module.with_changes(body=body)
 
 
-def comments(node: cst.CSTNode) -> list[str]:
-    found: list[str] = []
-
-    class Comments(cst.CSTVisitor):
-        def visit_Comment(self, comment: cst.Comment) -> None:
-            found.append(comment.value)
-
-    node.visit(Comments())
-    return found
+def binding_sites(tree: ast.AST, name: str) -> list[ast.AST]:
+    """Every place that binds `name` where a function or the module would see it: assignments,
+    parameters, definitions, imports. A method or attribute in a class body is not one (a method
+    named `copy` does not hide the module `copy` from the functions)."""
+    members = {id(n) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for n in c.body}
+    sites = []
+    for node in ast.walk(tree):
+        if id(node) in members:
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id == name:
+            sites.append(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
+            sites.append(node)
+        elif isinstance(node, ast.arg) and node.arg == name:
+            sites.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+            (a.asname or a.name.split(".")[0]) == name for a in node.names
+        ):
+            sites.append(node)
+    return sites
 
 
 def names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
+    return {name.value for name in m.findall(node, m.Name())}  # type: ignore[union-attr]
 
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
 
-    node.visit(Names())
-    return found
+def comments(node: cst.CSTNode) -> list[str]:
+    return [comment.value for comment in m.findall(node, m.Comment())]  # type: ignore[union-attr]
 
 
 def free_name(candidates: Iterable[str], taken: set[str]) -> str:
@@ -111,20 +147,6 @@ def free_name(candidates: Iterable[str], taken: set[str]) -> str:
     while f"_{index}" in taken:
         index += 1
     return f"_{index}"
-
-
-def module_binds(source: str, name: str) -> bool:
-    """Whether the module defines `name` anywhere (then `range` or `dict` is not the builtin)."""
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name:
-            return True
-        if isinstance(node, ast.arg) and node.arg == name:
-            return True
-        if isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name:
-            return True
-    return False
 
 
 def bare(node: cst.BaseExpression) -> cst.BaseExpression:

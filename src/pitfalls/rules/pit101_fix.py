@@ -15,7 +15,7 @@ from typing import Optional
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import comments, smallest_covering
+from pitfalls.rules._cst import add_import, comments, is_docstring, smallest_covering
 
 _OLD_PYTHONS = ("py37", "py38", "py39")
 
@@ -62,7 +62,7 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
         return None
     module = module.deep_replace(function, new_function)
     if needs_optional_import:
-        module = _import_optional(module)
+        module = add_import(module, "from typing import Optional")
     return module.code
 
 
@@ -79,19 +79,11 @@ def _insertion_point(body: list, earlier_params: list[str]) -> int:
     """After the docstring and after the `if p is None:` checks of the parameters before this one,
     so that several fixed parameters keep their order."""
     position = 0
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         position = 1
     while position < len(body) and _none_check_of(body[position]) in earlier_params:
         position += 1
     return position
-
-
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _none_check_of(statement: cst.CSTNode) -> Optional[str]:
@@ -157,27 +149,3 @@ def _admits_none(annotation: cst.BaseExpression) -> bool:
                 for element in annotation.slice
             )
     return False
-
-
-def _import_optional(module: cst.Module) -> Optional[cst.Module]:
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.ImportFrom):
-            found = statement.body[0]
-            if getattr(found.module, "value", None) == "typing" and not isinstance(found.names, cst.ImportStar):
-                if any(getattr(alias.name, "value", None) == "Optional" for alias in found.names):
-                    return module
-    body = list(module.body)
-    position = 1 if body and _is_docstring(body[0]) else 0
-    while position < len(body) and _is_future(body[position]):
-        position += 1
-    line = cst.parse_statement("from typing import Optional\n")
-    body.insert(position, line)
-    return module.with_changes(body=body)
-
-
-def _is_future(statement: cst.CSTNode) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and isinstance(statement.body[0], cst.ImportFrom)
-        and getattr(statement.body[0].module, "value", None) == "__future__"
-    )

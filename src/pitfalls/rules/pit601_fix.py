@@ -13,7 +13,7 @@ from typing import Optional
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import add_import, bare, replace_node
+from pitfalls.rules._cst import add_import, bare, binding_sites, replace_node
 
 _CONSTRUCTORS = {"list", "dict", "set"}
 
@@ -23,36 +23,15 @@ def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
         return None
     return replace_node(
         source, finding, (cst.Call, cst.Subscript), _rebuild, span=finding.related[0].span,
-        then=lambda module: add_import(module, "copy"),
+        then=lambda module: add_import(module, "import copy"),
     )
 
 
 def _copy_means_something_else(source: str) -> bool:
     """True when the name `copy` is bound anywhere other than by a module-level `import copy`."""
     tree = ast.parse(source)
-    plain = [n for n in tree.body if isinstance(n, ast.Import) and any(a.name == "copy" and a.asname is None for a in n.names)]
-    # A method named `copy` binds the name in its class only, which the functions do not see.
-    methods = {id(n) for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for n in c.body}
-    bindings = sum(
-        1
-        for node in ast.walk(tree)
-        if id(node) not in methods
-        for name in _bound_names(node)
-        if name == "copy"
-    )
-    return bindings > len(plain)
-
-
-def _bound_names(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        return [node.id]
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [node.name]
-    if isinstance(node, ast.arg):
-        return [node.arg]
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return [(a.asname or a.name.split(".")[0]) for a in node.names]
-    return []
+    plain = {id(n) for n in tree.body if isinstance(n, ast.Import) and any(a.name == "copy" and a.asname is None for a in n.names)}
+    return any(id(site) not in plain for site in binding_sites(tree, "copy"))
 
 
 def _copied(node: cst.CSTNode) -> Optional[cst.BaseExpression]:

@@ -7,17 +7,18 @@ alone, because `[row for _ in range(n)]` would still share `row`.
 
 from __future__ import annotations
 
+import ast
 from typing import Optional
 
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import FRESH, bare, free_name, module_binds, names_in, replace_node
+from pitfalls.rules._cst import FRESH, bare, binding_sites, free_name, names_in, replace_node
 
 
 def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
-    if module_binds(source, "range"):
-        return None
+    if binding_sites(ast.parse(source), "range"):
+        return None  # `range` is not the builtin here
     return replace_node(source, finding, cst.BinaryOperation, _rebuild)
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.rules._copies import IN_PLACE_CHANGES, Shared, SharedElementsRule, is_mutable_expr
+from pitfalls.rules._copies import FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, is_mutable_expr
 from pitfalls.semantic import Context
 
 
@@ -338,13 +338,10 @@ def _root_name(change: ast.AST) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
-# What pit602_fix can rewrite: one element in a list display, which builds a new object each
-# time it runs (re-running `row` would still share `row`).
-_FRESH = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call, ast.BinOp)
-
-
 def _fixable(product: ast.BinOp) -> bool:
+    """What pit602_fix can rewrite: one element in a list display, which builds a new object each
+    time it runs (re-running `row` would still share `row`)."""
     for sequence in (product.left, product.right):
-        if isinstance(sequence, ast.List) and len(sequence.elts) == 1 and isinstance(sequence.elts[0], _FRESH):
+        if isinstance(sequence, ast.List) and len(sequence.elts) == 1 and isinstance(sequence.elts[0], FRESH_VALUES):
             return True
     return False

@@ -7,7 +7,7 @@ import ast
 from pitfalls.explain import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-from pitfalls.rules._copies import IN_PLACE_CHANGES, is_mutable_expr
+from pitfalls.rules._copies import FRESH_VALUES, IN_PLACE_CHANGES, is_mutable_expr
 
 # `defaultdict.fromkeys` and `OrderedDict.fromkeys` are the inherited `dict.fromkeys`: the same
 # one value for every key. (`Counter.fromkeys` raises NotImplementedError, so it is not here.)
@@ -155,7 +155,7 @@ assert lazy.get("dairy") is None and "dairy" not in lazy
             form = {"builtins.dict.fromkeys": "dict", "collections.OrderedDict.fromkeys": "ordered"}.get(
                 self.ctx.call_name(node) or "", ""
             )
-            fresh = isinstance(value, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.Call, ast.BinOp))
+            fresh = isinstance(value, FRESH_VALUES)
             self.report(
                 node,
                 fixable=bool(form) and fresh,
