@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from pitfalls.findings import Finding, Span
 
@@ -42,11 +42,20 @@ def replace_node(
     return module.code if module is not None else None
 
 
-def smallest_covering(module: cst.Module, span: Span, kind: "type | tuple[type, ...]") -> Optional[cst.CSTNode]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
+    """Where each node is: the costly part of a fix, so a fixer that looks twice resolves once."""
+    return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def smallest_covering(
+    module: cst.Module,
+    span: Span,
+    kind: "type | tuple[type, ...]",
+    where_is: Optional[Mapping[cst.CSTNode, CodeRange]] = None,
+) -> Optional[cst.CSTNode]:
     start, end = (span.line, span.column), (span.end_line, span.end_column)
     best, best_size = None, None
-    for node, where in wrapper.resolve(PositionProvider).items():
+    for node, where in (where_is if where_is is not None else positions(module)).items():
         if not isinstance(node, kind):
             continue
         node_start, node_end = (where.start.line, where.start.column), (where.end.line, where.end.column)

@@ -15,7 +15,7 @@ from typing import Optional
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import add_import, comments, is_docstring, smallest_covering
+from pitfalls.rules._cst import add_import, comments, is_docstring, positions, smallest_covering
 
 _OLD_PYTHONS = ("py37", "py38", "py39")
 
@@ -25,8 +25,9 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
-    function = smallest_covering(module, finding.span, (cst.FunctionDef, cst.Lambda))
-    default = smallest_covering(module, finding.span, cst.BaseExpression)
+    where_is = positions(module)
+    function = smallest_covering(module, finding.span, (cst.FunctionDef, cst.Lambda), where_is)
+    default = smallest_covering(module, finding.span, cst.BaseExpression, where_is)
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     params = function.params
