@@ -108,3 +108,105 @@ def test_check_with_a_bad_config_is_one_line_and_exit_2(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("[tool.pitfalls\n", encoding="utf-8")
     result = cli_runner().invoke(cli, ["check", "."])
     assert result.exit_code == 2 and "not valid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+def checked(tmp_path, monkeypatch, *args, cwd=None):
+    """(exit code, sorted relative paths with a hit, stderr) of `pitfalls check --format json`."""
+    monkeypatch.chdir(cwd or tmp_path)
+    result = cli_runner().invoke(cli, ["check", "--format", "json", *args])
+    paths = sorted({os.path.relpath(os.path.abspath(f["path"]), tmp_path) for f in json.loads(result.stdout or "[]")})
+    return result.exit_code, paths, result.stderr
+
+
+def layout(tmp_path, table: str):
+    project(tmp_path, table)
+    for name in ("build/gen.py", "legacy/old.py", "pkg/legacy/deep.py", "pkg/schema_pb2.py", "vendor/lib/x.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(HIT, encoding="utf-8")
+
+
+def test_extend_exclude_adds_to_the_default_excludes(tmp_path, monkeypatch):
+    layout(tmp_path, 'extend-exclude = ["legacy", "*_pb2.py", "vendor/lib/"]')
+    _, paths, _ = checked(tmp_path, monkeypatch)
+    assert paths == ["pkg/sub/a.py", "tests/test_a.py"]  # build/ still skipped: a default
+
+
+def test_exclude_replaces_the_defaults_and_slash_patterns_start_at_the_config(tmp_path, monkeypatch):
+    layout(tmp_path, 'exclude = ["pkg/legacy", "tests/"]')
+    _, paths, _ = checked(tmp_path, monkeypatch)
+    assert paths == ["build/gen.py", "legacy/old.py", "pkg/schema_pb2.py", "pkg/sub/a.py", "vendor/lib/x.py"]
+
+
+def test_a_named_file_obeys_the_projects_excludes_but_not_the_defaults(tmp_path, monkeypatch):
+    # pre-commit names every file: what the project excludes must stay out even then.
+    layout(tmp_path, 'extend-exclude = ["legacy"]')
+    code, paths, _ = checked(tmp_path, monkeypatch, "legacy/old.py", "pkg/legacy/deep.py", "build/gen.py")
+    assert code == 1 and paths == ["build/gen.py"]
+    monkeypatch.chdir(tmp_path / "legacy")
+    result = cli_runner().invoke(cli, ["check", "old.py"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 pitfalls in 0 files\n")
+    assert checked(tmp_path, monkeypatch, "--isolated", "legacy/old.py")[1] == ["legacy/old.py"]
+
+
+def test_config_flag_uses_that_file_for_every_path(tmp_path, monkeypatch):
+    project(tmp_path, 'per-file-ignores = {"tests/*" = ["PIT101"]}')
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "strict.toml").write_text('[tool.pitfalls]\nignore = ["PIT1"]\n', encoding="utf-8")
+    assert checked(tmp_path, monkeypatch)[1] == ["pkg/sub/a.py"]
+    code, paths, _ = checked(tmp_path, monkeypatch, "--config", "shared/strict.toml")
+    assert (code, paths) == (0, [])
+    # --isolated: no file at all, so the tests/ ignore is gone too.
+    assert checked(tmp_path, monkeypatch, "--isolated")[1] == ["pkg/sub/a.py", "tests/test_a.py"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--config", "missing.toml"], "pitfalls: error: missing.toml: no such configuration file"),
+        (["--config", "plain.toml"], "pitfalls: error: plain.toml: has no [tool.pitfalls] table"),
+        (["--config", "bad.toml"], "pitfalls: error: {root}/bad.toml: [tool.pitfalls] select must be a list of codes"),
+        (["--config", "plain.toml", "--isolated"], "pitfalls: error: --config and --isolated cannot be used together"),
+    ],
+)
+def test_config_flag_problems_are_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+    (tmp_path / "plain.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    (tmp_path / "bad.toml").write_text("[tool.pitfalls]\nselect = 3\n", encoding="utf-8")
+    (tmp_path / "a.py").write_text(HIT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "fix"):
+        result = cli_runner().invoke(cli, [command, *args, "a.py"])
+        assert result.exit_code == 2, (command, result.output)
+        assert result.stderr.splitlines()[0].startswith(message.format(root=tmp_path)), result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_bad_config_in_a_subfolder_stops_the_run_before_any_output(tmp_path, monkeypatch):
+    project(tmp_path, "")
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[tool.pitfalls]\nexclude = 'x'\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli_runner().invoke(cli, ["check", "."])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"pitfalls: error: {tmp_path / 'pkg' / 'pyproject.toml'}: [tool.pitfalls] exclude must be a list of strings\n"
+
+
+def test_fix_obeys_the_same_configuration(tmp_path, monkeypatch):
+    project(tmp_path, 'extend-exclude = ["tests"]')
+    monkeypatch.chdir(tmp_path)
+    result = cli_runner().invoke(cli, ["fix", "--unsafe-fixes", "."])
+    assert result.exit_code == 0, result.output
+    assert "bucket=None" in (tmp_path / "pkg" / "sub" / "a.py").read_text(encoding="utf-8")
+    assert (tmp_path / "tests" / "test_a.py").read_text(encoding="utf-8") == HIT
+
+
+def test_the_language_server_leaves_excluded_files_alone(tmp_path):
+    from pygls.workspace import Workspace
+
+    from pitfalls_lsp.server import PitfallsServer, Settings
+
+    project(tmp_path, 'extend-exclude = ["tests"]')
+    server = PitfallsServer()
+    server.protocol._workspace = Workspace(None)
+    for name, expected in (("pkg/sub/a.py", ["PIT101"]), ("tests/test_a.py", [])):
+        analysis = server.analyse((tmp_path / name).as_uri(), 1, 0, HIT, Settings())
+        assert [d.code for d in analysis.diagnostics] == expected, name

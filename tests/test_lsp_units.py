@@ -8,7 +8,8 @@ from pygls.workspace import PositionCodec
 from pitfalls.rules import ALL_RULES
 from pitfalls.source import check_source, split_lines
 from pitfalls_lsp.edits import Edit, lines_that_cannot_take_a_comment, noqa_edit, replacement_edit
-from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings, rule_url
+from pitfalls.output import rule_url
+from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings
 from pitfalls_lsp.protocol import Document
 
 HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"

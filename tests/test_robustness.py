@@ -49,7 +49,7 @@ def test_a_file_that_vanishes_is_one_line_and_the_rest_are_checked(tmp_path, mon
     (tmp_path / "a.py").write_text(HIT, encoding="utf-8")
     real = pitfalls.discovery.find_python_files
     monkeypatch.setattr(pitfalls.discovery, "find_python_files",
-                        lambda paths: [*real(paths), str(tmp_path / "gone.py")])
+                        lambda *args: [*real(*args), str(tmp_path / "gone.py")])
     result = run("check", "--no-cache", str(tmp_path))
     assert result.exit_code == 1
     assert f"{tmp_path / 'gone.py'}: error: cannot read: No such file or directory" in result.stderr

@@ -24,7 +24,7 @@ from pitfalls import __version__
 from pitfalls.config import Config, ConfigCache, ConfigError
 from pitfalls.findings import Finding, Severity, Span
 from pitfalls.fixing import fix_all, fix_finding
-from pitfalls.output import fix_safety
+from pitfalls.output import fix_safety, rule_url
 from pitfalls.source import SelectionError, check_source, select_rules, split_lines
 from pitfalls_lsp import edits
 from pitfalls_lsp.hover import hover_text
@@ -127,15 +127,6 @@ class Analysis:
     @property
     def result_id(self) -> str:
         return f"{self.version}:{self.generation}"
-
-
-def rule_url(base: Optional[str], code: str, name: str) -> Optional[str]:
-    """`docs-url` is a template with {code}/{name}, or the folder holding our PITxxx.md pages."""
-    if not base:
-        return None
-    if "{code}" in base or "{name}" in base:
-        return base.replace("{code}", code).replace("{name}", name)
-    return f"{base.rstrip('/')}/{code}.md"
 
 
 def to_range(span: Span, lines: list[str], codec: PositionCodec) -> t.Range:
@@ -254,6 +245,8 @@ class PitfallsServer(LanguageServer):
             except ConfigError as exc:
                 analysis.problems.append(f"{exc}; using the defaults")
                 config = Config()
+            if config.excluded(path, named=True):
+                return analysis  # `exclude`/`extend-exclude` leave it out, as `pitfalls check` does
             config = config.override(settings.select, settings.ignore)
             analysis.rules = config.rules_for(path)
             report = check_source(source, path, analysis.rules)

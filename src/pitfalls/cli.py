@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 import click
 
 from pitfalls import __version__
 
+if TYPE_CHECKING:
+    from pitfalls.config import ConfigCache
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "json", "sarif", "github")  # pitfalls.output.FORMATS, kept light to import
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
@@ -22,9 +26,24 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
     return [c for c in value.replace(" ", ",").split(",") if c] if value else None
 
 
-def _python_files(paths: Sequence[str], select: Optional[str], ignore: Optional[str]) -> list[str]:
+def _configs(config: Optional[str], isolated: bool) -> "ConfigCache":
+    """Where [tool.pitfalls] comes from: the nearest pyproject.toml above each file, the one
+    --config names, or (--isolated) nowhere."""
+    from pitfalls.config import ConfigCache, ConfigError
+
+    try:
+        return ConfigCache(isolated=isolated, watch=False, explicit=config)
+    except ConfigError as exc:
+        raise _fail(str(exc))
+
+
+def _python_files(
+    paths: Sequence[str], select: Optional[str], ignore: Optional[str], configs: "ConfigCache"
+) -> list[str]:
     """The files PATHS name (default: the current directory), after the checks every command that
-    reads code makes first: each path exists, and --select/--ignore name real codes."""
+    reads code makes first: each path exists, --select/--ignore name real codes, and every
+    configuration met on the way is valid. What `exclude`/`extend-exclude` leave out is gone."""
+    from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
     from pitfalls.source import SelectionError, select_rules
 
@@ -36,7 +55,25 @@ def _python_files(paths: Sequence[str], select: Optional[str], ignore: Optional[
         select_rules(_codes(select), _codes(ignore))
     except SelectionError as exc:
         raise _fail(f"--select/--ignore: {exc}")
-    return sorted(set(find_python_files(paths)))
+    try:
+        found = find_python_files(paths, configs.for_file)
+        return sorted({path[2:] if path.startswith("./") else path for path in found})
+    except ConfigError as exc:
+        raise _fail(str(exc))
+
+
+def _config_options(command: Callable) -> Callable:
+    """--select, --ignore, --config and --isolated: the same for every command that reads code."""
+    for option in reversed((
+        click.option("--select", metavar="CODES",
+                     help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's."),
+        click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated; replaces the config's."),
+        click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+                     help="Read [tool.pitfalls] from FILE for every checked file, instead of the nearest pyproject.toml."),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file; use the defaults and the flags."),
+    )):
+        command = option(command)
+    return command
 
 
 def main() -> None:
@@ -61,57 +98,101 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_EPILOG = """\b
+Examples:
+  pitfalls check                     check the current directory
+  pitfalls check --format github src/
+  pitfalls explain src/shop.py:12    the answer for the pitfall on line 12
+  pitfalls fix --diff src/           what the safe fixes would change
+
+\b
+Configuration: [tool.pitfalls] in pyproject.toml (select, ignore,
+per-file-ignores, exclude...). Shell completion, for bash:
+  eval "$(_PITFALLS_COMPLETE=bash_source pitfalls)"
+(zsh_source and fish_source for those shells.)
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="pitfalls")
 def cli() -> None:
     """Find the Python bugs interviewers ask about, and explain each hit."""
 
 
-@cli.command()
+@cli.command(short_help="Find pitfalls in files and directories.")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", metavar="CODES", help="Only these codes or prefixes, comma-separated (PIT1,PIT601).")
-@click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_config_options
+@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
+              help="text: path:line:col: CODE message; json; sarif (SARIF 2.1.0, for code scanning); "
+                   "github (workflow annotations).")
+@click.option("--output-file", "-o", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--show-source", is_flag=True, help="Text format: print each hit's line with a caret under it.")
+@click.option("--statistics", is_flag=True,
+              help="Count the hits per code, after the report (on standard error for the machine formats).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when pitfalls are found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
-def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fmt: str, exit_zero: bool,
-          jobs: Optional[int], no_cache: bool) -> None:
+def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
+          isolated: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
+          exit_zero: bool, jobs: Optional[int], no_cache: bool) -> None:
     """Check PATHS (files or directories; default: the current directory).
 
+    Configuration comes from [tool.pitfalls] in the nearest pyproject.toml above each file;
+    the flags win over it.
+
     Exit status: 0 nothing found, 1 pitfalls found or a file could not be checked,
-    2 usage or internal error.
+    2 usage, configuration or internal error.
     """
     from pitfalls.config import ConfigError
-    from pitfalls.output import FORMATS
+    from pitfalls.output import FORMATS, Style, render_statistics
     from pitfalls.runner import check_files, default_jobs
 
-    files = _python_files(paths, select, ignore)
+    configs = _configs(config_file, isolated)
+    files = _python_files(paths, select, ignore, configs)
+    progress = _Progress.for_terminal(len(files))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
         cache_root = None if no_cache else project_root(".")
-        reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs(), cache_root)
+        reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs(), cache_root,
+                              configs, progress)
+        docs_url = configs.for_file(os.path.join(".", "x.py")).docs_url if fmt == "sarif" else None
     except ConfigError as exc:
         raise _fail(str(exc))
+    finally:
+        if progress:
+            progress.close()
 
-    click.echo(FORMATS[fmt](reports), nl=False)
+    color = fmt == "text" and not output_file and _color(sys.stdout)
+    report = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
+    counts = render_statistics(reports) if statistics else ""
+    if output_file:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(report + (counts if fmt == "text" else ""))
+        except OSError as exc:
+            raise _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
+    else:
+        click.echo(report + (counts if fmt == "text" else ""), nl=False, color=color)
+    if counts and (fmt != "text" or output_file):
+        click.echo(counts, nl=False, err=True)
     internal = False
-    for report in reports:
-        if report.error:
-            click.echo(f"{report.path}: error: {report.error}", err=True)
-        for failure in report.rule_errors:
+    for report_ in reports:
+        if report_.error:
+            click.echo(f"{report_.path}: error: {report_.error}", err=True)
+        for failure in report_.rule_errors:
             internal = True
             click.echo(
-                f"{report.path}: internal error in {failure.code}: "
+                f"{report_.path}: internal error in {failure.code}: "
                 f"{type(failure.error).__name__}: {failure.error} (please report this)",
                 err=True,
             )
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
-    if fmt == "text":
+    if fmt == "text" or output_file:
         summary = f"{found} pitfall{'s' * (found != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
         if unchecked:
             summary += f" ({unchecked} could not be checked)"
@@ -123,13 +204,64 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], fm
     raise click.exceptions.Exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
 
 
-@cli.command()
+def _terminal(stream: Any) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
+
+
+def _color(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return _terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+class _Progress:
+    """`Checking [#####-----] 1200/3340 files` on standard error, redrawn in place and wiped at
+    the end. Only for a person watching: stderr is a terminal, not CI, enough files, and only
+    once a run has taken half a second (a warm cache never flashes a bar)."""
+
+    MIN_FILES = 50
+    DELAY = 0.5
+
+    def __init__(self, total: int, stream: Any):
+        import time
+
+        self.total, self.stream, self.done = total, stream, 0
+        self.clock = time.monotonic
+        self.started = self.drawn = self.clock()
+        self.shown = False
+
+    @classmethod
+    def for_terminal(cls, total: int) -> "Optional[_Progress]":
+        stream = sys.stderr
+        if total < cls.MIN_FILES or os.environ.get("CI") or not _terminal(stream):
+            return None
+        return cls(total, stream)
+
+    def __call__(self, done: int) -> None:
+        self.done += done
+        now = self.clock()
+        if now - self.started < self.DELAY or (now - self.drawn < 0.1 and self.done < self.total):
+            return
+        self.drawn, self.shown = now, True
+        filled = 30 * self.done // max(1, self.total)
+        self.stream.write(f"\rChecking [{'#' * filled}{'-' * (30 - filled)}] {self.done}/{self.total} files")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+@cli.command(short_help="Apply the fixes: the safe ones, or all with --unsafe-fixes.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that can change behaviour for some caller.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
-@click.option("--select", metavar="CODES", help="Only fix these codes or prefixes, comma-separated.")
-@click.option("--ignore", metavar="CODES", help="Leave these codes or prefixes alone.")
-def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str]) -> None:
+@_config_options
+def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str],
+        config_file: Optional[str], isolated: bool) -> None:
     """Fix the pitfalls in PATHS that have a fix (default: the current directory).
 
     Safe fixes only, unless --unsafe-fixes. Each file is written atomically, in its own encoding
@@ -139,14 +271,14 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
     """
     import difflib
 
-    from pitfalls.config import ConfigCache, ConfigError, target_version
+    from pitfalls.config import ConfigError, target_version
     from pitfalls.fixing import fix_file, write_atomically
     from pitfalls.output import fix_safety
 
-    configs = ConfigCache(watch=False)
+    configs = _configs(config_file, isolated)
     fixed_count = files_changed = left_fixable = problems = 0
     remaining_lines = []
-    for path in _python_files(paths, select, ignore):
+    for path in _python_files(paths, select, ignore, configs):
         try:
             config = configs.for_file(path)
             rules = config.override(_codes(select), _codes(ignore)).rules_for(path)
@@ -193,8 +325,9 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
     raise click.exceptions.Exit(EXIT_FINDINGS if left_fixable or problems or pending else EXIT_CLEAN)
 
 
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@cli.command(short_help="List the rules: code, name, severity, what each finds.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per rule; json: a list of objects, for tools.")
 def rules(fmt: str) -> None:
     """List the rule catalog: code, name, severity, what it finds."""
     import json
@@ -213,11 +346,12 @@ def rules(fmt: str) -> None:
         click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
 
 
-@cli.command()
+@cli.command(short_help="Explain a rule, or each pitfall in a file or on one line.")
 @click.argument("target")
 @click.option("--depth", type=click.Choice(["30", "60", "full"]), default="full", show_default=True,
               help="30: the 30-second answer and the fix; 60: one layer deeper; full: with follow-ups.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text (coloured on a terminal), markdown, or json with the check fields and the answer.")
 def explain(target: str, depth: str, fmt: str) -> None:
     """Explain a rule (PIT101, mutable-default-argument) or each pitfall in PATH[:LINE].
 
@@ -262,11 +396,11 @@ def explain(target: str, depth: str, fmt: str) -> None:
     elif fmt == "markdown":
         click.echo(answer_output.render_markdown(items, depth), nl=False)
     else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        color = _color(sys.stdout)
         click.echo(answer_output.render_text(items, depth, color), nl=False, color=color)
 
 
-@cli.command()
+@cli.command(short_help="Start the language server that editors talk to.")
 @click.option("--tcp", is_flag=True, help="Serve on a TCP port instead of stdin/stdout.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="With --tcp: the address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=2087, show_default=True, help="With --tcp: the port.")

@@ -25,6 +25,15 @@ else:  # pragma: no cover - exercised on 3.9 and 3.10
 
 _TARGET_VERSIONS = ("py39", "py310", "py311", "py312", "py313", "py314")
 
+# What a directory walk skips unless `exclude` says otherwise (`extend-exclude` adds to it):
+# VCS data, caches, virtualenvs, build output. A folder holding pyvenv.cfg is skipped too.
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", ".direnv", ".eggs", ".mypy_cache", ".nox", ".pytest_cache",
+    ".pytype", ".ruff_cache", ".pitfalls_cache", ".tox", ".venv", ".ipynb_checkpoints",
+    "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules",
+    "site-packages", "venv", "*.egg-info",
+)
+
 
 class ConfigError(ValueError):
     """A configuration problem, said in one line that names the file and the key."""
@@ -53,11 +62,12 @@ class Config:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    exclude: tuple[str, ...] = ()
+    exclude: Optional[tuple[str, ...]] = None  # None: DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     target_version: Optional[str] = None
     docs_url: Optional[str] = None
     _rules: dict = field(default_factory=dict, compare=False, repr=False)
+    _globs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Optional[Path]:
@@ -83,14 +93,43 @@ class Config:
             self._rules[key] = select_rules(select, ignored)
         return self._rules[key]
 
+    def excluded(self, path: str, named: bool = False) -> bool:
+        """Whether `exclude`/`extend-exclude` leave `path` out.
+
+        While a directory is walked (`named=False`) the entry itself is matched, against
+        `exclude` (default: DEFAULT_EXCLUDES) plus `extend-exclude`. A path named on the command
+        line, or opened in an editor, is matched with every folder above it up to the config's
+        folder, against the patterns this file wrote only: `pitfalls check build/x.py` checks the
+        file, while pre-commit, which names every file, still skips what the project excludes.
+        """
+        key = named
+        if key not in self._globs:
+            patterns = tuple(self.exclude or ()) if named else (
+                DEFAULT_EXCLUDES if self.exclude is None else self.exclude
+            )
+            self._globs[key] = _Globs.of((*patterns, *self.extend_exclude))
+        globs = self._globs[key]
+        if globs.empty:
+            return False
+        relative, inside = self._relative(path)
+        if not named or not inside:
+            return globs.match(relative)
+        parts = relative.split("/")
+        return any(globs.match("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+
+    def _relative(self, path: str) -> tuple[str, bool]:
+        """`path` from the config's folder, with slashes, and whether it is below that folder."""
+        absolute = os.path.abspath(path)
+        if self.root is not None:
+            root = os.path.join(str(self.root), "")
+            if absolute.startswith(root):
+                return absolute[len(root):].replace(os.sep, "/"), True
+        return absolute.replace(os.sep, "/"), False
+
     def _file_ignores(self, path: str) -> tuple[str, ...]:
         if not self.per_file_ignores:
             return ()
-        absolute = Path(os.path.abspath(path))
-        try:
-            relative = absolute.relative_to(self.root).as_posix() if self.root else absolute.as_posix()
-        except ValueError:
-            relative = absolute.as_posix()
+        relative, _ = self._relative(path)
         codes: list[str] = []
         for pattern, ignored in self.per_file_ignores:
             if _glob_matches(pattern, relative):
@@ -109,6 +148,41 @@ def _glob_matches(pattern: str, relative: str) -> bool:
     if "/" not in pattern and fnmatch.fnmatchcase(PurePath(relative).name, pattern):
         return True
     return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern.replace("**/", ""))
+
+
+@dataclass(frozen=True)
+class _Globs:
+    """Many patterns with `_glob_matches` semantics, as two regular expressions."""
+
+    names: Optional["re.Pattern[str]"]  # patterns without a slash: a file or folder's name
+    paths: Optional["re.Pattern[str]"]  # patterns with one: the path from the config's folder
+
+    @classmethod
+    def of(cls, patterns: Sequence[str]) -> "_Globs":
+        names, paths = [], []
+        for pattern in patterns:
+            pattern = pattern.strip()
+            if pattern.startswith("./"):
+                pattern = pattern[2:]
+            if pattern.endswith("/"):
+                pattern = pattern.rstrip("/")  # a folder: the folder itself, so its walk is pruned
+            if not pattern:
+                continue
+            if "/" in pattern:
+                paths.extend({fnmatch.translate(pattern), fnmatch.translate(pattern.replace("**/", ""))})
+            else:
+                names.append(fnmatch.translate(pattern))
+        compiled = [re.compile("|".join(group)) if group else None for group in (names, paths)]
+        return cls(*compiled)
+
+    @property
+    def empty(self) -> bool:
+        return self.names is None and self.paths is None
+
+    def match(self, relative: str) -> bool:
+        if self.names is not None and self.names.match(relative.rpartition("/")[2]):
+            return True
+        return self.paths is not None and self.paths.match(relative) is not None
 
 
 _KEYS = {
@@ -184,15 +258,28 @@ class ConfigCache:
     re-read when their modification time changes, so a long-running language server follows edits.
     """
 
-    def __init__(self, isolated: bool = False, watch: bool = True):
+    def __init__(self, isolated: bool = False, watch: bool = True, explicit: Optional[str] = None):
+        """`isolated`: no file at all, the defaults. `explicit`: this file for every checked file
+        (its folder anchors the globs); ConfigError at once when it is missing or invalid."""
+        if isolated and explicit:
+            raise ConfigError("--config and --isolated cannot be used together")
         self.isolated = isolated
+        self.explicit = explicit
         self.watch = watch  # False: one command's run; a folder's answer is kept, not re-checked
         self._by_file: dict[Path, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
         self._by_folder: dict[str, Config] = {}
+        self._fixed: Optional[Config] = Config() if isolated else None
+        if explicit:
+            path = Path(os.path.abspath(explicit))
+            if not path.is_file():
+                raise ConfigError(f"{explicit}: no such configuration file")
+            if read_table(path) is None:
+                raise ConfigError(f"{explicit}: has no [tool.pitfalls] table")
+            self._fixed = load(path)
 
     def for_file(self, path: str) -> Config:
-        if self.isolated:
-            return Config()
+        if self._fixed is not None:
+            return self._fixed
         folder = os.path.dirname(os.path.abspath(path))
         if not self.watch and folder in self._by_folder:
             return self._by_folder[folder]

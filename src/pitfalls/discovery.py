@@ -1,22 +1,16 @@
-"""Which files `pitfalls check` reads: .py files under the given paths, minus what git ignores."""
+"""Which files `pitfalls check` reads: .py files under the given paths, minus what git ignores
+and what the configuration excludes (`Config.excluded`)."""
 
 from __future__ import annotations
 
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
-# Directories no one wants linted: VCS data, caches, virtualenvs, build output.
-DEFAULT_EXCLUDES = frozenset(
-    {
-        ".git", ".hg", ".svn", ".bzr", ".direnv", ".eggs", ".mypy_cache", ".nox", ".pytest_cache",
-        ".pytype", ".ruff_cache", ".pitfalls_cache", ".tox", ".venv", ".ipynb_checkpoints",
-        "__pycache__", "__pypackages__", "_build", "buck-out", "build", "dist", "node_modules",
-        "site-packages", "venv",
-    }
-)
+from pitfalls.config import Config
 
+ConfigFor = Callable[[str], Config]  # the config that governs a path (ConfigCache.for_file)
 
 @dataclass(frozen=True)
 class _Pattern:
@@ -134,27 +128,24 @@ def _outer_ignores(directory: str) -> _Ignores:
     return ignores
 
 
-def _excluded_dir(path: str, name: str) -> bool:
-    return (
-        name in DEFAULT_EXCLUDES
-        or name.endswith(".egg-info")
-        or os.path.isfile(os.path.join(path, "pyvenv.cfg"))  # any virtualenv, whatever its name
-    )
-
-
-def find_python_files(paths: Sequence[str]) -> Iterator[str]:
-    """Files named on the command line always; under directories, `*.py` not excluded or ignored.
+def find_python_files(paths: Sequence[str], config_for: Optional[ConfigFor] = None) -> Iterator[str]:
+    """Files named on the command line unless the project excludes them; under directories,
+    `*.py` files not excluded, ignored by git, or inside a virtualenv.
 
     Symlinked directories are not followed (no loops); results are sorted per directory.
     """
+    defaults = Config()
+    config_for = config_for or (lambda path: defaults)
     for path in paths:
+        if config_for(path).excluded(path, named=True):
+            continue
         if not os.path.isdir(path):
             yield path
             continue
-        yield from _walk(path, _outer_ignores(path).with_dir(os.path.abspath(path)))
+        yield from _walk(path, _outer_ignores(path).with_dir(os.path.abspath(path)), config_for)
 
 
-def _walk(top: str, ignores: _Ignores) -> Iterator[str]:
+def _walk(top: str, ignores: _Ignores, config_for: ConfigFor) -> Iterator[str]:
     stack: list[tuple[str, _Ignores]] = [(top, ignores)]
     while stack:
         directory, ignores = stack.pop()
@@ -162,6 +153,7 @@ def _walk(top: str, ignores: _Ignores) -> Iterator[str]:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             continue  # vanished or unreadable: nothing to check there
+        config = config_for(os.path.join(directory, "x.py"))
         subdirs = []
         for entry in entries:
             try:
@@ -169,13 +161,13 @@ def _walk(top: str, ignores: _Ignores) -> Iterator[str]:
                 is_file = entry.is_file()
             except OSError:
                 continue
+            if not (is_dir or (is_file and entry.name.endswith(".py"))) or config.excluded(entry.path):
+                continue
             absolute = os.path.abspath(entry.path)
             if is_dir:
-                if not _excluded_dir(entry.path, entry.name) and not ignores.ignored(absolute, True):
+                if not os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")) and not ignores.ignored(absolute, True):
                     subdirs.append(entry.path)
-            elif is_file and entry.name.endswith(".py") and not ignores.ignored(absolute, False):
+            elif not ignores.ignored(absolute, False):
                 yield entry.path
         for sub in reversed(subdirs):
             stack.append((sub, ignores.with_dir(os.path.abspath(sub))))
-
-

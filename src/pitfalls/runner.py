@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from pitfalls.config import ConfigCache
 from pitfalls import source
 from pitfalls.source import FileReport
 
 _configs = ConfigCache(watch=False)  # one per process and run: see _new_run
+Progress = Callable[[int], None]  # told how many more files are done
 
 
-def _new_run() -> None:
+def _new_run(isolated: bool = False, explicit: Optional[str] = None) -> None:
     global _configs
-    _configs = ConfigCache(watch=False)
+    _configs = ConfigCache(isolated=isolated, watch=False, explicit=explicit)
 
 
 def check_one(path: str, select: Optional[Sequence[str]], ignore: Optional[Sequence[str]]) -> FileReport:
@@ -39,11 +40,19 @@ def check_files(
     ignore: Optional[Sequence[str]],
     jobs: int,
     cache_root: Optional[str] = None,
+    configs: Optional[ConfigCache] = None,
+    progress: Optional[Progress] = None,
 ) -> list[FileReport]:
-    """Reports in the order of `files`; with `cache_root`, unchanged files come from the cache."""
-    _new_run()
+    """Reports in the order of `files`; with `cache_root`, unchanged files come from the cache.
+
+    `configs` says where configuration comes from (`--config`, `--isolated`); each worker
+    process builds its own alike. `progress` hears of files as they are done.
+    """
+    spec = (configs.isolated, configs.explicit) if configs else (False, None)
+    _new_run(*spec)
+    progress = progress or (lambda done: None)
     if cache_root is None:
-        return _check(files, select, ignore, jobs)
+        return _check(files, select, ignore, jobs, spec, progress)
     from pitfalls.cache import Cache, file_key
 
     cache = Cache(cache_root)
@@ -53,7 +62,8 @@ def check_files(
         keys[path] = file_key(path, ",".join(rule.code for rule in rules))
     cached = {path: cache.get(path, keys[path]) for path in files}
     missing = [path for path in files if cached[path] is None]
-    for report in _check(missing, select, ignore, jobs):
+    progress(len(files) - len(missing))
+    for report in _check(missing, select, ignore, jobs, spec, progress):
         cache.put(report, keys[report.path])
         cached[report.path] = report
     cache.save()
@@ -61,17 +71,29 @@ def check_files(
 
 
 def _check(
-    files: Sequence[str], select: Optional[Sequence[str]], ignore: Optional[Sequence[str]], jobs: int
+    files: Sequence[str],
+    select: Optional[Sequence[str]],
+    ignore: Optional[Sequence[str]],
+    jobs: int,
+    spec: tuple[bool, Optional[str]],
+    progress: Progress,
 ) -> list[FileReport]:
     """Fewer than a handful of files per job: one process (a pool would cost more to start than
     it saves)."""
     jobs = max(1, min(jobs, len(files) // 4))
+    reports: list[FileReport] = []
     if jobs == 1:
-        return [check_one(path, select, ignore) for path in files]
+        for path in files:
+            reports.append(check_one(path, select, ignore))
+            progress(1)
+        return reports
     size = max(1, min(16, len(files) // (jobs * 8)))  # small chunks even out big and small files
     chunks = [(list(files[i:i + size]), select, ignore) for i in range(0, len(files), size)]
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_new_run) as pool:
-        return [report for chunk in pool.map(_check_chunk, chunks) for report in chunk]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_new_run, initargs=spec) as pool:
+        for chunk in pool.map(_check_chunk, chunks):
+            reports.extend(chunk)
+            progress(len(chunk))
+    return reports
 
 
 def default_jobs() -> int:
