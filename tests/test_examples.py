@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from conftest import cli_runner
+from pitfalls.cli import cli
 from pitfalls.source import check_file
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "inventory.py"
@@ -27,3 +30,35 @@ def test_example_messages_name_the_users_identifiers():
     }.items():
         for name in names:
             assert name in messages[code], (code, messages[code])
+
+
+SHOP = Path(__file__).parent.parent / "examples" / "shop"
+
+
+def shop_findings(monkeypatch, cwd: Path, *paths: str) -> set[tuple[str, int, str]]:
+    """(path from the shop's root, line, code) of each hit of `pitfalls check` run in `cwd`."""
+    monkeypatch.chdir(cwd)
+    result = cli_runner().invoke(cli, ["check", "--format", "json", *paths])
+    assert result.exit_code == 1, result.output
+    return {
+        (Path(f["path"]).resolve().relative_to(SHOP.resolve()).as_posix(), f["line"], f["code"])
+        for f in json.loads(result.stdout)
+    }
+
+
+def test_the_shop_project_gives_the_same_hits_from_its_root_and_from_a_subdirectory(monkeypatch):
+    from_root = shop_findings(monkeypatch, SHOP)
+    assert from_root == {
+        ("src/shop/cart.py", 5, "PIT301"),
+        ("src/shop/cart.py", 15, "PIT101"),
+        ("src/shop/stock.py", 5, "PIT602"),
+        ("src/shop/stock.py", 9, "PIT603"),
+        ("tests/test_cart.py", 21, "PIT603"),  # its PIT101 is per-file-ignored; migrations/ is excluded
+    }
+    assert shop_findings(monkeypatch, SHOP / "src" / "shop", "../..") == from_root
+    # Checking only a subdirectory, from inside it, still applies the project's tests/* ignore.
+    in_tests = shop_findings(monkeypatch, SHOP / "tests")
+    assert in_tests == {hit for hit in from_root if hit[0].startswith("tests/")}
+    # The excluded migration holds a hit that a run without the project's config does see.
+    monkeypatch.chdir(SHOP)
+    assert "migrations/0001_initial.py:1:" in cli_runner().invoke(cli, ["check", "--isolated"]).stdout

@@ -1,0 +1,3 @@
+def forwards(apps, created=[]):
+    created.append("cart")
+    return created

@@ -1,0 +1,1 @@
+"""A tiny shop: run `pitfalls check` here, or in any folder below."""
