@@ -280,3 +280,22 @@ def test_version_and_shell_completion_work_as_documented():
                                           "COMP_WORDS": "pitfalls ch", "COMP_CWORD": "1"},
                            capture_output=True, text=True)
     assert words.stdout.split() == ["plain,check"]
+
+
+def test_gitlab_code_quality_report(project):
+    result = run("check", "--format", "gitlab", "pkg")
+    assert result.exit_code == 1
+    issues = json.loads(result.stdout)
+    assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["positions"]["begin"]["line"])
+            for i in issues] == [("PIT101", "major", "pkg/a.py", 1), ("PIT602", "minor", "pkg/b.py", 2),
+                                 ("PIT101", "major", "pkg/b.py", 3)]
+    assert issues[0]["description"].startswith("PIT101 Default [] of 'bucket'")
+    assert len({i["fingerprint"] for i in issues}) == 3
+    # A hit that only moves down keeps its fingerprint; two identical hits in one file differ.
+    (project / "pkg" / "a.py").write_text("\n\n" + HIT + HIT.replace("def add", "def add2").replace("add'", "add2'"),
+                                          encoding="utf-8")
+    moved = json.loads(run("check", "--format", "gitlab", "pkg/a.py").stdout)
+    assert moved[0]["fingerprint"] == issues[0]["fingerprint"] and moved[0]["location"]["positions"]["begin"]["line"] == 3
+    (project / "twice.py").write_text(HIT + HIT, encoding="utf-8")
+    twice = json.loads(run("check", "--format", "gitlab", "twice.py").stdout)
+    assert len(twice) == 2 and twice[0]["fingerprint"] != twice[1]["fingerprint"]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pitfalls.config import ConfigCache
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "json", "sarif", "github")  # pitfalls.output.FORMATS, kept light to import
+FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab")  # pitfalls.output.FORMATS, kept light to import
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
@@ -124,7 +124,7 @@ def cli() -> None:
 @_config_options
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
               help="text: path:line:col: CODE message; json; sarif (SARIF 2.1.0, for code scanning); "
-                   "github (workflow annotations).")
+                   "github (workflow annotations); gitlab (a Code Quality report).")
 @click.option("--output-file", "-o", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 @click.option("--show-source", is_flag=True, help="Text format: print each hit's line with a caret under it.")

@@ -1,4 +1,5 @@
-"""The command line's report formats: text, JSON, SARIF 2.1.0 and GitHub workflow commands.
+"""The command line's report formats: text, JSON, SARIF 2.1.0, GitHub workflow commands and
+GitLab Code Quality.
 
 Every format is a function of the reports (and the `Style` for text), so what `check` prints
 and what it writes to `--output-file` are the same bytes. The language server has its own
@@ -291,9 +292,44 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# -- GitLab Code Quality (the Code Climate subset GitLab reads) ----------------------------------------
+
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def render_gitlab(reports: Sequence[FileReport], style: Style = Style()) -> str:
+    """A `codequality` report. The fingerprint leaves the line out, so a hit that only moves is
+    the same hit to GitLab's comparison of a merge request with its target branch."""
+    import hashlib
+
+    issues = []
+    seen: Counter = Counter()
+    for report in reports:
+        path = _repo_path(report.path)
+        for f in report.findings:
+            key = (path, f.code, f.message)
+            seen[key] += 1
+            digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8")).hexdigest()
+            issues.append({
+                "description": f"{f.code} {f.message}",
+                "check_name": f.code,
+                "fingerprint": digest,
+                "severity": _GITLAB_SEVERITY[f.severity],
+                "location": {
+                    "path": path,
+                    "positions": {
+                        "begin": {"line": f.span.line, "column": f.span.column + 1},
+                        "end": {"line": f.span.end_line, "column": f.span.end_column + 1},
+                    },
+                },
+            })
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
 FORMATS: dict[str, Callable[[Sequence[FileReport], Style], str]] = {
     "text": render_text,
     "json": render_json,
     "sarif": render_sarif,
     "github": render_github,
+    "gitlab": render_gitlab,
 }
