@@ -8,6 +8,7 @@ only its own configuration.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import sys
@@ -158,7 +159,8 @@ class _Globs:
     paths: Optional["re.Pattern[str]"]  # patterns with one: the path from the config's folder
 
     @classmethod
-    def of(cls, patterns: Sequence[str]) -> "_Globs":
+    @functools.lru_cache(maxsize=64)
+    def of(cls, patterns: tuple[str, ...]) -> "_Globs":
         names, paths = [], []
         for pattern in patterns:
             pattern = pattern.strip()
@@ -266,9 +268,9 @@ class ConfigCache:
         self.isolated = isolated
         self.explicit = explicit
         self.watch = watch  # False: one command's run; a folder's answer is kept, not re-checked
-        self._by_file: dict[Path, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
+        self._by_file: dict[str, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
         self._by_folder: dict[str, Config] = {}
-        self._fixed: Optional[Config] = Config() if isolated else None
+        self._fixed: Optional[Config] = DEFAULTS if isolated else None
         if explicit:
             path = Path(os.path.abspath(explicit))
             if not path.is_file():
@@ -280,23 +282,26 @@ class ConfigCache:
     def for_file(self, path: str) -> Config:
         if self._fixed is not None:
             return self._fixed
-        folder = os.path.dirname(os.path.abspath(path))
-        if not self.watch and folder in self._by_folder:
-            return self._by_folder[folder]
-        directory = Path(folder)
-        found = Config()
-        for candidate in (directory, *directory.parents):
-            config = self._load(candidate / "pyproject.toml")
-            if config is not None:
-                found = config
-                break
-        if not self.watch:
-            self._by_folder[folder] = found
-        return found
+        return self._for_folder(os.path.dirname(os.path.abspath(path)))
 
-    def _load(self, candidate: Path) -> Optional[Config]:
+    def _for_folder(self, folder: str) -> Config:
+        """The folder's own table, else its parent's answer. For one command's run (`watch`
+        False) each folder is asked once, so a walk of a big tree stats each pyproject.toml once."""
+        if not self.watch:
+            known = self._by_folder.get(folder)
+            if known is not None:
+                return known
+        config = self._load(os.path.join(folder, "pyproject.toml"))
+        if config is None:
+            parent = os.path.dirname(folder)
+            config = self._for_folder(parent) if parent != folder else DEFAULTS
+        if not self.watch:
+            self._by_folder[folder] = config
+        return config
+
+    def _load(self, candidate: str) -> Optional[Config]:
         try:
-            mtime: Optional[int] = candidate.stat().st_mtime_ns
+            mtime: Optional[int] = os.stat(candidate).st_mtime_ns
         except OSError:
             mtime = None
         cached = self._by_file.get(candidate)
@@ -304,7 +309,7 @@ class ConfigCache:
             config, error = None, None
             if mtime is not None:
                 try:
-                    config = load(candidate)
+                    config = load(Path(candidate))
                 except ConfigError as exc:
                     error = exc
                 if config is not None and config.path is None:
@@ -315,6 +320,8 @@ class ConfigCache:
             raise cached[2]
         return cached[1]
 
+
+DEFAULTS = Config()  # shared, so what it compiles and selects is done once
 
 
 def target_version(config: Config, path: str) -> Optional[str]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
-from pitfalls.config import Config
+from pitfalls.config import DEFAULTS, Config
 
 ConfigFor = Callable[[str], Config]  # the config that governs a path (ConfigCache.for_file)
 
@@ -134,8 +134,7 @@ def find_python_files(paths: Sequence[str], config_for: Optional[ConfigFor] = No
 
     Symlinked directories are not followed (no loops); results are sorted per directory.
     """
-    defaults = Config()
-    config_for = config_for or (lambda path: defaults)
+    config_for = config_for or (lambda path: DEFAULTS)
     for path in paths:
         if config_for(path).excluded(path, named=True):
             continue
