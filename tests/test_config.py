@@ -210,3 +210,58 @@ def test_the_language_server_leaves_excluded_files_alone(tmp_path):
     for name, expected in (("pkg/sub/a.py", ["PIT101"]), ("tests/test_a.py", [])):
         analysis = server.analyse((tmp_path / name).as_uri(), 1, 0, HIT, Settings())
         assert [d.code for d in analysis.diagnostics] == expected, name
+
+
+def test_a_named_file_gets_the_verdict_a_walk_would_give_with_nested_configs(tmp_path, monkeypatch):
+    project(tmp_path, 'extend-exclude = ["vendored"]')
+    (tmp_path / "vendored" / "lib").mkdir(parents=True)
+    (tmp_path / "vendored" / "pyproject.toml").write_text('[tool.pitfalls]\nignore = ["PIT8"]\n', encoding="utf-8")
+    (tmp_path / "vendored" / "lib" / "v.py").write_text(HIT, encoding="utf-8")
+    assert "vendored/lib/v.py" not in checked(tmp_path, monkeypatch)[1]
+    assert checked(tmp_path, monkeypatch, "vendored/lib/v.py")[1] == []
+    assert checked(tmp_path, monkeypatch, "lib/v.py", cwd=tmp_path / "vendored")[1] == []
+
+
+def test_a_project_inside_a_folder_named_like_a_pattern_is_still_checked(tmp_path, monkeypatch):
+    inner = tmp_path / "tests" / "proj"
+    inner.mkdir(parents=True)
+    project(inner, 'extend-exclude = ["tests"]')
+    # Only folders below the project's pyproject.toml are judged by its patterns.
+    assert checked(inner, monkeypatch, "pkg/sub/a.py")[1] == ["pkg/sub/a.py"]
+    assert checked(inner, monkeypatch)[1] == ["pkg/sub/a.py"]
+
+
+def test_glob_spellings_dot_slash_double_star_and_trailing_slash(tmp_path, monkeypatch):
+    layout(tmp_path, 'extend-exclude = ["./pkg/legacy", "**/lib/", "build/"]\n'
+                     'per-file-ignores = { "sub/" = ["PIT101"] }')
+    assert checked(tmp_path, monkeypatch)[1] == ["legacy/old.py", "pkg/schema_pb2.py", "tests/test_a.py"]
+    # A trailing slash is the folder and everything in it, wherever that folder is.
+    assert checked(tmp_path, monkeypatch, "pkg/sub/a.py")[1] == []
+
+
+def test_config_flag_globs_start_where_the_command_runs(tmp_path, monkeypatch):
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "pitfalls.toml").write_text(
+        '[tool.pitfalls]\nextend-exclude = ["migrations"]\nper-file-ignores = { "tests/*" = ["PIT101"] }\n',
+        encoding="utf-8")
+    for name in ("src/app/a.py", "src/migrations/m.py", "tests/test_a.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(HIT, encoding="utf-8")
+    walked = checked(tmp_path, monkeypatch, "--config", "ci/pitfalls.toml")[1]
+    named = checked(tmp_path, monkeypatch, "--config", "ci/pitfalls.toml",
+                    "src/app/a.py", "src/migrations/m.py", "tests/test_a.py")[1]
+    assert walked == named == ["src/app/a.py"]
+
+
+def test_worker_processes_read_the_same_configuration(tmp_path, monkeypatch):
+    """With --jobs 2 and enough files, the checks run in a process pool: --config, --isolated and
+    per-file-ignores must reach the workers."""
+    project(tmp_path, 'per-file-ignores = {"tests/*" = ["PIT101"]}')
+    (tmp_path / "strict.toml").write_text('[tool.pitfalls]\nignore = ["PIT1"]\n', encoding="utf-8")
+    for number in range(40):
+        (tmp_path / "tests" / f"test_{number}.py").write_text(HIT, encoding="utf-8")
+        (tmp_path / "pkg" / f"m{number}.py").write_text(HIT, encoding="utf-8")
+    for jobs in ("1", "2"):
+        assert len(checked(tmp_path, monkeypatch, "--no-cache", "--jobs", jobs)[1]) == 41
+        assert checked(tmp_path, monkeypatch, "--no-cache", "--jobs", jobs, "--config", "strict.toml")[1] == []
+        assert len(checked(tmp_path, monkeypatch, "--no-cache", "--jobs", jobs, "--isolated")[1]) == 82

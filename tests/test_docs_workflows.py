@@ -110,19 +110,23 @@ def test_the_documented_flake8_config_is_what_flake8_applies(tmp_path):
     ], result.stdout + result.stderr
 
 
-def ruff_fix(tmp_path: Path, table: str) -> str:
+def ruff_fix(tmp_path: Path, table: str, *rules: str) -> str:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
     if ruff is None:
         pytest.skip("ruff is in the [test] extra; not installed here")
     (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
     code = tmp_path / "a.py"
     code.write_text("def add(item, bucket=None):  # noqa: PIT101\n    return bucket\n", encoding="utf-8")
-    subprocess.run([ruff, "check", "--no-cache", "--fix", "--extend-select", "RUF100,RUF102", "a.py"],
-                   cwd=tmp_path, capture_output=True, text=True)
+    select = ["--extend-select", ",".join(rules)] if rules else []
+    subprocess.run([ruff, "check", "--no-cache", "--fix", *select, "a.py"], cwd=tmp_path, capture_output=True, text=True)
     return code.read_text(encoding="utf-8").splitlines()[0]
 
 
-def test_ruff_deletes_pit_noqa_comments_unless_pit_is_external(tmp_path):
+def test_ruff_with_ruf102_deletes_pit_noqa_comments_unless_pit_is_external(tmp_path):
     (documented,) = [body for body in blocks(ROOT / "docs" / "configuration.md", "toml") if "tool.ruff" in body]
-    assert ruff_fix(tmp_path, "") == "def add(item, bucket=None):"
-    assert ruff_fix(tmp_path, documented) == "def add(item, bucket=None):  # noqa: PIT101"
+    kept, deleted = "def add(item, bucket=None):  # noqa: PIT101", "def add(item, bucket=None):"
+    assert ruff_fix(tmp_path, "", "RUF102") == deleted
+    assert ruff_fix(tmp_path, "", "RUF") == deleted
+    assert ruff_fix(tmp_path, documented, "RUF100", "RUF102") == kept
+    assert ruff_fix(tmp_path, "") == kept  # ruff's default rules
+    assert ruff_fix(tmp_path, "", "RUF100") == kept

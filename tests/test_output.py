@@ -22,7 +22,7 @@ HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
 GRID = "def grid(n):\n    return [[0] * n] * n\n"
 
 
-def run(*args, cwd=None):
+def run(*args):
     return cli_runner().invoke(cli, list(args))
 
 
@@ -158,6 +158,21 @@ def test_show_source_puts_a_caret_under_the_span(project):
     assert lines[5] == "\t    " + "^" * 23  # a tab under a tab
 
 
+def test_show_source_with_a_tab_in_the_span_a_span_over_lines_crlf_and_a_vanished_file(project):
+    from pitfalls.output import Style, render_text
+    from pitfalls.source import check_file
+
+    (project / "t.py").write_bytes(b"y = [[0]\t* 2] * 3\r\nz = dict.fromkeys(\r\n    'ab', [])\r\n")
+    lines = run("check", "--show-source", "t.py").stdout.splitlines()
+    assert lines[1:3] == ["y = [[0]\t* 2] * 3", " " * 4 + "^" * 20]  # the tab stops at column 16
+    assert lines[4:6] == ["z = dict.fromkeys(", " " * 4 + "^" * 14]  # to the end of the first line
+    report = check_file("t.py")
+    (project / "t.py").unlink()  # gone between the check and the printing: the hits still print
+    assert render_text([report], Style(show_source=True)).splitlines() == [
+        line for line in lines if ": PIT" in line
+    ]
+
+
 def test_statistics_count_each_code(project):
     result = run("check", "--statistics", "pkg")
     assert result.stdout.splitlines()[-2:] == ["    2  PIT101  mutable-default-argument",
@@ -165,6 +180,12 @@ def test_statistics_count_each_code(project):
     # A machine format stays parseable: the counts go to standard error.
     result = run("check", "--statistics", "--format", "json", "pkg")
     assert len(json.loads(result.stdout)) == 3
+    assert "    2  PIT101  mutable-default-argument" in result.stderr
+    # Into --output-file: with a text report the counts go into the file, and only there.
+    result = run("check", "--statistics", "-o", "r.txt", "pkg")
+    assert "PIT101  mutable" in (project / "r.txt").read_text(encoding="utf-8") and "PIT101  mutable" not in result.stderr
+    result = run("check", "--statistics", "--format", "sarif", "-o", "r.sarif", "pkg")
+    assert json.loads((project / "r.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert "    2  PIT101  mutable-default-argument" in result.stderr
 
 
@@ -175,6 +196,7 @@ def test_output_file_holds_what_stdout_would(project):
         assert result.exit_code == 1 and result.stdout == ""
         assert (project / "report.out").read_text(encoding="utf-8") == printed, fmt
         assert "3 pitfalls in 3 files (1 could not be checked)" in result.stderr
+    assert run("check", "-o", "-", "pkg").stdout == run("check", "pkg").stdout  # '-' is standard output
     result = run("check", "--output-file", str(project / "no" / "such" / "dir.txt"), "pkg")
     assert result.exit_code == 2
     assert result.stderr == f"pitfalls: error: {project / 'no' / 'such' / 'dir.txt'}: cannot write: No such file or directory\n"
@@ -210,6 +232,12 @@ def test_colour_on_a_terminal_unless_no_color_and_never_in_a_pipe(project):
     assert code == 1 and "\x1b[31m\x1b[1mPIT101\x1b[0m" in shown and "\x1b[1mpkg/a.py\x1b[0m" in shown
     code, shown = run_in_terminal(["check", "pkg/a.py"], project, {**env, "NO_COLOR": "1"})
     assert code == 1 and "\x1b[" not in shown and "pkg/a.py:1:22: PIT101" in shown
+    code, shown = run_in_terminal(["check", "pkg/a.py"], project, {**env, "NO_COLOR": ""})
+    assert "\x1b[31m" in shown  # no-color.org: set *and not empty*
+    code, shown = run_in_terminal(["check", "pkg/a.py"], project, {**env, "TERM": "dumb"})
+    assert "\x1b[" not in shown
+    code, shown = run_in_terminal(["check", "-o", "report.txt", "pkg/a.py"], project, env)
+    assert "\x1b[" not in (project / "report.txt").read_text(encoding="utf-8")
     piped = subprocess.run([sys.executable, "-m", "pitfalls", "check", "pkg/a.py"], cwd=project, env=env,
                            capture_output=True, text=True)
     assert "\x1b[" not in piped.stdout and piped.stdout.startswith("pkg/a.py:1:22: PIT101")
@@ -299,3 +327,37 @@ def test_gitlab_code_quality_report(project):
     (project / "twice.py").write_text(HIT + HIT, encoding="utf-8")
     twice = json.loads(run("check", "--format", "gitlab", "twice.py").stdout)
     assert len(twice) == 2 and twice[0]["fingerprint"] != twice[1]["fingerprint"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes as a name")
+def test_a_file_name_that_is_not_utf8_never_breaks_a_report(project):
+    name = os.fsdecode(b"bad\xff.py")
+    (project / name).write_text(HIT, encoding="utf-8")
+    for fmt in FORMAT_NAMES:
+        result = run("check", "--format", fmt, name)
+        assert result.exit_code == 1, (fmt, result.output)
+        written = run("check", "--format", fmt, "-o", "out", name)
+        assert written.exit_code == 1 and (project / "out").stat().st_size > 0, (fmt, written.output)
+    _, document = sarif(name)
+    assert document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bad%FF.py"
+
+
+def test_sarif_paths_above_the_working_directory_and_a_failed_rule(project, monkeypatch):
+    from pitfalls.rules import BY_CODE
+
+    (project / "pkg" / "sub").mkdir()
+    monkeypatch.chdir(project / "pkg" / "sub")
+    _, document = sarif("../a.py")
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (project / "pkg" / "a.py").as_uri()}
+
+    def broken(self, node):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(BY_CODE["PIT602"], "visit", broken)
+    result, document = sarif("../b.py")
+    assert result.exit_code == 2
+    invocation = document["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["associatedRule"] == {"id": "PIT602"}
+    assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["PIT101"]  # the other rules still report

@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
-from pitfalls.config import Config, ConfigCache, ConfigError
+from pitfalls.config import DEFAULTS, ConfigCache, ConfigError
 from pitfalls.findings import Finding, Severity, Span
 from pitfalls.fixing import fix_all, fix_finding
 from pitfalls.output import fix_safety, rule_url
@@ -242,10 +242,11 @@ class PitfallsServer(LanguageServer):
         try:
             try:
                 config = self.configs.for_file(path)
+                excluded = self.configs.excludes(path)
             except ConfigError as exc:
                 analysis.problems.append(f"{exc}; using the defaults")
-                config = Config()
-            if config.excluded(path, named=True):
+                config, excluded = DEFAULTS, False
+            if excluded:
                 return analysis  # `exclude`/`extend-exclude` leave it out, as `pitfalls check` does
             config = config.override(settings.select, settings.ignore)
             analysis.rules = config.rules_for(path)

@@ -125,11 +125,11 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
               help="text: path:line:col: CODE message; json; sarif (SARIF 2.1.0, for code scanning); "
                    "github (workflow annotations); gitlab (a Code Quality report).")
-@click.option("--output-file", "-o", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
+@click.option("--output-file", "-o", metavar="FILE", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to FILE instead of standard output ('-': standard output).")
 @click.option("--show-source", is_flag=True, help="Text format: print each hit's line with a caret under it.")
 @click.option("--statistics", is_flag=True,
-              help="Count the hits per code, after the report (on standard error for the machine formats).")
+              help="Count the hits per code: after a text report, on standard error with the other formats.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when pitfalls are found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
@@ -166,18 +166,21 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
         if progress:
             progress.close()
 
-    color = fmt == "text" and not output_file and _color(sys.stdout)
-    report = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
+    to_file = output_file not in (None, "-")
+    color = fmt == "text" and not to_file and _color(sys.stdout)
+    text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
     counts = render_statistics(reports) if statistics else ""
-    if output_file:
-        try:
-            with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(report + (counts if fmt == "text" else ""))
+    if fmt == "text":  # the counts follow the report; a machine format must stay parseable
+        text, counts = text + counts, ""
+    if to_file:
+        try:  # a file name that was not UTF-8 on disk is written back as the same bytes
+            with open(output_file, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
+                handle.write(text)
         except OSError as exc:
             raise _fail(f"{output_file}: cannot write: {exc.strerror or exc}")
     else:
-        click.echo(report + (counts if fmt == "text" else ""), nl=False, color=color)
-    if counts and (fmt != "text" or output_file):
+        click.echo(text, nl=False, color=color)
+    if counts:
         click.echo(counts, nl=False, err=True)
     internal = False
     for report_ in reports:
@@ -192,7 +195,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
             )
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
-    if fmt == "text" or output_file:
+    if fmt == "text" or to_file:
         summary = f"{found} pitfall{'s' * (found != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
         if unchecked:
             summary += f" ({unchecked} could not be checked)"

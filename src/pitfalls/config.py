@@ -13,8 +13,8 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
-from typing import Any, Mapping, Optional, Sequence
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from pitfalls.rule import Rule
 from pitfalls.source import SelectionError, select_rules
@@ -67,12 +67,14 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     target_version: Optional[str] = None
     docs_url: Optional[str] = None
+    anchor: Optional[Path] = None  # where globs start (--config: the working directory)
     _rules: dict = field(default_factory=dict, compare=False, repr=False)
     _globs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Optional[Path]:
-        return self.path.parent if self.path else None
+        """The folder globs start from: the anchor, else the configuration file's folder."""
+        return self.anchor or (self.path.parent if self.path else None)
 
     def override(self, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None) -> "Config":
         """Command-line or editor settings win over the file's."""
@@ -95,31 +97,28 @@ class Config:
         return self._rules[key]
 
     def excluded(self, path: str, named: bool = False) -> bool:
-        """Whether `exclude`/`extend-exclude` leave `path` out.
+        """Whether `exclude`/`extend-exclude` leave out `path` itself (its folders are the
+        caller's business: a walk has pruned them, `excluded_by_project` asks each in turn).
 
-        While a directory is walked (`named=False`) the entry itself is matched, against
-        `exclude` (default: DEFAULT_EXCLUDES) plus `extend-exclude`. A path named on the command
-        line, or opened in an editor, is matched with every folder above it up to the config's
-        folder, against the patterns this file wrote only: `pitfalls check build/x.py` checks the
-        file, while pre-commit, which names every file, still skips what the project excludes.
+        In a walk (`named=False`) the patterns are `exclude` (default: DEFAULT_EXCLUDES) plus
+        `extend-exclude`. For a path named on the command line or opened in an editor
+        (`named=True`) only the patterns this file wrote count, and only below its folder:
+        `pitfalls check build/x.py` checks the file, while pre-commit, which names every file,
+        still skips what the project excludes.
         """
-        key = named
-        if key not in self._globs:
+        if named not in self._globs:
             patterns = tuple(self.exclude or ()) if named else (
                 DEFAULT_EXCLUDES if self.exclude is None else self.exclude
             )
-            self._globs[key] = _Globs.of((*patterns, *self.extend_exclude))
-        globs = self._globs[key]
+            self._globs[named] = _Globs.of((*patterns, *self.extend_exclude))
+        globs = self._globs[named]
         if globs.empty:
             return False
         relative, inside = self._relative(path)
-        if not named or not inside:
-            return globs.match(relative)
-        parts = relative.split("/")
-        return any(globs.match("/".join(parts[:end])) for end in range(1, len(parts) + 1))
+        return (inside or not named) and globs.match(relative)
 
     def _relative(self, path: str) -> tuple[str, bool]:
-        """`path` from the config's folder, with slashes, and whether it is below that folder."""
+        """`path` from the folder the globs start at, with slashes, and whether it is below it."""
         absolute = os.path.abspath(path)
         if self.root is not None:
             root = os.path.join(str(self.root), "")
@@ -130,44 +129,48 @@ class Config:
     def _file_ignores(self, path: str) -> tuple[str, ...]:
         if not self.per_file_ignores:
             return ()
-        relative, _ = self._relative(path)
+        relative, inside = self._relative(path)
         codes: list[str] = []
         for pattern, ignored in self.per_file_ignores:
-            if _glob_matches(pattern, relative):
+            if _Globs.of((pattern,)).covers(relative, inside):
                 codes.extend(ignored)
         return tuple(codes)
 
 
-def _glob_matches(pattern: str, relative: str) -> bool:
-    """flake8 and ruff semantics: a pattern with a slash matches the path from the config's
-    folder (`*` crosses folders, `**/` may match no folder), one without also matches the name."""
-    pattern = pattern.strip()
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    if pattern.endswith("/"):
-        pattern += "*"
-    if "/" not in pattern and fnmatch.fnmatchcase(PurePath(relative).name, pattern):
-        return True
-    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern.replace("**/", ""))
+def excluded_by_project(path: str, config_for: "Callable[[str], Config]") -> bool:
+    """A path named on the command line or opened in an editor is left out when it, or a folder
+    above it, is matched by the project's own patterns in the config that governs that entry:
+    the verdict a walk from above would reach, nested configurations included."""
+    current = os.path.abspath(path)
+    while True:
+        if config_for(current).excluded(current, named=True):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
 
 
 @dataclass(frozen=True)
 class _Globs:
-    """Many patterns with `_glob_matches` semantics, as two regular expressions."""
+    """Glob patterns as two regular expressions, with the rules of flake8's and ruff's
+    per-file-ignores: a pattern with a slash matches the path from the config's folder (`*`
+    crosses folders, `**/` may also match no folder), one without matches a file or folder name.
+    `./` in front is dropped; a trailing `/` is dropped too, and the pattern then means that
+    folder and everything in it."""
 
-    names: Optional["re.Pattern[str]"]  # patterns without a slash: a file or folder's name
-    paths: Optional["re.Pattern[str]"]  # patterns with one: the path from the config's folder
+    names: Optional["re.Pattern[str]"]
+    paths: Optional["re.Pattern[str]"]
 
     @classmethod
-    @functools.lru_cache(maxsize=64)
+    @functools.lru_cache(maxsize=256)
     def of(cls, patterns: tuple[str, ...]) -> "_Globs":
         names, paths = [], []
         for pattern in patterns:
             pattern = pattern.strip()
             if pattern.startswith("./"):
                 pattern = pattern[2:]
-            if pattern.endswith("/"):
-                pattern = pattern.rstrip("/")  # a folder: the folder itself, so its walk is pruned
+            pattern = pattern.rstrip("/")
             if not pattern:
                 continue
             if "/" in pattern:
@@ -182,9 +185,17 @@ class _Globs:
         return self.names is None and self.paths is None
 
     def match(self, relative: str) -> bool:
+        """`relative` itself (a file or a folder) matches."""
         if self.names is not None and self.names.match(relative.rpartition("/")[2]):
             return True
         return self.paths is not None and self.paths.match(relative) is not None
+
+    def covers(self, relative: str, inside: bool = True) -> bool:
+        """`relative` or a folder above it (below the config's folder) matches."""
+        if not inside:
+            return self.match(relative)
+        parts = relative.split("/")
+        return any(self.match("/".join(parts[:end])) for end in range(len(parts), 0, -1))
 
 
 _KEYS = {
@@ -277,12 +288,17 @@ class ConfigCache:
                 raise ConfigError(f"{explicit}: no such configuration file")
             if read_table(path) is None:
                 raise ConfigError(f"{explicit}: has no [tool.pitfalls] table")
-            self._fixed = load(path)
+            # A shared file named on purpose: its globs mean paths from where the command runs.
+            self._fixed = replace(load(path), anchor=Path(os.getcwd()), _rules={}, _globs={})
 
     def for_file(self, path: str) -> Config:
         if self._fixed is not None:
             return self._fixed
         return self._for_folder(os.path.dirname(os.path.abspath(path)))
+
+    def excludes(self, path: str) -> bool:
+        """`excluded_by_project` with this cache's configurations."""
+        return excluded_by_project(path, self.for_file)
 
     def _for_folder(self, folder: str) -> Config:
         """The folder's own table, else its parent's answer. For one command's run (`watch`

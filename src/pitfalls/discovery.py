@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
-from pitfalls.config import DEFAULTS, Config
+from pitfalls.config import DEFAULTS, Config, excluded_by_project
 
 ConfigFor = Callable[[str], Config]  # the config that governs a path (ConfigCache.for_file)
 
@@ -136,7 +136,7 @@ def find_python_files(paths: Sequence[str], config_for: Optional[ConfigFor] = No
     """
     config_for = config_for or (lambda path: DEFAULTS)
     for path in paths:
-        if config_for(path).excluded(path, named=True):
+        if excluded_by_project(path, config_for):
             continue
         if not os.path.isdir(path):
             yield path

@@ -94,7 +94,8 @@ def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
             if lines is not None and f.line <= len(lines):
                 line = lines[f.line - 1]
                 end = f.span.end_column if f.span.end_line == f.line else len(line)
-                out.append(f"{line}\n{_pad(line[:f.column])}{paint(_caret(line[f.column:max(end, f.column + 1)]), fg=color)}\n")
+                width = max(1, _columns(line[:end]) - _columns(line[:f.column]))
+                out.append(f"{line}\n{_pad(line[:f.column])}{paint('^' * width, fg=color)}\n")
     return "".join(out)
 
 
@@ -102,8 +103,8 @@ def _source_lines(path: str) -> Optional[list[str]]:
     from pitfalls.source import SourceError, read_source, split_lines
 
     try:
-        return [line.rstrip("\r\n") for line in split_lines(read_source(path)[1])]
-    except (SourceError, OSError):  # gone or changed since it was checked: the line is a nicety
+        return split_lines(read_source(path)[1])
+    except (SourceError, OSError):  # gone since it was checked: the line is a nicety
         return None
 
 
@@ -111,13 +112,17 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1
 
 
+def _columns(text: str) -> int:
+    """How many terminal columns `text` takes from the start of a line (tab stops every 8)."""
+    column = 0
+    for char in text:
+        column = (column // 8 + 1) * 8 if char == "\t" else column + _width(char)
+    return column
+
+
 def _pad(prefix: str) -> str:
     """Blank space as wide as `prefix` on a terminal; tabs stay tabs so the caret lines up."""
     return "".join("\t" if char == "\t" else " " * _width(char) for char in prefix)
-
-
-def _caret(span: str) -> str:
-    return "^" * max(1, sum(_width(char) for char in span.expandtabs(8)))
 
 
 def render_statistics(reports: Sequence[FileReport]) -> str:
@@ -130,7 +135,7 @@ def render_statistics(reports: Sequence[FileReport]) -> str:
 # -- JSON --------------------------------------------------------------------------------------
 
 def render_json(reports: Sequence[FileReport], style: Style = Style()) -> str:
-    items = [finding_dict(report.path, f) for report in reports for f in report.findings]
+    items = [finding_dict(_readable(report.path), f) for report in reports for f in report.findings]
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -150,6 +155,11 @@ def _github_property(text: str) -> str:
 def _repo_path(path: str) -> str:
     """A relative path as GitHub and SARIF want it: normalised, with forward slashes."""
     return os.path.normpath(path).replace(os.sep, "/")
+
+
+def _readable(text: str) -> str:
+    """A file name that was not UTF-8 on disk, made printable (U+FFFD for each bad byte)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def render_github(reports: Sequence[FileReport], style: Style = Style()) -> str:
@@ -175,12 +185,10 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.I
 
 def _artifact(path: str) -> dict[str, str]:
     """Relative to %SRCROOT% (the directory `check` ran in); a path outside it as a file URI."""
-    from pathlib import Path
-
     relative = _repo_path(path)
     if os.path.isabs(relative) or relative == ".." or relative.startswith("../"):
-        return {"uri": Path(os.path.abspath(path)).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + quote(os.fsencode(os.path.abspath(path)), safe="/")}
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span: Any) -> dict[str, int]:
@@ -232,8 +240,6 @@ def _sarif_rule(rule: type, docs_url: Optional[str]) -> dict[str, Any]:
 
 def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
     """One run; URIs relative to %SRCROOT% (the directory `check` ran in), columns in code points."""
-    from pathlib import Path
-
     from pitfalls import __version__
     from pitfalls.explain import answer_for, prose_and_code
     from pitfalls.rules import ALL_RULES
@@ -245,13 +251,13 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
         if report.error:
             notifications.append({
                 "level": "error",
-                "message": {"text": f"could not check {report.path}: {report.error}"},
+                "message": {"text": f"could not check {_readable(report.path)}: {report.error}"},
                 "locations": [{"physicalLocation": {"artifactLocation": _artifact(report.path)}}],
             })
         for failure in report.rule_errors:
             notifications.append({
                 "level": "error",
-                "message": {"text": f"internal error in {failure.code} on {report.path}: "
+                "message": {"text": f"internal error in {failure.code} on {_readable(report.path)}: "
                                     f"{type(failure.error).__name__}: {failure.error}"},
                 "associatedRule": {"id": failure.code},
             })
@@ -280,7 +286,7 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
                 "rules": [_sarif_rule(rule, style.docs_url) for rule in ALL_RULES],
             }
         },
-        "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(os.getcwd()).as_uri().rstrip("/") + "/"}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(os.fsencode(os.path.join(os.getcwd(), "")))}},
         "invocations": [{
             "executionSuccessful": not any(report.rule_errors for report in reports),
             "toolExecutionNotifications": notifications,
@@ -305,7 +311,7 @@ def render_gitlab(reports: Sequence[FileReport], style: Style = Style()) -> str:
     issues = []
     seen: Counter = Counter()
     for report in reports:
-        path = _repo_path(report.path)
+        path = _readable(_repo_path(report.path))
         for f in report.findings:
             key = (path, f.code, f.message)
             seen[key] += 1

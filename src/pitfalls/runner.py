@@ -46,10 +46,11 @@ def check_files(
     """Reports in the order of `files`; with `cache_root`, unchanged files come from the cache.
 
     `configs` says where configuration comes from (`--config`, `--isolated`); each worker
-    process builds its own alike. `progress` hears of files as they are done.
+    process builds its own alike, this one uses it as it is. `progress` hears of files as they are done.
     """
-    spec = (configs.isolated, configs.explicit) if configs else (False, None)
-    _new_run(*spec)
+    global _configs
+    _configs = configs or ConfigCache(watch=False)
+    spec = (_configs.isolated, _configs.explicit)  # how each worker process builds its own
     progress = progress or (lambda done: None)
     if cache_root is None:
         return _check(files, select, ignore, jobs, spec, progress)
