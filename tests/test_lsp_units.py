@@ -137,3 +137,21 @@ def test_a_rule_that_raises_becomes_a_log_line_and_the_others_still_report(monke
     analysis = server.analyse("file:///p/shop.py", 1, 0, HIT + "grid = [[0] * 3] * 3\ngrid[0][0] = 1\n", Settings())
     assert [f.code for f in analysis.findings] == ["PIT101"]
     assert analysis.problems == ["internal error in PIT602 on /p/shop.py: RuntimeError: boom"]
+
+
+def test_the_editors_fix_writes_for_the_projects_oldest_python(tmp_path):
+    """The quick fix reads target-version / requires-python as `pitfalls fix` does: a py39
+    project gets Optional[...], which 3.9 can evaluate, not `X | None`."""
+    from pitfalls.config import ConfigCache
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.9"\n\n'
+                                             '[tool.pitfalls]\nignore = ["PIT8"]\n', encoding="utf-8")
+    source = "def add(item, bucket: list = []):\n    bucket.append(item)\n    return bucket\n"
+    path = str(tmp_path / "shop.py")
+    analysis = Analysis("file:///p/shop.py", 7, 0, source, split_lines(source), path)
+    analysis.config = ConfigCache().for_file(path)
+    analysis.findings = check_source(source, path).findings
+    analysis.diagnostics = [None] * len(analysis.findings)
+    [fix, _] = code_actions(analysis, (0, 30), (0, 30), None, False, PositionCodec())
+    new_text = fix.edit.changes["file:///p/shop.py"][0].new_text
+    assert "Optional[list]" in new_text and "| None" not in new_text

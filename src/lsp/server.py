@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
-from pitfalls.config import DEFAULTS, ConfigCache, ConfigError
+from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
 from pitfalls.findings import Finding, Severity, Span
 from pitfalls.fixing import fix_all, fix_finding
 from pitfalls.output import fix_safety, rule_url
@@ -118,6 +118,7 @@ class Analysis:
     lines: list[str]
     path: str
     rules: tuple = ()
+    config: Config = DEFAULTS  # the document's [tool.pitfalls] (for a fix's target version)
     findings: list[Finding] = field(default_factory=list)
     diagnostics: list[t.Diagnostic] = field(default_factory=list)
     urls: dict[str, Optional[str]] = field(default_factory=dict)
@@ -248,6 +249,7 @@ class PitfallsServer(LanguageServer):
                 config, excluded = DEFAULTS, False
             if excluded:
                 return analysis  # `exclude`/`extend-exclude` leave it out, as `pitfalls check` does
+            analysis.config = config
             config = config.override(settings.select, settings.ignore)
             analysis.rules = config.rules_for(path)
             report = check_source(source, path, analysis.rules)
@@ -483,12 +485,19 @@ def code_actions(
 
     actions: list[t.CodeAction] = []
     blocked: Optional[set[int]] = None
+    version: list[Optional[str]] = []  # the target version, read only when a fix is asked for
+
+    def target() -> Optional[str]:
+        if not version:
+            version.append(target_version(analysis.config, analysis.path))
+        return version[0]
+
     quick = _kind_wanted(t.CodeActionKind.QuickFix, only)
     for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
         span = finding.span
         if not ((span.line - 1, span.column) <= end and start <= (span.end_line - 1, span.end_column)) or not quick:
             continue
-        fix = fix_finding(analysis.source, finding, rules)
+        fix = fix_finding(analysis.source, finding, rules, target())
         edit = edits.replacement_edit(analysis.source, fix.source) if fix else None
         if edit is not None:
             actions.append(t.CodeAction(
@@ -506,7 +515,7 @@ def code_actions(
             ))
     if only is not None and _kind_wanted(FIX_ALL, only) and analysis.findings:
         fixed = fix_all(analysis.source, lambda source: check_source(source, analysis.path, analysis.rules).findings,
-                        rules=rules)
+                        rules=rules, target_version=target(), findings=analysis.findings)
         edit = edits.replacement_edit(analysis.source, fixed)
         if edit is not None:
             actions.append(t.CodeAction(title="Fix all safely fixable pitfalls", kind=FIX_ALL, edit=workspace_edit(edit)))

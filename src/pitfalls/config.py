@@ -204,15 +204,16 @@ _KEYS = {
 }
 
 
-def parse_table(table: Mapping[str, Any], path: Optional[Path] = None) -> Config:
-    """Validates a `[tool.pitfalls]` table; every problem names the key."""
+def parse_table(table: Mapping[str, Any], path: Optional[Path] = None, anchor: Optional[Path] = None) -> Config:
+    """Validates a `[tool.pitfalls]` table; every problem names the key. `anchor`: where the
+    globs start, when not at the file's folder."""
     where = f"{path}: [tool.pitfalls]" if path else "[tool.pitfalls]"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where} must be a table")
     unknown = sorted(set(table) - _KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known: {', '.join(sorted(_KEYS))})")
-    values: dict[str, Any] = {"path": path}
+    values: dict[str, Any] = {"path": path, "anchor": anchor}
     for key in ("select", "ignore", "extend-select"):
         if key in table:
             values[key.replace("-", "_")] = _codes(table[key], f"{where} {key}")
@@ -259,9 +260,10 @@ def read_table(path: Path) -> Optional[Mapping[str, Any]]:
     return table
 
 
-def load(path: Path) -> Config:
+def load(path: Path) -> Optional[Config]:
+    """The file's configuration, or None when it has no `[tool.pitfalls]` table."""
     table = read_table(path)
-    return parse_table(table, path) if table is not None else Config(path=None)
+    return parse_table(table, path) if table is not None else None
 
 
 class ConfigCache:
@@ -273,7 +275,8 @@ class ConfigCache:
 
     def __init__(self, isolated: bool = False, watch: bool = True, explicit: Optional[str] = None):
         """`isolated`: no file at all, the defaults. `explicit`: this file for every checked file
-        (its folder anchors the globs); ConfigError at once when it is missing or invalid."""
+        (its globs start at the working directory); ConfigError at once when it is missing or
+        invalid."""
         if isolated and explicit:
             raise ConfigError("--config and --isolated cannot be used together")
         self.isolated = isolated
@@ -286,10 +289,11 @@ class ConfigCache:
             path = Path(os.path.abspath(explicit))
             if not path.is_file():
                 raise ConfigError(f"{explicit}: no such configuration file")
-            if read_table(path) is None:
+            table = read_table(path)
+            if table is None:
                 raise ConfigError(f"{explicit}: has no [tool.pitfalls] table")
             # A shared file named on purpose: its globs mean paths from where the command runs.
-            self._fixed = replace(load(path), anchor=Path(os.getcwd()), _rules={}, _globs={})
+            self._fixed = parse_table(table, path, anchor=Path(os.getcwd()))
 
     def for_file(self, path: str) -> Config:
         if self._fixed is not None:
@@ -325,11 +329,9 @@ class ConfigCache:
             config, error = None, None
             if mtime is not None:
                 try:
-                    config = load(Path(candidate))
+                    config = load(Path(candidate))  # None: a pyproject.toml without [tool.pitfalls]
                 except ConfigError as exc:
                     error = exc
-                if config is not None and config.path is None:
-                    config = None  # a pyproject.toml without [tool.pitfalls]
             cached = (mtime, config, error)
             self._by_file[candidate] = cached
         if cached[2] is not None:

@@ -72,14 +72,20 @@ def fix_all(
     limit: int = 200,
     target_version: Optional[str] = None,
     applied: Optional[list[str]] = None,
+    findings: Optional[Sequence[Finding]] = None,
+    remaining: Optional[list[Finding]] = None,
 ) -> str:
     """Applies fixes one at a time, re-checking after each, until none applies
-    (at most `limit` fixes, so a fixer that undoes another cannot loop for ever). The code of
-    each fix made is appended to `applied`."""
+    (at most `limit` fixes, so a fixer that undoes another cannot loop for ever).
+
+    `findings` are those of `source` as given, when the caller has them (it is not checked
+    again). The code of each fix made is appended to `applied`; `remaining` receives the
+    findings of the source returned."""
     refused: set[tuple[str, str, str]] = set()  # hits a fixer declined, by code, message and line
+    current = list(check(source) if findings is None else findings)
     for _ in range(limit):
         lines = source.splitlines()
-        for finding in check(source):
+        for finding in current:
             if not finding.fixable:
                 continue
             key = (finding.code, finding.message, lines[finding.line - 1] if finding.line <= len(lines) else "")
@@ -90,10 +96,13 @@ def fix_all(
                 source = fix.source
                 if applied is not None:
                     applied.append(finding.code)
+                current = list(check(source))
                 break
             refused.add(key)
         else:
-            return source
+            break
+    if remaining is not None:
+        remaining[:] = current
     return source
 
 
@@ -133,16 +142,22 @@ def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_versio
     if first.error:
         result.error = first.error
         return result
+    latest = {result.original: first}  # the report of the newest text, so none is checked twice
+
+    def check(text: str) -> Sequence[Finding]:
+        latest.clear()
+        latest[text] = check_source(text, path, rules)
+        return latest[text].findings
+
     result.fixed = fix_all(
-        result.original, lambda text: check_source(text, path, rules).findings,
-        unsafe=unsafe, target_version=target_version, applied=result.applied,
+        result.original, check, unsafe=unsafe, target_version=target_version, applied=result.applied,
+        findings=first.findings, remaining=result.remaining,
     )
-    after = check_source(result.fixed, path, rules)
-    if after.error:  # cannot happen (every step parses); refuse rather than trust it
-        result.error, result.fixed, result.applied = f"a fix broke the file ({after.error}); nothing written", result.original, []
+    after = latest.get(result.fixed)
+    if after is None or after.error:  # cannot happen (every step parses); refuse rather than trust it
+        why = after.error if after is not None else "not checked after fixing"
+        result.error, result.fixed, result.applied = f"a fix broke the file ({why}); nothing written", result.original, []
         result.remaining = first.findings
-        return result
-    result.remaining = after.findings
     return result
 
 

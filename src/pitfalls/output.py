@@ -22,7 +22,8 @@ from pitfalls.source import FileReport
 
 @dataclass(frozen=True)
 class Style:
-    """How the text format looks: colour (a terminal, NO_COLOR unset) and `--show-source`.
+    """How the text format looks: colour (the command decides: a terminal, NO_COLOR empty) and
+    `--show-source`.
     `docs_url` is the configured `docs-url`, for the rule links of SARIF."""
 
     color: bool = False

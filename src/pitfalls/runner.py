@@ -23,10 +23,13 @@ def _new_run(isolated: bool = False, explicit: Optional[str] = None) -> None:
     _configs = ConfigCache(isolated=isolated, watch=False, explicit=explicit)
 
 
+def _rules_for(path: str, select: Optional[Sequence[str]], ignore: Optional[Sequence[str]]) -> tuple:
+    """The rules its config and the command line give a file (ConfigError propagates)."""
+    return _configs.for_file(path).override(select, ignore).rules_for(path)
+
+
 def check_one(path: str, select: Optional[Sequence[str]], ignore: Optional[Sequence[str]]) -> FileReport:
-    """One file with the rules its config and the command line give it (ConfigError propagates)."""
-    rules = _configs.for_file(path).override(select, ignore).rules_for(path)
-    return source.check_file(path, rules)
+    return source.check_file(path, _rules_for(path, select, ignore))
 
 
 def _check_chunk(args: tuple[list[str], Optional[Sequence[str]], Optional[Sequence[str]]]) -> list[FileReport]:
@@ -59,8 +62,7 @@ def check_files(
     cache = Cache(cache_root)
     keys = {}
     for path in files:
-        rules = _configs.for_file(path).override(select, ignore).rules_for(path)
-        keys[path] = file_key(path, ",".join(rule.code for rule in rules))
+        keys[path] = file_key(path, ",".join(rule.code for rule in _rules_for(path, select, ignore)))
     cached = {path: cache.get(path, keys[path]) for path in files}
     missing = [path for path in files if cached[path] is None]
     progress(len(files) - len(missing))
