@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from pitfalls.explain import answer_for
+from pitfalls.answers import answer_for
 from pitfalls.source import check_file
 
 WORDS_PER_MINUTE = 150

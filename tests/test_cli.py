@@ -214,7 +214,7 @@ def test_closed_pipe_is_quiet(tmp_path):
 
 
 def test_rules_lists_every_rule_in_text_and_json():
-    from pitfalls.rules import ALL_RULES
+    from pitfalls.catalog import ALL_RULES
 
     text = run("rules")
     assert text.exit_code == 0

@@ -8,10 +8,9 @@ import sys
 import pytest
 
 from conftest import fixture_files
-from pitfalls.explain import (
-    CODE_LINES_30S, WORDS_30S, WORDS_60S, WORDS_FOLLOW_UP, answer_for, prose_and_code, rule_answer, word_count,
-)
-from pitfalls.rules import ALL_RULES, BY_CODE
+from pitfalls.answers import answer_for, rule_answer
+from pitfalls.catalog import ALL_RULES, BY_CODE
+from pitfalls.explanation import CODE_LINES_30S, WORDS_30S, WORDS_60S, WORDS_FOLLOW_UP, prose_and_code, word_count
 from pitfalls.source import check_file
 
 
@@ -66,3 +65,43 @@ def test_docs_fields_are_filled(rule):
     explanation = rule.explanation
     assert explanation.flags and explanation.not_flagged and explanation.references and explanation.prior_art
     assert all(ref.startswith("https://") for ref in explanation.references)
+
+
+def test_every_rendered_answer_goes_through_the_rules_elaborate(monkeypatch):
+    """Text only an answer needs is computed at rendering, by `Rule.elaborate`, on every path
+    that shows one: explain (a finding, a rule), SARIF, the editor's hover and the docs."""
+    import json
+
+    from pitfalls.docs_pages import rule_page
+    from pitfalls.output import render_sarif
+    from pitfalls.source import check_source
+    from pitfalls_lsp.hover import hover_text
+
+    rule = BY_CODE["PIT101"]
+    monkeypatch.setattr(rule, "elaborate", classmethod(lambda cls, context: {"param": "ELABORATED"}))
+    report = check_source("def f(x=[]):\n    x.append(1)\n", "e.py")
+    [finding] = report.findings
+    assert "ELABORATED" not in json.dumps(finding.context)  # not on the detection path
+    assert "ELABORATED" in answer_for(finding).answer_30s
+    assert "ELABORATED" in rule_answer(rule).answer_30s
+    assert "ELABORATED" in hover_text([finding], "30", True, {})
+    assert "ELABORATED" in rule_page(rule)
+    sarif = json.loads(render_sarif([report]))
+    assert "ELABORATED" in sarif["runs"][0]["results"][0]["message"]["text"]
+    assert "ELABORATED" in sarif["runs"][0]["tool"]["driver"]["rules"][0]["fullDescription"]["text"]
+
+
+def test_a_rules_own_answer_runs_no_engine(monkeypatch):
+    """`explain PIT101` and SARIF's rule metadata render from the declared example context."""
+    import pitfalls.engine
+    import pitfalls.source
+    from pitfalls.output import render_sarif
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine ran")
+
+    monkeypatch.setattr(pitfalls.engine, "analyze", no_engine)
+    monkeypatch.setattr(pitfalls.source, "analyze", no_engine)
+    for rule in ALL_RULES:
+        assert_within_budget(rule_answer(rule))
+    assert render_sarif([])

@@ -22,7 +22,7 @@ def test_fixture_fires_exactly_where_marked(path):
 
 
 def test_every_rule_has_a_fixture():
-    from pitfalls.rules import ALL_RULES
+    from pitfalls.catalog import ALL_RULES
 
     marked = {code for path in fixture_files() for _, code in expected_markers(path.read_text(encoding="utf-8"))}
     assert {rule.code for rule in ALL_RULES} <= marked

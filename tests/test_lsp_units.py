@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types as t
 from pygls.workspace import PositionCodec
 
-from pitfalls.rules import ALL_RULES
+from pitfalls.catalog import ALL_RULES
 from pitfalls.source import check_source, split_lines
 from pitfalls_lsp.edits import Edit, lines_that_cannot_take_a_comment, noqa_edit, replacement_edit
 from pitfalls.output import rule_url
@@ -125,7 +125,7 @@ def test_fix_all_only_when_asked_and_only_safe_fixes():
 def test_a_rule_that_raises_becomes_a_log_line_and_the_others_still_report(monkeypatch):
     from pygls.workspace import Workspace
 
-    from pitfalls.rules import BY_CODE
+    from pitfalls.catalog import BY_CODE
     from pitfalls_lsp.server import Settings
 
     def broken(self, node):

@@ -69,8 +69,9 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(project):
 
 
 def test_sarif_results_locations_and_rule_metadata(project):
-    from pitfalls.explain import prose_and_code, rule_answer
-    from pitfalls.rules import ALL_RULES, BY_CODE
+    from pitfalls.answers import rule_answer
+    from pitfalls.catalog import ALL_RULES, BY_CODE
+    from pitfalls.explanation import prose_and_code
 
     result, document = sarif("pkg")
     assert result.exit_code == 1
@@ -343,7 +344,7 @@ def test_a_file_name_that_is_not_utf8_never_breaks_a_report(project):
 
 
 def test_sarif_paths_above_the_working_directory_and_a_failed_rule(project, monkeypatch):
-    from pitfalls.rules import BY_CODE
+    from pitfalls.catalog import BY_CODE
 
     (project / "pkg" / "sub").mkdir()
     monkeypatch.chdir(project / "pkg" / "sub")

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from pitfalls.rules import ALL_RULES
+from pitfalls.catalog import ALL_RULES
 from pitfalls.source import check_source
 
 
@@ -15,6 +15,19 @@ def test_bad_example_fires_only_this_rule(rule):
     findings = check_source(rule.bad_example, "bad.py").findings
     assert findings, f"{rule.code}'s bad example fires nothing"
     assert {f.code for f in findings} == {rule.code}
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
+def test_declared_example_context_is_what_the_engine_reports(rule):
+    # `explain PIT101`, SARIF and the docs render from the declared context without running the
+    # engine; this keeps it from drifting when detection changes what it reports.
+    findings = check_source(rule.bad_example, "example.py", [rule]).findings
+    assert findings, f"{rule.code}'s bad example fires nothing"
+    reported = dict(findings[0].context)
+    declared = getattr(rule, "example_context", None)
+    assert declared is not None and dict(declared) == reported, (
+        f"{rule.code}: set {rule.__name__}.example_context to what the engine reports:\n{reported!r}"
+    )
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)

@@ -6,9 +6,10 @@ import textwrap
 from typing import Optional, Sequence
 
 from pitfalls.answer_output import blocks
-from pitfalls.explain import Answer, answer_for
+from pitfalls.answers import answer_for
+from pitfalls.catalog import BY_CODE
+from pitfalls.explanation import Answer
 from pitfalls.findings import Finding
-from pitfalls.rules import BY_CODE
 
 
 def _sections(answer: Answer, depth: str) -> list[tuple[str, str]]:

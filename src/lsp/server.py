@@ -21,11 +21,12 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
+from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
 from pitfalls.findings import Finding, Severity, Span
 from pitfalls.fixing import fix_all, fix_finding
 from pitfalls.output import fix_safety, rule_url
-from pitfalls.source import SelectionError, check_source, select_rules, split_lines
+from pitfalls.source import check_source, split_lines
 from pitfalls_lsp import edits
 from pitfalls_lsp.hover import hover_text
 from pitfalls_lsp.protocol import Document, Protocol, is_parse_error

@@ -6,7 +6,7 @@ import json
 import textwrap
 from typing import Optional, Sequence
 
-from pitfalls.explain import Answer, Explanation
+from pitfalls.explanation import Answer, Explanation
 
 DEPTHS = ("30", "60", "full")
 

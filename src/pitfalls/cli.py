@@ -43,9 +43,9 @@ def _python_files(
     """The files PATHS name (default: the current directory), after the checks every command that
     reads code makes first: each path exists, --select/--ignore name real codes, and every
     configuration met on the way is valid. What `exclude`/`extend-exclude` leave out is gone."""
+    from pitfalls.catalog import SelectionError, select_rules
     from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
-    from pitfalls.source import SelectionError, select_rules
 
     paths = paths or (".",)
     for path in paths:
@@ -335,7 +335,7 @@ def rules(fmt: str) -> None:
     """List the rule catalog: code, name, severity, what it finds."""
     import json
 
-    from pitfalls.rules import ALL_RULES
+    from pitfalls.catalog import ALL_RULES
 
     if fmt == "json":
         items = [
@@ -362,9 +362,9 @@ def explain(target: str, depth: str, fmt: str) -> None:
     2 an unknown rule, a missing path or a file that cannot be checked.
     """
     from pitfalls import answer_output
-    from pitfalls.explain import answer_for, rule_answer
+    from pitfalls.answers import answer_for, rule_answer
+    from pitfalls.catalog import BY_CODE, BY_NAME
     from pitfalls.output import finding_dict
-    from pitfalls.rules import BY_CODE, BY_NAME
     from pitfalls.source import check_file
 
     rule = BY_CODE.get(target.upper()) or BY_NAME.get(target.lower())

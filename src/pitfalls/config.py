@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
+from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.rule import Rule
-from pitfalls.source import SelectionError, select_rules
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pitfalls.explain import example_context, fill, render
+from pitfalls.answers import presentation_context
+from pitfalls.explanation import fill, render
 
 
 def _code(text: str) -> str:
@@ -23,7 +24,7 @@ def _markdown(answer_text: str) -> str:
 
 def rule_page(rule: type) -> str:
     explanation = rule.explanation
-    context = example_context(rule) or {}
+    context = presentation_context(rule, rule.example_context)
     answer = render(explanation, context)
     safety = _fix_safety(rule)
     parts = [
@@ -74,7 +75,7 @@ def index_page(rules) -> str:
 
 def pages() -> dict[str, str]:
     """File name under docs/rules/ -> its content."""
-    from pitfalls.rules import ALL_RULES
+    from pitfalls.catalog import ALL_RULES
 
     out = {f"{rule.code}.md": rule_page(rule) for rule in ALL_RULES}
     out["index.md"] = index_page(ALL_RULES)

@@ -6,13 +6,14 @@ import ast
 import contextlib
 import gc
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from pitfalls.findings import Finding
 from pitfalls.rule import Rule
-from pitfalls.semantic import COMPREHENSION_NODES, FUNCTION_NODES, Context, Scope, ScopeKind
+from pitfalls.model.context import Context
+from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, Branch, Reference, Scope, ScopeKind
 
-_ENTER, _LEAVE, _PUSH, _POP = 0, 1, 2, 3
+_ENTER, _LEAVE, _PUSH, _POP, _BRANCH = 0, 1, 2, 3, 4
 
 # Children in evaluation order where it differs from `_fields` order, so that a name is
 # bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
@@ -91,11 +92,14 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
     failed: dict[str, RuleError] = {}
     enter: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
     leave: dict[type, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
+    by_method: dict[str, list[tuple[Rule, Callable[[ast.AST], None]]]] = {}
     for rule in active:
         for node_type in rule.node_types:
             enter.setdefault(node_type, []).append((rule, rule.visit))
         for node_type in rule.leave_types:
             leave.setdefault(node_type, []).append((rule, rule.leave))
+        for method in rule.method_names:
+            by_method.setdefault(method, []).append((rule, rule.visit))
 
     def call(handlers: list[tuple[Rule, Callable[[ast.AST], None]]], node: ast.AST) -> None:
         for rule, handler in handlers:
@@ -107,15 +111,26 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
                 failed[rule.code] = RuleError(rule.code, exc)
 
     plan: dict[type, tuple] = {}
+    hooks = dict(_MODEL_ENTER)
+    if by_method:
+        # Calls by method name: one dictionary lookup of `node.func.attr` per call, instead of
+        # every rule that cares about `pop` or `sort` looking at every call.
+        def on_call(ctx: Context, node: ast.Call, parent: Optional[ast.AST]) -> None:
+            func = node.func
+            if type(func) is ast.Attribute:
+                handlers = by_method.get(func.attr)
+                if handlers:
+                    call(handlers, node)
+
+        hooks[ast.Call] = on_call
 
     def subscribe(rule: Rule, node_type: type) -> None:
-        """A rule that needs a node type only once something has happened (PIT301 follows names
-        only after a class is defined inside a function) asks for it then."""
+        """A rule that needs a node type only once something has happened asks for it then."""
         enter.setdefault(node_type, []).append((rule, rule.visit))
         plan.pop(node_type, None)
 
     ctx.subscribe = subscribe  # type: ignore[assignment]
-    _walk(ctx, enter, leave, call, plan)
+    _walk(ctx, enter, leave, call, plan, hooks)
     for rule in active:
         if rule.code not in failed:
             try:
@@ -126,65 +141,97 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
     findings.sort(key=Finding.sort_key)
     enter.clear()
     leave.clear()
+    by_method.clear()
+    hooks.clear()
     for rule in active:
         rule.release()
     ctx.release()
     return Result(findings, list(failed.values()))
 
 
-def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict) -> None:
+def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, hooks: dict) -> None:
     """Depth-first, on an explicit stack: no recursion, however deep the tree nests.
 
     Per node type, one `plan` entry says everything the loop needs (the model's hook, the rules'
-    handlers, whether to come back on leaving, how its scope splits, its child fields in reverse),
-    so a node costs one dictionary lookup; nodes that cannot have children push nothing.
+    handlers, whether to come back on leaving, how its scope or branches split, its child fields
+    in reverse), so a node costs one dictionary lookup; nodes that cannot have children push
+    nothing. A function or lambda body is deferred until the code around it has been walked
+    (pyflakes' `deferFunction`): the module, or the enclosing function, is then complete, as it
+    is when the function is called. Its decorators, defaults and annotations are walked in place.
+    A `leave` of a def or lambda therefore comes before its body is walked.
     """
     parents = ctx.parents
-    stack: list[tuple[int, ast.AST, Optional[ast.AST]]] = [(_ENTER, ctx.tree, None)]
+    stack: list[tuple[int, Any, Optional[ast.AST]]] = [(_ENTER, ctx.tree, None)]
+    deferred: list[tuple[ast.AST, Optional[ast.AST], Scope, Pairs]] = []
     pop, push = stack.pop, stack.append
     node_type = ast.AST
-    while stack:
-        op, node, parent = pop()
-        cls = type(node)
-        if op == _ENTER:
-            if parent is not None:
-                parents[node] = parent
-            entry = plan.get(cls)
-            if entry is None:
-                entry = plan[cls] = (
-                    _MODEL_ENTER.get(cls), enter.get(cls), cls in leave, _SCOPED.get(cls),
-                    () if cls in _LEAVES else tuple(reversed(_fields(cls))),
-                )
-            hook, handlers, has_leave, scoped, fields = entry
-            if hook is not None:
-                hook(ctx, node, parent)
-            if handlers:
-                call(handlers, node)
-            if has_leave:
-                push((_LEAVE, node, parent))
-            if scoped is None:
-                for name in fields:  # reversed, so that they pop in order
-                    value = getattr(node, name, None)
-                    if type(value) is list:
-                        for item in reversed(value):
-                            if isinstance(item, node_type):
-                                push((_ENTER, item, node))
-                    elif isinstance(value, node_type):
-                        push((_ENTER, value, node))
+    next_deferred = 0
+    while True:
+        while stack:
+            op, node, parent = pop()
+            if op == _ENTER:
+                cls = type(node)
+                if parent is not None:
+                    parents[node] = parent
+                entry = plan.get(cls)
+                if entry is None:
+                    entry = plan[cls] = (
+                        hooks.get(cls), enter.get(cls), cls in leave, _SCOPED.get(cls), _BRANCHING.get(cls),
+                        () if cls in _LEAVES else tuple(reversed(_fields(cls))),
+                    )
+                hook, handlers, has_leave, scoped, branching, fields = entry
+                if hook is not None:
+                    hook(ctx, node, parent)
+                if handlers:
+                    call(handlers, node)
+                if has_leave:
+                    push((_LEAVE, node, parent))
+                if scoped is not None:
+                    outer, inner = scoped(node, parents)
+                    if cls in _DEFERRED:
+                        deferred.append((node, parent, ctx.scope, inner))
+                    else:
+                        push((_POP, node, parent))
+                        for child, child_parent in reversed(inner):
+                            push((_ENTER, child, child_parent))
+                        push((_PUSH, node, parent))
+                    for child, child_parent in reversed(outer):
+                        push((_ENTER, child, child_parent))
+                elif branching is not None:
+                    around = ctx.branch
+                    push((_BRANCH, around, None))
+                    for arm, pairs in reversed(branching(node)):
+                        for child in reversed(pairs):
+                            push((_ENTER, child, node))
+                        push((_BRANCH, around if arm is None else Branch(node, arm, around), None))
+                else:
+                    for name in fields:  # reversed, so that they pop in order
+                        value = getattr(node, name, None)
+                        if type(value) is list:
+                            for item in reversed(value):
+                                if isinstance(item, node_type):
+                                    push((_ENTER, item, node))
+                        elif isinstance(value, node_type):
+                            push((_ENTER, value, node))
+            elif op == _BRANCH:
+                ctx.branch = node
+            elif op == _LEAVE:
+                call(leave[type(node)], node)
+            elif op == _PUSH:
+                _push_scope(ctx, node)
             else:
-                outer, inner = scoped(node, parents)
-                push((_POP, node, parent))
-                for child, child_parent in reversed(inner):
-                    push((_ENTER, child, child_parent))
-                push((_PUSH, node, parent))
-                for child, child_parent in reversed(outer):
-                    push((_ENTER, child, child_parent))
-        elif op == _LEAVE:
-            call(leave[cls], node)
-        elif op == _PUSH:
-            _push_scope(ctx, node)
-        else:
-            ctx.scope = ctx.scope.parent or ctx.module_scope
+                ctx.scope = ctx.scope.parent or ctx.module_scope
+        if next_deferred == len(deferred):
+            break
+        node, parent, scope, inner = deferred[next_deferred]
+        deferred[next_deferred] = None  # type: ignore[call-overload]  # let the pairs go
+        next_deferred += 1
+        ctx.scope, ctx.branch = scope, None
+        push((_POP, node, parent))
+        for child, child_parent in reversed(inner):
+            push((_ENTER, child, child_parent))
+        push((_PUSH, node, parent))
+    ctx.scope, ctx.branch = ctx.module_scope, None
 
 
 # Node types that never hold another node (contexts and operators are skipped as fields).
@@ -243,6 +290,36 @@ _SCOPED: dict[type, Callable[[ast.AST, dict], tuple[Pairs, Pairs]]] = {
 }
 
 
+_DEFERRED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+
+# -- branches: the arms of an `if`, `try` or `match`, for `exclusive` (see model/scopes.Branch) --
+# Each returns [(arm or None for code around the arms, children)], in evaluation order.
+
+Arms = list[tuple[Optional[int], list[ast.AST]]]
+
+
+def _if_arms(node: ast.If) -> Arms:
+    return [(None, [node.test]), (0, list(node.body)), (1, list(node.orelse))]
+
+
+def _try_arms(node: ast.Try) -> Arms:
+    arms: Arms = [(0, list(node.body))]
+    arms += [(index, [handler]) for index, handler in enumerate(node.handlers, 1)]
+    arms += [(-1, list(node.orelse)), (None, list(node.finalbody))]
+    return arms
+
+
+def _match_arms(node: ast.AST) -> Arms:
+    return [(None, [node.subject])] + [(index, [case]) for index, case in enumerate(node.cases)]  # type: ignore[attr-defined]
+
+
+_BRANCHING: dict[type, Callable[[Any], Arms]] = {ast.If: _if_arms, ast.Try: _try_arms}
+if hasattr(ast, "TryStar"):
+    _BRANCHING[ast.TryStar] = _try_arms
+if hasattr(ast, "Match"):
+    _BRANCHING[ast.Match] = _match_arms
+
+
 def _push_scope(ctx: Context, node: ast.AST) -> None:
     if isinstance(node, FUNCTION_NODES):
         kind = ScopeKind.FUNCTION
@@ -267,6 +344,20 @@ def _push_scope(ctx: Context, node: ast.AST) -> None:
 
 def _on_name(ctx: Context, node: ast.Name, parent: Optional[ast.AST]) -> None:
     if type(node.ctx) is not ast.Store:
+        # A load, or `del name`, which needs the binding too. Inlined `ctx.load`: this runs for
+        # every name read. A name bound in the scope being walked, outside any branch, needs
+        # no further search.
+        scope = ctx.scope
+        found = scope.bindings.get(node.id)
+        if found and ctx.branch is None and not scope.globals:
+            binding: Optional[Binding] = found[-1]
+        else:
+            binding = ctx.lookup(node.id)
+        ctx.seq = seq = ctx.seq + 1
+        reference = Reference(node, scope, binding, seq, ctx.branch)
+        ctx.references[node] = reference
+        if binding is not None:
+            binding.references.append(reference)
         return
     kind, value, scope = "unpack", None, None
     if isinstance(parent, ast.Assign):
@@ -276,6 +367,7 @@ def _on_name(ctx: Context, node: ast.Name, parent: Optional[ast.AST]) -> None:
         kind, value = ("assign" if parent.value is not None else "annotation"), parent.value
     elif isinstance(parent, ast.AugAssign):
         kind = "augassign"
+        ctx.load(node)  # `n += 1` reads `n` first
     elif isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)):
         kind = "loop" if parent.target is node else "unpack"
     elif isinstance(parent, ast.withitem):
@@ -307,8 +399,16 @@ def _on_import_from(ctx: Context, node: ast.ImportFrom, parent: Optional[ast.AST
 
 
 def _on_def(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
-    kind = "class" if isinstance(node, ast.ClassDef) else "function"
-    ctx.bind(node.name, node, kind)  # type: ignore[attr-defined]
+    if isinstance(node, ast.ClassDef):
+        ctx.class_defs.append(node)
+        ctx.bind(node.name, node, "class")
+    else:
+        ctx.function_defs.append(node)
+        ctx.bind(node.name, node, "function")  # type: ignore[attr-defined]
+
+
+def _on_lambda(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
+    ctx.function_defs.append(node)
 
 
 def _on_global(ctx: Context, node: ast.Global, parent: Optional[ast.AST]) -> None:
@@ -333,6 +433,7 @@ _MODEL_ENTER: dict[type, Callable[[Context, ast.AST, Optional[ast.AST]], None]] 
     ast.FunctionDef: _on_def,
     ast.AsyncFunctionDef: _on_def,
     ast.ClassDef: _on_def,
+    ast.Lambda: _on_lambda,
     ast.Global: _on_global,  # type: ignore[dict-item]
     ast.Nonlocal: _on_nonlocal,  # type: ignore[dict-item]
     ast.ExceptHandler: _on_named_node,

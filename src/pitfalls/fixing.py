@@ -33,7 +33,7 @@ def load_fixer(rule: type[Rule]) -> Optional[Fixer]:
 
 
 def _rules() -> Mapping[str, type[Rule]]:
-    from pitfalls.rules import BY_CODE
+    from pitfalls.catalog import BY_CODE
 
     return BY_CODE
 

@@ -7,8 +7,8 @@ import sys
 from typing import Iterator, Sequence
 
 from pitfalls import __version__
+from pitfalls.catalog import ALL_RULES
 from pitfalls.engine import analyze
-from pitfalls.rules import ALL_RULES
 
 
 class Plugin:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from pitfalls.catalog import ALL_RULES
 from pitfalls.engine import analyze
-from pitfalls.rules import ALL_RULES
 from pitfalls.source import check_source, split_lines
 
 

@@ -57,7 +57,7 @@ def fix_safety(finding: Finding) -> Optional[str]:
     """"safe", "unsafe" (behaviour can change for some caller), or None: no fix for this hit."""
     if not finding.fixable:
         return None
-    from pitfalls.rules import BY_CODE
+    from pitfalls.catalog import BY_CODE
 
     return "safe" if BY_CODE[finding.code].fix_is_safe else "unsafe"
 
@@ -217,7 +217,8 @@ def _sarif_rule(rule: type, docs_url: Optional[str]) -> dict[str, Any]:
     """A rule's metadata from its explanation: GitHub code scanning shows `help` beside each
     alert, so the answer a reviewer reads there is the one `pitfalls explain` gives."""
     from pitfalls import answer_output
-    from pitfalls.explain import prose_and_code, rule_answer
+    from pitfalls.answers import rule_answer
+    from pitfalls.explanation import prose_and_code
 
     answer = rule_answer(rule)
     item = answer_output.Item(f"{rule.code} {rule.name}: {rule.summary}", answer, rule.explanation)
@@ -242,8 +243,9 @@ def _sarif_rule(rule: type, docs_url: Optional[str]) -> dict[str, Any]:
 def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
     """One run; URIs relative to %SRCROOT% (the directory `check` ran in), columns in code points."""
     from pitfalls import __version__
-    from pitfalls.explain import answer_for, prose_and_code
-    from pitfalls.rules import ALL_RULES
+    from pitfalls.answers import answer_for
+    from pitfalls.catalog import ALL_RULES
+    from pitfalls.explanation import prose_and_code
 
     index = {rule.code: number for number, rule in enumerate(ALL_RULES)}
     results = []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, Iterable, Optional
+from typing import Any, ClassVar, Iterable, Mapping, Optional
 
-from pitfalls.explain import Explanation
+from pitfalls.explanation import Explanation
 from pitfalls.findings import Finding, Related, Severity
-from pitfalls.semantic import Context
+from pitfalls.model.context import Context
 
 
 class Rule:
@@ -25,6 +25,9 @@ class Rule:
     message: ClassVar[str]  # str.format template filled from the finding's context
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
     leave_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    # Calls of a method by these names (`x.pop(...)`, `x.sort()`) are also sent to `visit`: the
+    # engine looks `node.func.attr` up once per call instead of every rule testing every call.
+    method_names: ClassVar[frozenset[str]] = frozenset()
     fixable: ClassVar[bool] = False
     # Words of which the source must contain one for the rule to fire at all (empty: always run).
     # A cheap test that spares the walk's dispatch in the many files where the rule cannot apply.
@@ -36,8 +39,19 @@ class Rule:
     # Runnable examples: `bad` fires this rule (and nothing else), `good` fires nothing.
     bad_example: ClassVar[str]
     good_example: ClassVar[str]
-    # The 30-second answer, rendered with each finding's context (explain.py).
+    # The context of the first finding on `bad_example`, written out so that `explain PIT101`,
+    # SARIF and the docs render the rule's own answer without running the engine (a test keeps
+    # it equal to what the engine reports).
+    example_context: ClassVar[Mapping[str, str]]
+    # The 30-second answer, rendered with each finding's context (answers.py).
     explanation: ClassVar[Explanation]
+
+    @classmethod
+    def elaborate(cls, context: Mapping[str, str]) -> Mapping[str, str]:
+        """Template values for the explanation, added to or replacing the finding's context.
+        Called only when an answer is rendered (answers.py), so text that only `explain` shows is
+        not built for every hit on the detection path. Default: the context as it is."""
+        return context
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

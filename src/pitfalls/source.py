@@ -1,4 +1,4 @@
-"""Turning a file into checked findings: decode (PEP 263, BOM), parse once, select, noqa."""
+"""Turning a file into checked findings: decode (PEP 263, BOM), parse once, analyze, noqa."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 from pitfalls.engine import RuleError, analyze, gc_paused
 from pitfalls.findings import Finding
 from pitfalls.rule import Rule
-from pitfalls.rules import ALL_RULES
 
 # The line breaks `ast` counts (str.splitlines also splits on \f, \v, \x1c and more).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -23,10 +22,6 @@ NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*
 
 class SourceError(Exception):
     """A file that cannot be checked; the message is one line and names no internals."""
-
-
-class SelectionError(ValueError):
-    """A --select/--ignore value that matches no rule."""
 
 
 def decode(data: bytes) -> str:
@@ -75,24 +70,6 @@ def split_lines(source: str) -> list[str]:
     return _LINE_BREAK.split(source)
 
 
-def select_rules(
-    select: Optional[Iterable[str]] = None, ignore: Optional[Iterable[str]] = None
-) -> tuple[type[Rule], ...]:
-    """Rules whose code starts with a selected prefix and with no ignored one (`PIT6`, `PIT101`)."""
-    select = [s.strip().upper() for s in select] if select else ["PIT"]
-    ignore = [s.strip().upper() for s in ignore] if ignore else []
-    for prefix in (*select, *ignore):
-        if not any(rule.code.startswith(prefix) or prefix == "ALL" for rule in ALL_RULES):
-            raise SelectionError(f"'{prefix}' matches no rule (see 'pitfalls rules')")
-    chosen = tuple(
-        rule
-        for rule in ALL_RULES
-        if any(p == "ALL" or rule.code.startswith(p) for p in select)
-        and not any(rule.code.startswith(p) for p in ignore)
-    )
-    return chosen
-
-
 def is_suppressed(finding: Finding, lines: Sequence[str]) -> bool:
     """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes."""
     if not 1 <= finding.line <= len(lines):
@@ -114,7 +91,14 @@ class FileReport:
     rule_errors: list[RuleError] = field(default_factory=list)
 
 
-def check_source(source: str, path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] = None) -> FileReport:
+    """`rules` None: every rule in the catalog."""
+    if rules is None:
+        # Imported here, not at the top: the catalog sits above this module in the module map
+        # (DESIGN.md), and importing it for decoding, lines or noqa need not load every rule.
+        from pitfalls.catalog import ALL_RULES
+
+        rules = ALL_RULES
     lines = split_lines(source)
     with gc_paused():
         try:
@@ -141,7 +125,7 @@ def read_source(path: str) -> tuple[bytes, str, str]:
     return data, text, encoding
 
 
-def check_file(path: str, rules: Sequence[type[Rule]] = ALL_RULES) -> FileReport:
+def check_file(path: str, rules: Optional[Sequence[type[Rule]]] = None) -> FileReport:
     try:
         _, source, _ = read_source(path)
     except SourceError as exc:

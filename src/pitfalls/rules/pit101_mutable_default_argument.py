@@ -5,19 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-
-# Methods that change a list, dict, set, deque or bytearray in place.
-MUTATING_METHODS = frozenset(
-    {
-        "append", "extend", "insert", "remove", "pop", "clear", "add", "discard", "update",
-        "setdefault", "popitem", "sort", "reverse", "appendleft", "extendleft", "popleft",
-        "rotate", "difference_update", "intersection_update", "symmetric_difference_update",
-        "__setitem__", "__delitem__", "__iadd__",
-    }
-)
+from pitfalls.analyses.mutation import MUTATING_METHODS
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -60,6 +51,14 @@ def add_item(item, collection=None):
     collection.append(item)
     return collection
 """
+    example_context = {
+        "function": "add_item",
+        "param": "collection",
+        "default": "[]",
+        "kind": "list",
+        "use": "mutates",
+        "use_line": "collection.append(item)",
+    }
 
     explanation = Explanation(
         definition="Python evaluates `$param=$default` once, when `def $function` runs, and every call "

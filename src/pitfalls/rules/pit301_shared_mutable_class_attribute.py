@@ -6,11 +6,11 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-from pitfalls.rules.pit101_mutable_default_argument import MUTATING_METHODS
-from pitfalls.semantic import COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Scope, ScopeKind
+from pitfalls.analyses.mutation import MUTATING_METHODS
+from pitfalls.model import COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Scope, ScopeKind
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -148,6 +148,16 @@ class Post:
     def add_tag(self, tag):
         self.tags.append(tag)
 """
+    example_context = {
+        "class": "Post",
+        "attribute": "tags",
+        "value": "[]",
+        "kind": "list",
+        "method": "add_tag",
+        "receiver": "self",
+        "mutation": "self.tags.append(tag)",
+        "mutation_line": "self.tags.append(tag)",
+    }
 
     explanation = Explanation(
         definition="`$attribute = $value` runs once, when `class $class` is defined, and stores one $kind "

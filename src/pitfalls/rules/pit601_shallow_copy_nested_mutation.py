@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Callable, Optional
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.rules._copies import Loop, Shared, SharedElementsRule
-from pitfalls.semantic import Binding, Context, Scope
+from pitfalls.analyses.copies import Loop, Shared, SharedElementsRule
+from pitfalls.model import Binding, Context, Scope
 
 # Calls whose result is a one-shot iterator or a fresh sequence: `list(...)` of one of these
 # materializes new elements that nothing else holds, so there is no original to corrupt.
@@ -69,6 +69,15 @@ def with_header(table: list[list[str]]):
     result[0].insert(0, "#")
     return result
 """
+    example_context = {
+        "mutation": 'result[0].insert(0, "#")',
+        "copy": "result",
+        "original": "table",
+        "copy_expr": "table.copy()",
+        "deep_copy": "copy.deepcopy(table)",
+        "reach": "index",
+        "shared_with": "'table'",
+    }
 
     explanation = Explanation(
         definition="`$copy_expr` is a shallow copy: a new outer container that holds the very same "

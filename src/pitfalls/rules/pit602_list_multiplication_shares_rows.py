@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.rules._copies import FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, is_mutable_expr
-from pitfalls.semantic import Context
+from pitfalls.analyses.copies import FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule
+from pitfalls.analyses.mutation import is_mutable_expr
+from pitfalls.model import Context
 
 
 # Expressions that hand an operand on as their value (or as part of it).
@@ -33,6 +34,23 @@ grid[0][0] = 1
 grid = [[0] * 3 for _ in range(3)]
 grid[0][0] = 1
 """
+    example_context = {
+        "expression": "[[0] * 3] * 3",
+        "element": "[0] * 3",
+        "count": "3",
+        "times": "3",
+        "rows": "grid",
+        "mutation": "grid[0][0] = 1",
+        "kind": "list",
+        "fixed": "[[0] * 3 for _ in range(3)]",
+        "shown": "[[0] * 3] * 3",
+        "line": "grid = [[0] * 3] * 3",
+        "fixed_line": "grid = [[0] * 3 for _ in range(3)]",
+        "slot": "row",
+        "change": "`append` or item assignment",
+        "fresh": "[0] * 3",
+        "use": "mutates",
+    }
 
     explanation = Explanation(
         definition="`$shown` doesn't make $times separate ${kind}s: it repeats a reference to one "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-from pitfalls.rules._copies import FRESH_VALUES, IN_PLACE_CHANGES, is_mutable_expr
+from pitfalls.analyses.copies import FRESH_VALUES, IN_PLACE_CHANGES
+from pitfalls.analyses.mutation import is_mutable_expr
 
 # `defaultdict.fromkeys` and `OrderedDict.fromkeys` are the inherited `dict.fromkeys`: the same
 # one value for every key. (`Counter.fromkeys` raises NotImplementedError, so it is not here.)
@@ -38,6 +39,21 @@ def group(names):
     groups[names[0]].append(1)
     return groups
 """
+    example_context = {
+        "fix_form": "dict",
+        "call": "dict.fromkeys",
+        "keys": "names",
+        "value": "[]",
+        "kind": "list",
+        "op": ".append(x)",
+        "fixed": "{key: [] for key in names}",
+        "fresh": "[]",
+        "change": "`append` or item assignment",
+        "use": "holds",
+        "target": "groups",
+        "line": "groups = dict.fromkeys(names, [])",
+        "fixed_line": "groups = {key: [] for key in names}",
+    }
 
     explanation = Explanation(
         definition="`$call($keys, $value)` evaluates `$value` once and stores that one $kind under every "

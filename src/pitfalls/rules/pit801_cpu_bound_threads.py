@@ -11,10 +11,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.explain import Explanation, FollowUp
+from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
-from pitfalls.semantic import BUILTIN_NAMES, Binding, Context, Scope, ScopeKind
+from pitfalls.model import BUILTIN_NAMES, Binding, Context, Scope, ScopeKind
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -269,6 +269,17 @@ if __name__ == "__main__":
     with ProcessPoolExecutor() as pool:
         results = list(pool.map(crunch, [10_000_000] * 4))
 """
+    example_context = {
+        "function": "crunch",
+        "launcher": "threading.Thread",
+        "loop": "for i in range(n)",
+        "target": "`crunch`",
+        "why": "loops",
+        "owner": "crunch",
+        "launch": "threading.Thread(target=crunch, args=(10_000_000,))",
+        "define": "",
+        "pool_call": "future = pool.submit(crunch, 10_000_000)",
+    }
 
     explanation = Explanation(
         definition="In CPython a thread needs the GIL, the global interpreter lock, to run Python code, "

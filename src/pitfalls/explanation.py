@@ -1,13 +1,11 @@
-"""The 30-second answer: a rule's explanation rendered about one finding's own names."""
+"""A rule's explanation as data, and its rendering into an answer about one finding's names."""
 
 from __future__ import annotations
 
 import re
 import string
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence, Union
-
-from pitfalls.findings import Finding
+from typing import Mapping, Union
 
 # Budgets from DESIGN.md ("Explanations"): spoken at 150 words a minute.
 WORDS_30S = 75
@@ -106,12 +104,6 @@ def render(explanation: Explanation, context: Mapping[str, str]) -> Answer:
     return Answer(answer_30s, answer_60s, follow_ups, fix)
 
 
-def answer_for(finding: Finding) -> Answer:
-    from pitfalls.rules import BY_CODE
-
-    return render(BY_CODE[finding.code].explanation, finding.context)
-
-
 # -- measuring (budgets are enforced by the test suite for every rule and fixture hit) --------
 
 _WORD = re.compile(r"[A-Za-z0-9_'`.\[\]()=+*{}:\"-]+")
@@ -127,20 +119,3 @@ def prose_and_code(text: str) -> tuple[str, list[str]]:
 
 def word_count(prose: str) -> int:
     return len(_WORD.findall(prose))
-
-
-def example_context(rule: type) -> Optional[Mapping[str, str]]:
-    """The context of the rule's own bad example, for `pitfalls explain PIT101`."""
-    from pitfalls.source import check_source
-
-    for finding in check_source(rule.bad_example, "example.py", [rule]).findings:
-        return finding.context
-    return None
-
-
-def rule_answer(rule: type) -> Answer:
-    return render(rule.explanation, example_context(rule) or {})
-
-
-def answers(findings: Sequence[Finding]) -> list[Answer]:
-    return [answer_for(f) for f in findings]

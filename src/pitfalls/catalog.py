@@ -1,0 +1,48 @@
+"""The rule catalog: one explicit tuple in code order, lookup by code and name, and selection."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from pitfalls.rule import Rule
+from pitfalls.rules.pit101_mutable_default_argument import MutableDefaultArgument
+from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
+from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
+from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
+from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
+from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
+
+# A new rule is one module under rules/ plus one line here.
+ALL_RULES: tuple[type[Rule], ...] = (
+    MutableDefaultArgument,
+    SharedMutableClassAttribute,
+    ShallowCopyNestedMutation,
+    ListMultiplicationSharesRows,
+    MutableFromkeysValue,
+    CpuBoundThreads,
+)
+
+BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+BY_NAME: dict[str, type[Rule]] = {rule.name: rule for rule in ALL_RULES}
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore value that matches no rule."""
+
+
+def select_rules(
+    select: Optional[Iterable[str]] = None, ignore: Optional[Iterable[str]] = None
+) -> tuple[type[Rule], ...]:
+    """Rules whose code starts with a selected prefix and with no ignored one (`PIT6`, `PIT101`)."""
+    select = [s.strip().upper() for s in select] if select else ["PIT"]
+    ignore = [s.strip().upper() for s in ignore] if ignore else []
+    for prefix in (*select, *ignore):
+        if not any(rule.code.startswith(prefix) or prefix == "ALL" for rule in ALL_RULES):
+            raise SelectionError(f"'{prefix}' matches no rule (see 'pitfalls rules')")
+    chosen = tuple(
+        rule
+        for rule in ALL_RULES
+        if any(p == "ALL" or rule.code.startswith(p) for p in select)
+        and not any(rule.code.startswith(p) for p in ignore)
+    )
+    return chosen
