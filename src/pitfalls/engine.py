@@ -13,7 +13,7 @@ from pitfalls.rule import Rule
 from pitfalls.model.context import Context
 from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, Branch, Reference, Scope, ScopeKind
 
-_ENTER, _LEAVE, _PUSH, _POP, _BRANCH = 0, 1, 2, 3, 4
+_ENTER, _LEAVE, _PUSH, _POP, _BRANCH, _CASE = 0, 1, 2, 3, 4, 5
 
 # Children in evaluation order where it differs from `_fields` order, so that a name is
 # bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
@@ -98,8 +98,9 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
             enter.setdefault(node_type, []).append((rule, rule.visit))
         for node_type in rule.leave_types:
             leave.setdefault(node_type, []).append((rule, rule.leave))
-        for method in rule.method_names:
-            by_method.setdefault(method, []).append((rule, rule.visit))
+        if ast.Call not in rule.node_types:  # a rule that takes every call gets each once
+            for method in rule.method_names:
+                by_method.setdefault(method, []).append((rule, rule.visit))
 
     def call(handlers: list[tuple[Rule, Callable[[ast.AST], None]]], node: ast.AST) -> None:
         for rule, handler in handlers:
@@ -160,7 +161,7 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
     is when the function is called. Its decorators, defaults and annotations are walked in place.
     A `leave` of a def or lambda therefore comes before its body is walked.
     """
-    parents = ctx.parents
+    parents, load = ctx.parents, ctx.load
     stack: list[tuple[int, Any, Optional[ast.AST]]] = [(_ENTER, ctx.tree, None)]
     deferred: list[tuple[ast.AST, Optional[ast.AST], Scope, Pairs]] = []
     pop, push = stack.pop, stack.append
@@ -173,6 +174,15 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                 cls = type(node)
                 if parent is not None:
                     parents[node] = parent
+                if cls is _Name and type(node.ctx) is _Load:
+                    # The commonest node, short-cut past the plan: a load resolved to its binding.
+                    load(node)
+                    handlers = enter.get(cls)
+                    if handlers:
+                        call(handlers, node)
+                    if cls in leave:
+                        call(leave[cls], node)
+                    continue
                 entry = plan.get(cls)
                 if entry is None:
                     entry = plan[cls] = (
@@ -198,12 +208,7 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                     for child, child_parent in reversed(outer):
                         push((_ENTER, child, child_parent))
                 elif branching is not None:
-                    around = ctx.branch
-                    push((_BRANCH, around, None))
-                    for arm, pairs in reversed(branching(node)):
-                        for child in reversed(pairs):
-                            push((_ENTER, child, node))
-                        push((_BRANCH, around if arm is None else Branch(node, arm, around), None))
+                    branching(node, push, ctx.branch)
                 else:
                     for name in fields:  # reversed, so that they pop in order
                         value = getattr(node, name, None)
@@ -215,6 +220,11 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                             push((_ENTER, value, node))
             elif op == _BRANCH:
                 ctx.branch = node
+            elif op == _CASE:  # a case's test (parent 0) or body (1): its arm of the `match`
+                match = parents[node]
+                index = next(i for i, case in enumerate(match.cases) if case is node)
+                around = ctx.branch.parent if parent and ctx.branch is not None else ctx.branch
+                ctx.branch = Branch(match, 2 * index + parent, around)  # type: ignore[operator]
             elif op == _LEAVE:
                 call(leave[type(node)], node)
             elif op == _PUSH:
@@ -233,6 +243,8 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
         push((_PUSH, node, parent))
     ctx.scope, ctx.branch = ctx.module_scope, None
 
+
+_Name, _Load = ast.Name, ast.Load
 
 # Node types that never hold another node (contexts and operators are skipped as fields).
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.alias})
@@ -293,31 +305,86 @@ _SCOPED: dict[type, Callable[[ast.AST, dict], tuple[Pairs, Pairs]]] = {
 _DEFERRED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 
 # -- branches: the arms of an `if`, `try` or `match`, for `exclusive` (see model/scopes.Branch) --
-# Each returns [(arm or None for code around the arms, children)], in evaluation order.
+# Each pushes the node's children with a marker before each arm that sets `ctx.branch`, and one
+# after them all that restores the branch around the statement. An empty arm pushes nothing.
 
-Arms = list[tuple[Optional[int], list[ast.AST]]]
-
-
-def _if_arms(node: ast.If) -> Arms:
-    return [(None, [node.test]), (0, list(node.body)), (1, list(node.orelse))]
+Push = Callable[[tuple], None]
 
 
-def _try_arms(node: ast.Try) -> Arms:
-    arms: Arms = [(0, list(node.body))]
-    arms += [(index, [handler]) for index, handler in enumerate(node.handlers, 1)]
-    arms += [(-1, list(node.orelse)), (None, list(node.finalbody))]
-    return arms
+def _push_if(node: ast.If, push: Push, around: Optional[Branch]) -> None:
+    push((_BRANCH, around, None))
+    if node.orelse:
+        for child in reversed(node.orelse):
+            push((_ENTER, child, node))
+        push((_BRANCH, Branch(node, 1, around), None))
+    for child in reversed(node.body):
+        push((_ENTER, child, node))
+    push((_BRANCH, Branch(node, 0, around), None))
+    push((_ENTER, node.test, node))
 
 
-def _match_arms(node: ast.AST) -> Arms:
-    return [(None, [node.subject])] + [(index, [case]) for index, case in enumerate(node.cases)]  # type: ignore[attr-defined]
+def _push_try(node: ast.Try, push: Push, around: Optional[Branch]) -> None:
+    for child in reversed(node.finalbody):
+        push((_ENTER, child, node))
+    push((_BRANCH, around, None))
+    if node.orelse:
+        for child in reversed(node.orelse):
+            push((_ENTER, child, node))
+        push((_BRANCH, Branch(node, -1, around), None))
+    for handler in reversed(node.handlers):  # each sets its own arm (_push_handler)
+        push((_ENTER, handler, node))
+    for child in reversed(node.body):
+        push((_ENTER, child, node))
+    push((_BRANCH, Branch(node, 0, around), None))
 
 
-_BRANCHING: dict[type, Callable[[Any], Arms]] = {ast.If: _if_arms, ast.Try: _try_arms}
+def _push_handler(node: ast.ExceptHandler, push: Push, around: Optional[Branch]) -> None:
+    """A handler's type is evaluated whether or not it matches (like an `elif` test): it has an
+    arm of its own, apart from the body's (see scopes.Branch). `around` is the try body's arm:
+    the handler's arms hang off its parent."""
+    statement = around.statement if around is not None else None
+    handlers = getattr(statement, "handlers", ())
+    index = next((i for i, h in enumerate(handlers, 1) if h is node), 0)
+    outer = around.parent if around is not None else None
+    push((_BRANCH, around, None))
+    for child in reversed(node.body):
+        push((_ENTER, child, node))
+    if index:
+        push((_BRANCH, Branch(statement, 2 * index, outer), None))  # type: ignore[arg-type]
+    if node.type is not None:
+        push((_ENTER, node.type, node))
+        if index:
+            push((_BRANCH, Branch(statement, 2 * index - 1, outer), None))  # type: ignore[arg-type]
+
+
+def _push_match(node: ast.AST, push: Push, around: Optional[Branch]) -> None:
+    push((_BRANCH, around, None))
+    for case in reversed(node.cases):  # type: ignore[attr-defined]  # each sets its own arm
+        push((_ENTER, case, node))
+    push((_ENTER, node.subject, node))  # type: ignore[attr-defined]
+
+
+def _push_case(node: ast.AST, push: Push, around: Optional[Branch]) -> None:
+    """A case's pattern and guard run whether or not it matches: they have an arm of their own,
+    apart from the body's. `around` is the arm around the `match`."""
+    push((_BRANCH, around, None))
+    for child in reversed(node.body):  # type: ignore[attr-defined]
+        push((_ENTER, child, node))
+    push((_CASE, node, 1))
+    if node.guard is not None:  # type: ignore[attr-defined]
+        push((_ENTER, node.guard, node))  # type: ignore[attr-defined]
+    push((_ENTER, node.pattern, node))  # type: ignore[attr-defined]
+    push((_CASE, node, 0))
+
+
+_BRANCHING: dict[type, Callable[[Any, Push, Optional[Branch]], None]] = {
+    ast.If: _push_if, ast.Try: _push_try, ast.ExceptHandler: _push_handler,
+}
 if hasattr(ast, "TryStar"):
-    _BRANCHING[ast.TryStar] = _try_arms
+    _BRANCHING[ast.TryStar] = _push_try
 if hasattr(ast, "Match"):
-    _BRANCHING[ast.Match] = _match_arms
+    _BRANCHING[ast.Match] = _push_match
+    _BRANCHING[ast.match_case] = _push_case
 
 
 def _push_scope(ctx: Context, node: ast.AST) -> None:
@@ -344,20 +411,7 @@ def _push_scope(ctx: Context, node: ast.AST) -> None:
 
 def _on_name(ctx: Context, node: ast.Name, parent: Optional[ast.AST]) -> None:
     if type(node.ctx) is not ast.Store:
-        # A load, or `del name`, which needs the binding too. Inlined `ctx.load`: this runs for
-        # every name read. A name bound in the scope being walked, outside any branch, needs
-        # no further search.
-        scope = ctx.scope
-        found = scope.bindings.get(node.id)
-        if found and ctx.branch is None and not scope.globals:
-            binding: Optional[Binding] = found[-1]
-        else:
-            binding = ctx.lookup(node.id)
-        ctx.seq = seq = ctx.seq + 1
-        reference = Reference(node, scope, binding, seq, ctx.branch)
-        ctx.references[node] = reference
-        if binding is not None:
-            binding.references.append(reference)
+        ctx.load(node)  # `del name` needs the binding too (loads are inlined in the walk)
         return
     kind, value, scope = "unpack", None, None
     if isinstance(parent, ast.Assign):

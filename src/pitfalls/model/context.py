@@ -16,6 +16,7 @@ from pitfalls.model.scopes import (
     Scope,
     ScopeKind,
     exclusive,
+    parting,
 )
 from pitfalls.positions import LineIndex
 
@@ -194,12 +195,15 @@ class Context:
         grandchild: Optional[ast.AST] = None
         for anc in self.ancestors(node):
             if isinstance(anc, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
-                break
-            if isinstance(anc, (ast.For, ast.AsyncFor)):
-                if child is not anc.iter and child is not anc.target:
+                if _is_inside(anc, child, grandchild):
+                    break
+                # A default, decorator or base runs where the def or class statement runs.
+            elif isinstance(anc, (ast.For, ast.AsyncFor)):
+                if child is not anc.iter and child is not anc.target and not _in_block(anc.orelse, child):
                     found.append(anc)
             elif isinstance(anc, ast.While):
-                found.append(anc)
+                if not _in_block(anc.orelse, child):  # the `else` runs once, after the loop
+                    found.append(anc)
             elif isinstance(anc, COMPREHENSION_NODES):
                 if _is_inside(anc, child, grandchild):
                     found.append(anc)
@@ -226,13 +230,14 @@ class Context:
         """The arm (`if`/`else`, `except`, `case`) `node` sits in, innermost, within its frame."""
         chain: list[tuple[ast.stmt, int]] = []
         child: ast.AST = node
+        grandchild: Optional[ast.AST] = None
         for anc in self.ancestors(node):
-            if isinstance(anc, (*FUNCTION_NODES, ast.Lambda)):
+            if isinstance(anc, (*FUNCTION_NODES, ast.Lambda)) and _is_inside(anc, child, grandchild):
                 break
-            arm = _arm(anc, child)
+            arm = _arm(anc, child, grandchild)
             if arm is not None:
                 chain.append((anc, arm))  # type: ignore[arg-type]
-            child = anc
+            grandchild, child = child, anc
         branch: Optional[Branch] = None
         for statement, arm in reversed(chain):
             branch = Branch(statement, arm, branch)
@@ -266,7 +271,10 @@ class Context:
                     if branch is None or frame is None or current.frame is not frame:
                         return found[-1]
                     for binding in reversed(found):
-                        if not exclusive(binding.branch, branch):
+                        split = parting(binding.branch, branch)
+                        # Arms of a statement inside a loop both run, in different passes: the
+                        # value is carried round (`if last is None: last = []` / `else: last...`).
+                        if split is None or self.loops_around(split):
                             return binding
             current = current.parent
         return None
@@ -318,14 +326,14 @@ class Context:
             return base + "." + ".".join(reversed(attrs))
         return base
 
-    def dotted(self, node: ast.AST) -> str:
+    def dotted(self, node: ast.AST, scope: Optional[Scope] = None) -> str:
         """The import-resolved dotted name, or the name as written when it is not imported
         (`Base`, `module.Base`); calls and subscripts give their callee (`Generic[T]` -> Generic)."""
         if isinstance(node, ast.Call):
             node = node.func
         if isinstance(node, ast.Subscript):
             node = node.value
-        resolved = self.qualified_name(node)
+        resolved = self.qualified_name(node, scope)
         if resolved:
             return resolved
         parts: list[str] = []
@@ -389,17 +397,35 @@ class Context:
         return binding
 
     def load(self, node: ast.Name) -> None:
-        # The hot path of the model (one call per name load): a name bound in the scope being
-        # walked, outside any branch, needs no further search.
+        """Records a load of `node` as a Reference. The hot path of the model, once per name
+        read, so the common cases are spelled out: a binding of the scope being walked made in
+        this arm or around it, or, from a function body, the nearest enclosing binding (the
+        enclosing code has already run: no branch can exclude it). Anything else is `lookup`."""
         scope = self.scope
-        found = scope.bindings.get(node.id)
-        if found and self.branch is None and not scope.globals:
-            binding: Optional[Binding] = found[-1]
+        name = node.id
+        branch = self.branch
+        found = scope.bindings.get(name)
+        binding: Optional[Binding]
+        if scope.globals and name in scope.globals:
+            binding = self.module_scope.last(name)
+        elif found:
+            binding = found[-1]
+            if binding.branch is not None and binding.branch is not branch:
+                binding = self.lookup(name)
+        elif scope.kind is ScopeKind.FUNCTION or scope.kind is ScopeKind.LAMBDA:
+            binding = None
+            current = scope.parent
+            while current is not None:
+                if current.kind is not ScopeKind.CLASS:
+                    found = current.bindings.get(name)
+                    if found:
+                        binding = found[-1]
+                        break
+                current = current.parent
         else:
-            binding = self.lookup(node.id)
-        self.seq += 1
-        reference = Reference(node, self.scope, binding, self.seq, self.branch)
-        self.references[node] = reference
+            binding = self.lookup(name)
+        self.seq = seq = self.seq + 1
+        self.references[node] = reference = Reference(node, scope, binding, seq, branch)
         if binding is not None:
             binding.references.append(reference)
 
@@ -427,25 +453,31 @@ def _is_inside(scope_node: ast.AST, child: ast.AST, grandchild: Optional[ast.AST
     return False
 
 
-def _arm(statement: ast.AST, child: ast.AST) -> Optional[int]:
-    """Which arm of an `if`, `try` or `match` statement `child` is in (see scopes.Branch)."""
+def _in_block(block: list, child: ast.AST) -> bool:
+    return any(item is child for item in block)
+
+
+def _arm(statement: ast.AST, child: ast.AST, grandchild: Optional[ast.AST]) -> Optional[int]:
+    """Which arm of an `if`, `try` or `match` statement the path child -> grandchild is in (see
+    scopes.Branch: a handler's type and a case's pattern and guard have arms apart from their
+    bodies')."""
     if isinstance(statement, ast.If):
-        if any(s is child for s in statement.body):
+        if _in_block(statement.body, child):
             return 0
-        if any(s is child for s in statement.orelse):
+        if _in_block(statement.orelse, child):
             return 1
         return None
     if isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
-        if any(s is child for s in statement.body):  # type: ignore[attr-defined]
+        if _in_block(statement.body, child):  # type: ignore[attr-defined]
             return 0
         for index, handler in enumerate(statement.handlers, 1):  # type: ignore[attr-defined]
             if handler is child:
-                return index
-        if any(s is child for s in statement.orelse):  # type: ignore[attr-defined]
+                return 2 * index if _in_block(handler.body, grandchild) else 2 * index - 1
+        if _in_block(statement.orelse, child):  # type: ignore[attr-defined]
             return -1
         return None
     if type(statement).__name__ == "Match":
         for index, case in enumerate(statement.cases):  # type: ignore[attr-defined]
             if case is child:
-                return index
+                return 2 * index + 1 if _in_block(case.body, grandchild) else 2 * index
     return None

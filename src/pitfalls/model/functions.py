@@ -52,7 +52,10 @@ class FunctionFacts:
         self.is_lambda = isinstance(node, ast.Lambda)
         self.is_async = isinstance(node, ast.AsyncFunctionDef)
         self.name = node.name if not isinstance(node, ast.Lambda) else _lambda_name(ctx, node)
-        self.decorators: tuple[str, ...] = tuple(ctx.dotted(d) for d in getattr(node, "decorator_list", ()))
+        outer_scope = ctx.scope_of(node)  # decorators run where the def is
+        self.decorators: tuple[str, ...] = tuple(
+            ctx.dotted(d, outer_scope) for d in getattr(node, "decorator_list", ())
+        )
         self.parameters = _parameters(node.args)
         outer = ctx.parent(node)
         self.in_class = isinstance(outer, ast.ClassDef)
@@ -155,7 +158,7 @@ class FunctionFacts:
             binding = reference.binding if reference is not None else None
             if binding is None or binding.scope.frame is own:
                 continue
-            if binding.scope.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
+            if binding.scope.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA, ScopeKind.COMPREHENSION):
                 found.setdefault(binding.name, binding)
         return found
 

@@ -25,8 +25,9 @@ class ScopeKind(enum.Enum):
 class Branch:
     """One arm of an `if`, `try` or `match` the walk is inside of; `parent` is the arm around it.
 
-    Arms: `if` body 0, `else`/`elif` 1; `match` case i; `try` body 0, handler i (1-based), `else`
-    -1. A `finally` is no arm: it runs whatever happened.
+    Arms: `if` body 0, `else`/`elif` 1; `match` case i (0-based): its pattern and guard 2i, its
+    body 2i + 1; `try` body 0, handler i (1-based): its type 2i - 1, its body 2i; `else` -1. A
+    `finally` is no arm: it runs whatever happened.
     """
 
     __slots__ = ("statement", "arm", "parent")
@@ -38,14 +39,20 @@ class Branch:
 
 
 def exclusive(first: Optional[Branch], second: Optional[Branch]) -> bool:
-    """Whether code in arm `first` and code in arm `second` can never both run in one pass.
+    """Whether code in arm `first` and code in arm `second` can never both run in one pass."""
+    return parting(first, second) is not None
 
-    They are exclusive when they part at the same statement in arms that exclude each other:
-    the two sides of an `if`, two `match` cases, two `except` handlers, a handler and the `else`
-    of a `try`. The `try` body is never exclusive with its handlers: it may have run halfway.
+
+def parting(first: Optional[Branch], second: Optional[Branch]) -> Optional[ast.stmt]:
+    """The statement at which arms `first` and `second` part ways for good, or None.
+
+    They part for good in arms that exclude each other: the two sides of an `if`, two `match`
+    cases, two `except` handlers, a handler and the `else` of a `try`. The `try` body is never
+    exclusive with its handlers (it may have run halfway), nor two `except*` handlers (one
+    exception group can run both).
     """
     if first is None or second is None or first is second:
-        return False
+        return None
     arms: dict[ast.stmt, int] = {}
     branch: Optional[Branch] = first
     while branch is not None:
@@ -56,11 +63,38 @@ def exclusive(first: Optional[Branch], second: Optional[Branch]) -> bool:
         arm = arms.get(branch.statement)
         if arm is not None:
             if arm == branch.arm:
-                return False  # same arm of the innermost statement they share
-            if isinstance(branch.statement, ast.Try) or type(branch.statement).__name__ == "TryStar":
-                return arm != 0 and branch.arm != 0
-            return True
+                return None  # same arm of the innermost statement they share
+            statement = branch.statement
+            kind = type(statement).__name__
+            if kind in ("Try", "TryStar"):
+                return statement if _handlers_part(arm, branch.arm, kind == "TryStar") else None
+            if kind == "Match":  # case i: pattern and guard 2i, body 2i + 1
+                return statement if _arms_part(arm // 2, arm % 2 == 1, branch.arm // 2, branch.arm % 2 == 1) else None
+            return statement
         branch = branch.parent
+    return None
+
+
+def _handlers_part(first: int, second: int, star: bool) -> bool:
+    """`try` arms: body 0, `else` -1, handler i's type 2i - 1 and body 2i."""
+    if 0 in (first, second):
+        return False  # the body may have run halfway before any handler
+    if -1 in (first, second):
+        return True  # `else` runs only when no handler does
+    if star:
+        return False  # one exception group may run every handler
+    return _arms_part((first + 1) // 2, first % 2 == 0, (second + 1) // 2, second % 2 == 0)
+
+
+def _arms_part(first: int, first_body: bool, second: int, second_body: bool) -> bool:
+    """Handlers or cases tried in turn: two bodies exclude each other; a test (handler type,
+    case pattern or guard) excludes the bodies before it, whose match ends the search."""
+    if first_body and second_body:
+        return True
+    if first_body:
+        return first < second
+    if second_body:
+        return second < first
     return False
 
 
