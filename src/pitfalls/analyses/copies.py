@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.analyses.mutation import Change, in_place_change, is_mutable_expr
+from pitfalls.analyses.mutation import MUTATING_METHODS, Change, in_place_change, is_mutable_expr
 from pitfalls.model import Binding, Context
 from pitfalls.rule import Rule
 
@@ -100,8 +100,9 @@ class SharedElementsRule(Rule):
     """
 
     node_types: tuple[type[ast.AST], ...] = (
-        ast.Assign, ast.AnnAssign, ast.Call, ast.Subscript, ast.AugAssign, ast.For, ast.AsyncFor,
+        ast.Assign, ast.AnnAssign, ast.Subscript, ast.AugAssign, ast.For, ast.AsyncFor,
     )
+    method_names = MUTATING_METHODS  # the calls that can change an element in place
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)

@@ -37,8 +37,9 @@ class MutableDefaultArgument(Rule):
     message = "Default {default} of '{param}' is created once and shared by every call of '{function}'"
     node_types = (
         ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-        ast.Call, ast.Subscript, ast.AugAssign, ast.Return, ast.Yield, ast.Assign,
+        ast.Subscript, ast.AugAssign, ast.Return, ast.Yield, ast.Assign,
     )
+    method_names = MUTATING_METHODS  # `param.append(x)` and the like
     bad_example = """\
 def add_item(item, collection=[]):
     collection.append(item)

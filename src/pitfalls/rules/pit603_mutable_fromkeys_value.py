@@ -24,7 +24,7 @@ class MutableFromkeysValue(Rule):
     severity = Severity.ERROR
     summary = "dict.fromkeys with a list, dict or set value gives every key the same object"
     message = "'{call}' gives every key of '{keys}' the same '{value}' object"
-    node_types = (ast.Call,)
+    method_names = frozenset({"fromkeys"})
     fixable = True
     fixer = "pitfalls.rules.pit603_fix:fix"  # safe: each slot gets the object it was meant to
     bad_example = """\
