@@ -125,12 +125,6 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
 
         hooks[ast.Call] = on_call
 
-    def subscribe(rule: Rule, node_type: type) -> None:
-        """A rule that needs a node type only once something has happened asks for it then."""
-        enter.setdefault(node_type, []).append((rule, rule.visit))
-        plan.pop(node_type, None)
-
-    ctx.subscribe = subscribe  # type: ignore[assignment]
     _walk(ctx, enter, leave, call, plan, hooks)
     for rule in active:
         if rule.code not in failed:

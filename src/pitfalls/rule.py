@@ -13,9 +13,12 @@ from pitfalls.model.context import Context
 class Rule:
     """One pitfall. A fresh instance checks one file; it may keep state until `finish()`.
 
-    The engine calls `visit(node)` for every node of a type in `node_types` (in evaluation
-    order, with `self.ctx.scope` the scope the node is evaluated in), `leave(node)` for the
-    types in `leave_types`, then `finish()` once the whole module has been seen.
+    The engine calls `visit(node)` for every node of a type in `node_types` and every call of a
+    method named in `method_names` (in evaluation order, function bodies after the code around
+    them, with `self.ctx.scope` the scope the node is evaluated in), `leave(node)` for the types
+    in `leave_types`, then `finish()` once the whole module has been seen. A rule that needs no
+    node during the walk decides in `finish()` from the model (`self.ctx`): references, function
+    and class facts, flow.
     """
 
     code: ClassVar[str]
@@ -56,7 +59,6 @@ class Rule:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.findings: list[Finding] = []
-        self._late: set[type] = set()
 
     def visit(self, node: Any) -> None:  # pragma: no cover - overridden when node_types is set
         pass
@@ -71,13 +73,6 @@ class Rule:
         """Called once the findings are taken: drop everything, so that no reference cycle in
         the rule's own records keeps the file's tree alive until the garbage collector runs."""
         self.__dict__.clear()
-
-    def subscribe(self, *node_types: type) -> None:
-        """Start receiving `visit` for these node types from now on (once each)."""
-        for node_type in node_types:
-            if node_type not in self.node_types and node_type not in self._late:
-                self._late.add(node_type)
-                self.ctx.subscribe(self, node_type)
 
     def report(
         self,

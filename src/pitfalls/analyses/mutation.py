@@ -98,3 +98,94 @@ def in_place_change(ctx: Context, node: ast.AST) -> Optional[Change]:
             if reached:
                 return Change(node, *reached)
     return None
+
+
+# -- bottom-up: what the code around an expression does with the object it evaluates to -------
+
+
+@dataclass(frozen=True)
+class Use:
+    """`how`: the mutating method or function (`append`, `heappush`), "store", "delete",
+    "augassign" (`x += v`), "item-augassign" (`x[k] += v`), or "lookup" (`x[k]`, `k in x`,
+    `x.get(k)`), done at `node` (the Call, Subscript, AugAssign or Compare). `element`: it is an
+    element of the object that changes (`x[k].append(v)`, `x[i][j] = v`, and `x.setdefault(k,
+    []).append(v)`, which has no `keys`); `keys` are the subscripts on the way down to it."""
+
+    how: str
+    node: ast.AST
+    element: bool = False
+    keys: tuple[ast.expr, ...] = ()
+
+
+def uses_of(ctx: Context, node: ast.AST, methods: frozenset = MUTATING_METHODS) -> list[Use]:
+    """What is done, in place, with the object `node` evaluates to (`self.tags`, `Foo.registry`):
+    changed (by one of `methods`, an item store or delete, `+=`, a MUTATING_FUNCTION), an element
+    of it changed, or looked up by key. A read that does none of these gives nothing."""
+    parents = ctx.parents
+    parent = parents.get(node)
+    if isinstance(parent, ast.Attribute):
+        call = parents.get(parent)
+        if isinstance(call, ast.Call) and call.func is parent:
+            if parent.attr in methods:
+                element = _element_use(ctx, call, (), methods) if parent.attr == "setdefault" else []
+                return [Use(parent.attr, call), *element]
+            if parent.attr == "get":
+                return [Use("lookup", call)]
+    elif isinstance(parent, ast.Subscript) and parent.value is node:
+        if not isinstance(parent.ctx, ast.Load):
+            return [Use(_item_change(ctx, parent), parent)]
+        top, keys = parent, [parent.slice]
+        while True:
+            up = parents.get(top)
+            if not (isinstance(up, ast.Subscript) and up.value is top and isinstance(up.ctx, ast.Load)):
+                break
+            top = up
+            keys.append(up.slice)
+        return [Use("lookup", parent), *_element_use(ctx, top, tuple(keys), methods)]
+    elif isinstance(parent, ast.AugAssign) and parent.target is node:
+        return [Use("augassign", parent)]
+    elif isinstance(parent, ast.Compare):
+        if any(r is node and isinstance(o, (ast.In, ast.NotIn)) for o, r in zip(parent.ops, parent.comparators)):
+            return [Use("lookup", parent)]
+    elif isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+        function = _mutating_function(ctx, parent)
+        if function:
+            return [Use(function, parent)]
+    return []
+
+
+def _element_use(ctx: Context, top: ast.AST, keys: tuple[ast.expr, ...], methods: frozenset) -> list[Use]:
+    """The change made to `top`, itself an element (`x[k]`, `x.setdefault(k, [])`)."""
+    parent = ctx.parents.get(top)
+    call = ctx.parents.get(parent) if isinstance(parent, ast.Attribute) else None
+    if isinstance(call, ast.Call) and call.func is parent and parent.attr in methods:  # type: ignore[union-attr]
+        return [Use(parent.attr, call, True, keys)]  # type: ignore[union-attr]
+    if isinstance(parent, ast.Subscript) and parent.value is top and not isinstance(parent.ctx, ast.Load):
+        return [Use(_item_change(ctx, parent), parent, True, keys)]
+    if isinstance(parent, ast.Call) and parent.args and parent.args[0] is top:
+        function = _mutating_function(ctx, parent)
+        if function:
+            return [Use(function, parent, True, keys)]
+    return []
+
+
+def _item_change(ctx: Context, subscript: ast.Subscript) -> str:
+    if isinstance(subscript.ctx, ast.Del):
+        return "delete"
+    parent = ctx.parents.get(subscript)
+    return "item-augassign" if isinstance(parent, ast.AugAssign) and parent.target is subscript else "store"
+
+
+_MUTATING_FUNCTION_NAMES = frozenset(name.rpartition(".")[2] for name in MUTATING_FUNCTIONS)
+
+
+def _mutating_function(ctx: Context, call: ast.Call) -> Optional[str]:
+    """`heappush` for `heapq.heappush(...)` or an imported `heappush(...)` (MUTATING_FUNCTIONS)."""
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if last not in _MUTATING_FUNCTION_NAMES and not isinstance(func, ast.Name):
+        return None
+    from pitfalls.model.classes import qualified_name  # the name as the walk saw it
+
+    found = qualified_name(ctx, func)
+    return found.rpartition(".")[2] if found in MUTATING_FUNCTIONS else None

@@ -43,10 +43,6 @@ SCOPE_NODES = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef, *COMPREHENSION_NODES)
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _no_subscription(rule: object, node_type: type) -> None:
-    return None
-
-
 class Context:
     """Everything one file's rules share. Filled in by the engine during its single walk.
 
@@ -72,7 +68,6 @@ class Context:
         # Every def, lambda and class of the file, in the order the walk met them.
         self.function_defs: list[ast.AST] = []
         self.class_defs: list[ast.ClassDef] = []
-        self.subscribe = _no_subscription  # set by the engine for the walk
         self._functions: dict[ast.AST, "FunctionFacts"] = {}
         self._classes: Optional["ClassModel"] = None
 
@@ -90,7 +85,6 @@ class Context:
         self._classes = None
         self.function_defs.clear()
         self.class_defs.clear()
-        self.subscribe = _no_subscription
 
     # -- structure --------------------------------------------------------------------------
 

@@ -1,122 +1,55 @@
-"""PIT301: a mutable class attribute mutated through `self` is one object shared by every instance."""
+"""PIT301: a mutable class attribute mutated through `self` is one object shared by every instance.
+
+The class model (model/classes.py) knows the classes, their methods and every `self.<name>`, and
+analyses/mutation.py what changes an object in place; this module keeps the verdict: which
+changes count, and which classes, attributes and containers are shared on purpose. It visits
+nothing during the walk: everything is decided in `finish()`.
+"""
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional
 
+from pitfalls.analyses.mutation import MUTATING_FUNCTIONS, MUTATING_METHODS, REMOVALS, uses_of
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
+from pitfalls.model import Reference
+from pitfalls.model.classes import FIELD_FAMILIES, ClassAttribute, ClassFacts, Method
 from pitfalls.rule import Rule
-from pitfalls.analyses.mutation import MUTATING_METHODS
-from pitfalls.model import COMPREHENSION_NODES, FUNCTION_NODES, LOOP_NODES, Scope, ScopeKind
 
-Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-
-# A first parameter with one of these names receives the class, not an instance (metaclass
-# methods, `declared_attr`, `classproperty` and other class-level descriptors).
-CLASS_RECEIVERS = frozenset({"cls", "klass", "mcs", "mcls", "metacls"})
-CLASS_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractstaticmethod", "abstractclassmethod"})
-# Classes whose body declares fields or members rather than attributes shared by instances.
-FIELD_BASES = frozenset(
-    {
-        "typing.NamedTuple", "typing_extensions.NamedTuple", "collections.namedtuple",
-        "typing.TypedDict", "typing_extensions.TypedDict",
-        "pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel",
-        "pydantic.BaseSettings", "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
-        "pydantic.RootModel", "pydantic.root_model.RootModel", "pydantic.generics.GenericModel",
-        # The pydantic family and its cousins: class attributes declare fields, copied per instance.
-        "ninja.Schema", "ninja.schema.Schema", "ninja.ModelSchema", "ninja.FilterSchema",
-        "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
-        "msgspec.Struct",
-        "builtins.type",  # a metaclass: its instances are classes, sharing is the point
-    }
-)
-FIELD_BASE_NAMES = frozenset({"NamedTuple", "TypedDict", "BaseModel", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"})
-NESTED_OPTIONS = frozenset({"Meta", "Config"})
-CLASSVAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 # A dict filled only by these, each after a lookup by the same key, is a memo table.
 KEYED_METHODS = frozenset({"setdefault", "pop", "move_to_end"})
 MUTATORS = MUTATING_METHODS | {"move_to_end"}
-# Functions that mutate the container passed as their first argument.
-MUTATING_FUNCTIONS = frozenset(
-    {
-        "heapq.heappush", "heapq.heappop", "heapq.heapify", "heapq.heappushpop", "heapq.heapreplace",
-        "bisect.insort", "bisect.insort_left", "bisect.insort_right",
-    }
-)
-# Removing from an element of a class-level container (`self.infos[kind].pop(alias)`) is
-# upkeep of a structure filled elsewhere (through the class or a local alias), not the bug
-# shape: only element mutations that add or replace count.
-REMOVALS = frozenset(
-    {"pop", "remove", "discard", "clear", "popitem", "popleft", "heappop", "__delitem__",
-     "difference_update", "intersection_update", "delete"}
-)
-# Calls whose result stands for the instance itself: a container keyed or filled by them holds
-# the instances (a registry), not per-instance data. Any other call, `Edge(self, child)`, makes
-# a new value that merely mentions the instance.
-IDENTITY_CALLS = frozenset(
-    {"weakref.ref", "weakref.proxy", "_weakref.ref", "_weakref.proxy", "builtins.id", "builtins.hash", "builtins.type"}
-)
-# Metaclasses known to leave instantiation and the class namespace alone. Any other metaclass
-# may hand out one instance (`SingletonMeta.__call__`) or turn class attributes into something
-# else (declarative ORMs): the rule cannot tell, so it keeps quiet. A metaclass defined in the
-# module is judged by its body instead (`__call__`, `__new__` or `__prepare__` make it opaque).
-BENIGN_METACLASSES = frozenset({"type", "ABCMeta"})
-OPAQUE_METACLASS_METHODS = frozenset({"__call__", "__new__", "__prepare__"})
-# Methods whose first parameter receives the class even without a decorator.
-IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 DICTS = frozenset({"dict", "OrderedDict"})
-# Augmented assignments, as the explanation spells them.
-AUGMENTED = {
+AUGMENTED = {  # augmented assignments, as the explanation spells them
     ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.MatMult: "@=", ast.Div: "/=", ast.FloorDiv: "//=",
     ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
     ast.BitAnd: "&=", ast.BitXor: "^=",
 }
+Order = tuple[int, int, int]  # the statement's line and column, then the load's sequence number
 
 
-@dataclass(eq=False)
-class _Class:
-    node: ast.ClassDef
-    bases: list["_Class"] = field(default_factory=list)
-    exempt: bool = False  # dataclass, attrs, NamedTuple, TypedDict, Enum, BaseModel, Meta...
-    kind_exempt: bool = False  # exempt through a base, so its subclasses are too
-    singleton: bool = False  # instantiated into a module-level name
-    # One shared state by design: `__new__` caches into a class attribute (`cls._instance`),
-    # a base named like a singleton, or `self.__dict__ = <shared>` (the Borg idiom).
-    shares_state: bool = False
-    # The `metaclass=` argument (or six's spelling), resolved where the class is defined: its
-    # dotted name, and the class of this module it names, if it does.
-    metaclass: Optional[str] = None
-    local_metaclass: Optional["_Class"] = None
-    foreign_bases: list[str] = field(default_factory=list)  # dotted names of bases not in the module
-    function: Optional[ast.AST] = None  # the function whose body defines the class
-    references: list[ast.Name] = field(default_factory=list)  # uses of a function-local class
-    attributes: dict[str, ast.stmt] = field(default_factory=dict)  # mutable class-body assignments
-    kinds: dict[str, str] = field(default_factory=dict)  # "list", "dict", "defaultdict"...
-    methods: list["_Method"] = field(default_factory=list)
-    through_class: set[str] = field(default_factory=set)  # `Foo.x`, `cls.x`, `type(self).x`
-
-
-@dataclass(eq=False)
-class _Method:
-    node: Function
-    cls: _Class
-    receiver: ast.arg  # the first parameter: the instance
-    rebound: set[str] = field(default_factory=set)  # `self.<name> = ...` seen so far
-    keyed_reads: set[str] = field(default_factory=set)  # `k in self.x`, `self.x[k]`, `self.x.get(k)`
-    element_mutations: set[str] = field(default_factory=set)  # `self.x[k].append(v)`
-
-
-@dataclass(frozen=True)
 class _Mutation:
-    method: _Method
-    attribute: str
-    node: ast.AST
-    # A method or function name, "store", "delete", "augassign", "item-augassign",
-    # "accumulate" (`self.x[k] = self.x.get(k, 0) + 1`) or "element" (`self.x[k].append(v)`).
-    how: str
+    """`how`: a method or function name, "store", "delete", "augassign", "item-augassign" or
+    "element" (`self.x[k].append(v)`)."""
+
+    __slots__ = ("method", "attribute", "node", "how", "order")
+
+    def __init__(self, method: Method, attribute: str, node: ast.AST, how: str, order: Order) -> None:
+        self.method, self.attribute, self.node, self.how, self.order = method, attribute, node, how, order
+
+
+class _Events:
+    """What one method does to `self.<name>` for the module's mutable class attributes' names:
+    changes, first rebindings, lookups by key (`k in self.x`, `self.x[k]`, `self.x.get(k)`) and
+    changes to an element (`self.x[k].append(v)`)."""
+
+    def __init__(self) -> None:
+        self.mutations: list[_Mutation] = []
+        self.rebinds: dict[str, Order] = {}
+        self.keyed_reads: set[str] = set()
+        self.element_mutations: set[str] = set()
 
 
 class SharedMutableClassAttribute(Rule):
@@ -129,10 +62,6 @@ class SharedMutableClassAttribute(Rule):
         "Class attribute '{attribute}' of '{class}' is one {kind} shared by every instance; "
         "'{method}' mutates it through {receiver}"
     )
-    node_types = (
-        ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.AnnAssign,
-        ast.Attribute, ast.Call, ast.Subscript, ast.AugAssign, ast.Compare,
-    )  # and ast.Name, once a class is defined inside a function (see _class)
     bad_example = """\
 class Post:
     tags = []
@@ -362,587 +291,173 @@ assert i.shelves == [] and h.shelves is not i.shelves
         ),
     )
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.classes: dict[ast.AST, _Class] = {}
-        self.by_name: dict[str, _Class] = {}
-        self.local_names: set[str] = set()  # names of classes defined inside functions
-        self.methods: dict[ast.AST, _Method] = {}
-        self.class_receivers: dict[ast.arg, _Class] = {}  # `cls` of classmethods
-        self.mutations: list[_Mutation] = []
-        # `self.x[k]` targets whose assigned value reads `self.x` too: accumulators, not memos.
-        self.accumulating: set[ast.Subscript] = set()
-
-    # -- collecting, during the walk --------------------------------------------------------
-
-    def visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.ClassDef):
-            self._class(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._method(node)
-        elif not self.classes:  # the common case, a module without classes, costs nothing
+    def finish(self) -> None:
+        self.model = model = self.ctx.classes
+        owners = {cls: names for cls in model.classes if (names := {n for n, a in cls.attributes.items() if _shareable(a)})}
+        if not owners:
             return
-        elif isinstance(node, ast.Name):
-            if node.id in self.local_names and isinstance(node.ctx, ast.Load):
-                cls = self._local_class(node)
-                if cls is not None and cls.function is not None:
-                    cls.references.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            if self.ctx.scope.kind is ScopeKind.CLASS:
-                self._class_attribute(node)
-            elif self.ctx.scope.kind is ScopeKind.MODULE and isinstance(node.value, ast.Call):
-                self._singleton(node.value)
-        elif isinstance(node, ast.Attribute):
-            self._attribute(node)
-        elif not self.methods:  # no method seen yet: nothing can go through `self`
-            return
-        elif isinstance(node, ast.Call):
-            self._call(node)
-        elif isinstance(node, ast.Subscript):
-            self._subscript(node)
-        elif isinstance(node, ast.AugAssign):
-            # `self.items += [x]` extends the shared list in place before rebinding the name.
-            self._mutation(node.target, node, "augassign")
-        elif isinstance(node, ast.Compare):
-            for op, right in zip(node.ops, node.comparators):
-                if isinstance(op, (ast.In, ast.NotIn)):
-                    self._keyed_read(right)
+        self.names: set[str] = set().union(*owners.values())
+        self.events: dict[Method, _Events] = {}
+        shared: dict[tuple[ClassFacts, str], list[_Mutation]] = {}
+        for cls in model.classes:
+            mro = cls.mro()
+            if not any(c in owners for c in mro) or _exempt(cls) or cls.module_instance or cls.one_instance_per_call:
+                continue  # a class with one instance (made at module level, or once per call)
+            for method in cls.instance_methods:
+                for mutation in self._events(method).mutations:
+                    attribute = mutation.attribute
+                    owner = self._owner(cls, attribute)
+                    if owner is None or _exempt(owner):
+                        continue
+                    if any(c.shared_state or c.opaque_metaclass for c in mro):
+                        # One instance or one state by design (a `__new__` that caches, the Borg
+                        # idiom), or a metaclass that may control instantiation (`SingletonMeta`)
+                        # or turn class attributes into something else (ORMs): keep quiet.
+                        continue
+                    family = mro + owner.subclasses()
+                    if any(attribute in self._events(m).rebinds for c in family for m in c.instance_methods if m is not method):
+                        # Some method gives the instance its own object (`__init__`, `setUp`, a
+                        # `reset()` the protocol calls first): the class attribute is only a default.
+                        continue
+                    if any(a.attr == attribute for c in family for a in c.class_accesses()):
+                        continue  # reached as `Foo.x` or `cls.x` somewhere: shared knowingly
+                    shared.setdefault((owner, attribute), []).append(mutation)
+        for (owner, attribute), mutations in shared.items():
+            mutations.sort(key=lambda m: m.order)
+            if not self._is_memo(owner, attribute, mutations):
+                self._report(owner, attribute, mutations)
 
-    def release(self) -> None:
-        for cls in self.classes.values():
-            cls.methods.clear()  # each _Method points back at its _Class
-        super().release()
+    def _owner(self, cls: ClassFacts, attribute: str) -> Optional[ClassFacts]:
+        """The class whose mutable assignment `self.<attribute>` finds first, if any (None when
+        a subclass or a later line redefines it as something else: a property, a tuple)."""
+        found = cls.lookup(attribute)
+        assigned = found[0].attributes.get(attribute) if found else None
+        return found[0] if found and assigned and assigned.binding is found[1] and _shareable(assigned) else None
 
-    def _class(self, node: ast.ClassDef) -> None:
-        # Visited before its decorators and bases, in the scope that evaluates them.
-        cls = _Class(node)
-        self.classes[node] = cls
-        self.by_name[node.name] = cls
-        if self.ctx.scope.kind is ScopeKind.FUNCTION:
-            cls.function = self.ctx.scope.node
-            self.local_names.add(node.name)
-            self.subscribe(ast.Name)  # its uses decide whether it is a one-off
-        bases = list(node.bases)
-        metaclass: Optional[ast.expr] = None
-        for base in node.bases:
-            # `six.with_metaclass(Meta, Base)` / `future.utils.with_metaclass(...)`.
-            if isinstance(base, ast.Call) and base.args and self._dotted(base).endswith("with_metaclass"):
-                metaclass = base.args[0]
-                bases.extend(base.args[1:])
-        for decorator in node.decorator_list:
-            # `@six.add_metaclass(Meta)`.
-            if isinstance(decorator, ast.Call) and decorator.args and self._dotted(decorator).endswith("add_metaclass"):
-                metaclass = decorator.args[0]
-        for base in bases:
-            parent = self._local_class(base)
-            if parent is not None:
-                cls.bases.append(parent)
-                cls.kind_exempt = cls.kind_exempt or parent.kind_exempt
-            elif self._is_field_base(base):
-                cls.kind_exempt = True
-            elif not (isinstance(base, ast.Call) and self._dotted(base).endswith("with_metaclass")):
-                dotted = self._dotted(base)
-                cls.foreign_bases.append(dotted)
-                if "singleton" in dotted.rpartition(".")[2].lower():
-                    cls.shares_state = True  # `class Config(Singleton)`: one instance by design
-        for keyword in node.keywords:
-            if keyword.arg == "metaclass":
-                metaclass = keyword.value
-        if metaclass is not None:
-            cls.metaclass = self._dotted(metaclass)
-            cls.local_metaclass = self._local_class(metaclass)
-            if cls.metaclass.startswith("enum."):
-                # `class Color(metaclass=EnumMeta)` declares members, not shared attributes.
-                cls.kind_exempt = True
-        # A subclass of a dataclass is not a dataclass unless decorated itself; a subclass of
-        # an Enum, NamedTuple or BaseModel still is one.
-        cls.exempt = cls.kind_exempt or any(self._is_field_decorator(d) for d in node.decorator_list)
-        if node.name in NESTED_OPTIONS and self.ctx.scope.kind is ScopeKind.CLASS:
-            cls.exempt = True  # Django's `class Meta`, pydantic's `class Config`: declarations
+    # -- what one method does to `self.<name>` ----------------------------------------------
 
-    def _local_class(self, node: ast.expr) -> Optional[_Class]:
-        """The class of this module that the name `node` refers to, if it is one."""
-        if isinstance(node, ast.Name):
-            binding = self.ctx.lookup(node.id)
-            if binding is not None and binding.kind == "class":
-                return self.classes.get(binding.node)
-        return None
+    def _events(self, method: Method) -> _Events:
+        events = self.events.get(method)
+        if events is not None:
+            return events
+        events = self.events[method] = _Events()
+        for name, node, reference in method.assignments():
+            if name in self.names and not self._keeps_shared(method, node, name):
+                order = self._order(reference)
+                events.rebinds[name] = min(order, events.rebinds.get(name, order))
+        for attribute in method.attributes:
+            name = attribute.name
+            if name not in self.names:
+                continue
+            for use in uses_of(self.ctx, attribute.node, MUTATORS):
+                if use.how == "lookup":
+                    # A read changes nothing, not even a defaultdict worth reporting (a missing key is
+                    # inserted, but `self.handlers[k](x)` on a class-level defaultdict is a lookup
+                    # table, and flagging reads cost far more false positives than it found bugs).
+                    # It is a lookup that makes a later store look like a memo table.
+                    events.keyed_reads.add(name)
+                elif not use.element:
+                    self._mutate(method, events, name, use.node, use.how, attribute.reference)
+                elif use.how not in REMOVALS:
+                    # The element lives inside the shared container: changing it changes what every
+                    # instance sees, and the values are per-instance data, so no memo table either.
+                    # Removing from an element (`self.infos[kind].pop(alias)`) is upkeep of a
+                    # structure filled elsewhere. Keyed by the instance or its class
+                    # (`self.refs[self.__class__].add(...)`), it is a registry.
+                    events.element_mutations.add(name)
+                    if use.keys and not any(method.identifies(key) for key in use.keys):
+                        self._mutate(method, events, name, use.node, "element", attribute.reference)
+        # A change after this method gave the instance its own object changes that object.
+        events.mutations = [m for m in events.mutations if not events.rebinds.get(m.attribute, m.order) < m.order]
+        return events
 
-    def _dotted(self, node: ast.AST) -> str:
-        """The import-resolved dotted name, or the name as written when it is not imported."""
-        if isinstance(node, ast.Call):
-            node = node.func
-        if isinstance(node, ast.Subscript):  # `Generic[T]`, `BaseModel[...]`
-            node = node.value
-        resolved = self.ctx.qualified_name(node)
-        if resolved:
-            return resolved
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if isinstance(node, ast.Name):
-            parts.append(node.id)
-        return ".".join(reversed(parts))
-
-    def _is_field_base(self, base: ast.expr) -> bool:
-        dotted = self._dotted(base)
-        return (
-            dotted in FIELD_BASES
-            or dotted.startswith("enum.")  # Enum, IntEnum, StrEnum, Flag, IntFlag, ReprEnum
-            or dotted.rpartition(".")[2] in FIELD_BASE_NAMES
+    def _keeps_shared(self, method: Method, node: ast.AST, name: str) -> bool:
+        """`self.x = self.x` or `self.x = type(self).x`: the instance holds the shared object."""
+        value = getattr(self.ctx.parent(node), "value", None) if isinstance(node, ast.Attribute) else None
+        return isinstance(value, ast.Attribute) and value.attr == name and (
+            self.model.instance_of(value.value) is method or self.model.class_of(value.value) is not None
         )
 
-    def _is_field_decorator(self, decorator: ast.expr) -> bool:
-        dotted = self._dotted(decorator)
-        # dataclasses.dataclass, pydantic.dataclasses.dataclass and the like; every attrs
-        # decorator (`attr.s`, `attrs.define`, `from attrs import define, frozen, mutable`).
-        return dotted.rpartition(".")[2] == "dataclass" or dotted.partition(".")[0] in {"attr", "attrs"}
+    def _order(self, reference: Reference) -> Order:
+        statement = self.ctx.statement(reference.node)
+        return (statement.lineno, statement.col_offset, reference.seq) if statement else (0, 0, reference.seq)
 
-    def _method(self, node: Function) -> None:
-        scope = self.ctx.scope
-        if scope.kind is not ScopeKind.CLASS:
-            return
-        cls = self.classes.get(scope.node)
-        if cls is None:
-            return
-        positional = [*node.args.posonlyargs, *node.args.args]
-        if not positional:
-            return
-        first = positional[0]
-        if first.arg in CLASS_RECEIVERS or node.name in IMPLICIT_CLASS_METHODS or any(
-            self._dotted(d).rpartition(".")[2] in CLASS_DECORATORS for d in node.decorator_list
-        ):
-            # The first parameter is the class (or, for a staticmethod, an ordinary value):
-            # mutating through it shares on purpose.
-            self.class_receivers[first] = cls
-            return
-        method = _Method(node, cls, first)
-        self.methods[node] = method
-        cls.methods.append(method)
+    def _mutate(self, method: Method, events: _Events, name: str, node: ast.AST, how: str, reference: Reference) -> None:
+        if not self._registers_instance(method, node):  # `self.instances.append(self)`: on purpose
+            events.mutations.append(_Mutation(method, name, node, how, self._order(reference)))
 
-    def _class_attribute(self, node: Union[ast.Assign, ast.AnnAssign]) -> None:
-        cls = self.classes.get(self.ctx.scope.node)
-        if cls is None or not self.ctx.is_mutable_value(node.value):
-            return
-        if isinstance(node, ast.AnnAssign):
-            if self._is_classvar(node.annotation):
-                return  # `ClassVar[...]` declares that the value is meant to be shared
-            targets = [node.target]
-        else:
-            targets = node.targets
-        for target in targets:
-            if isinstance(target, ast.Name) and not _is_dunder(target.id):
-                cls.attributes[target.id] = node
-                cls.kinds[target.id] = self.ctx.container_kind(node.value)
-
-    def _is_classvar(self, annotation: ast.expr) -> bool:
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            return "ClassVar" in annotation.value  # a string annotation: `"ClassVar[list]"`
-        if isinstance(annotation, ast.Subscript):
-            annotation = annotation.value
-        resolved = self.ctx.qualified_name(annotation)
-        if resolved is not None:
-            return resolved in CLASSVAR
-        return self._dotted(annotation).rpartition(".")[2] == "ClassVar"
-
-    def _singleton(self, call: ast.Call) -> None:
-        # `vcs = VcsSupport()` at module level: the module's one instance, so nothing is shared
-        # with another.
-        cls = self._local_class(call.func)
-        if cls is not None:
-            cls.singleton = True
-
-    def _receiver(self, node: ast.AST) -> Optional[tuple[_Method, str]]:
-        """For `self.<name>` where `self` is still a method's first parameter: (method, name)."""
-        if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
-            return None
-        method = self._instance(node.value)
-        return (method, node.attr) if method is not None else None
-
-    def _instance(self, node: ast.AST) -> Optional[_Method]:
-        """The method whose instance parameter the name `node` still is."""
-        if not isinstance(node, ast.Name):
-            return None
-        binding = self.ctx.lookup(node.id)
-        if binding is None or binding.kind != "param":
-            return None  # `self` was rebound, or it is not a parameter at all
-        method = self.methods.get(binding.scope.node)
-        if method is None or binding.node is not method.receiver:
-            return None
-        return method
-
-    def _class_of(self, node: ast.expr) -> Optional[_Class]:
-        """The class `node` names: `Foo`, `cls`, `type(self)`, `self.__class__`."""
-        if isinstance(node, ast.Name):
-            binding = self.ctx.lookup(node.id)
-            if binding is None:
-                return None
-            if binding.kind == "class":
-                return self.classes.get(binding.node)
-            if binding.kind == "param":
-                return self.class_receivers.get(binding.node)  # type: ignore[arg-type]
-            return None
-        if isinstance(node, ast.Attribute):
-            if node.attr == "__class__":
-                method = self._instance(node.value)
-                return method.cls if method is not None else None
-            # `self.RequestHandler.log`, `module.Registry.items`: a class of this module
-            # reached through another object.
-            return self.by_name.get(node.attr)
-        if (
-            isinstance(node, ast.Call)
-            and len(node.args) == 1
-            and self.ctx.qualified_name(node.func) == "builtins.type"
-        ):
-            method = self._instance(node.args[0])
-            return method.cls if method is not None else None
-        return None
-
-    def _attribute(self, node: ast.Attribute) -> None:
-        cls = self._class_of(node.value)
-        if cls is not None:
-            cls.through_class.add(node.attr)  # the author knows the attribute lives on the class
-            self._caches_instance(node)
-            return
-        if not self.methods:
-            return
-        if not isinstance(node.ctx, ast.Store):
-            self._accumulator(node)
-            return
-        parent = self.ctx.parent(node)
-        if isinstance(parent, ast.AugAssign) and parent.target is node:
-            return  # `self.items += [x]` mutates first; it is handled as a mutation
-        found = self._receiver(node)
-        if found is None:
-            return
-        method, name = found
-        if name == "__dict__" and isinstance(parent, ast.Assign):
-            method.cls.shares_state = True  # `self.__dict__ = self._shared`: the Borg idiom
-        value = getattr(parent, "value", None)
-        if isinstance(value, ast.Attribute) and value.attr == name:
-            if self._instance(value.value) is method or self._class_of(value.value) is not None:
-                return  # `self.x = self.x` or `self.x = type(self).x`: still the shared object
-        method.rebound.add(name)
-
-    def _caches_instance(self, node: ast.Attribute) -> None:
-        """`cls._instance = ...`, `cls._instances[cls] = ...` in a `__new__`: a singleton.
-
-        The class hands out one cached instance, so its attributes have nobody to be shared with.
-        """
-        parent = self.ctx.parent(node)
-        stores = isinstance(node.ctx, ast.Store) or (
-            isinstance(parent, ast.Subscript) and parent.value is node and not isinstance(parent.ctx, ast.Load)
-        ) or (
-            isinstance(parent, ast.Attribute) and parent.attr in MUTATORS
-            and isinstance(self.ctx.parent(parent), ast.Call)
-        )
-        if not stores:
-            return
-        scope: Optional[Scope] = self.ctx.scope
-        while scope is not None and scope.kind is not ScopeKind.FUNCTION:
-            scope = scope.parent  # through comprehensions and lambdas to the function
-        if scope is None or getattr(scope.node, "name", None) != "__new__":
-            return
-        owner = self.classes.get(scope.parent.node) if scope.parent is not None else None
-        if owner is not None:
-            owner.shares_state = True
-
-    def _accumulator(self, node: ast.Attribute) -> None:
-        """Marks `self.x[k]` in `self.x[k] = <value reading self.x>` as an accumulation.
-
-        `self.counts[k] = self.counts.get(k, 0) + 1` counts per-instance events; it only looks
-        like a memo fill (a store after a keyed lookup). Walks up to the statement, never down.
-        """
-        found = self._receiver(node)
-        if found is None:
-            return
-        method, name = found
-        statement = self.ctx.enclosing(node, (ast.stmt,))
-        if not isinstance(statement, ast.Assign):
-            return
-        for target in statement.targets:
-            if (
-                isinstance(target, ast.Subscript)
-                and target.value is not node
-                and self._receiver(target.value) == (method, name)
-            ):
-                self.accumulating.add(target)
-
-    def _call(self, node: ast.Call) -> None:
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in MUTATORS:
-            self._mutation(func.value, node, func.attr)
-            self._element(func.value, node, func.attr)
-        elif isinstance(func, ast.Attribute) and func.attr == "get":
-            self._keyed_read(func.value)
-        elif isinstance(func, ast.Attribute) and func.attr == "__setattr__":
-            self._setattr(node)
-        elif node.args:
-            qualified = self.ctx.qualified_name(func)
-            if qualified == "builtins.setattr":
-                self._rebind(self._instance(node.args[0]), node.args[1:2])  # `setattr(self, "x", [])`
-            elif qualified in MUTATING_FUNCTIONS:
-                self._mutation(node.args[0], node, qualified.rpartition(".")[2])  # `heappush(self.heap, x)`
-                self._element(node.args[0], node, qualified.rpartition(".")[2])
-
-    def _setattr(self, node: ast.Call) -> None:
-        func = node.func
-        assert isinstance(func, ast.Attribute)
-        if self.ctx.qualified_name(func) == "builtins.object.__setattr__":
-            # `object.__setattr__(self, "x", [])`, the frozen-dataclass spelling of setattr.
-            self._rebind(self._instance(node.args[0]) if node.args else None, node.args[1:2])
-        elif isinstance(func.value, ast.Call) and self.ctx.qualified_name(func.value.func) == "builtins.super":
-            # `super().__setattr__("x", [])` in a method: the instance is implicit.
-            scope: Optional[Scope] = self.ctx.scope
-            while scope is not None and scope.kind is not ScopeKind.FUNCTION:
-                scope = scope.parent
-            self._rebind(self.methods.get(scope.node) if scope is not None else None, node.args[:1])
-        else:
-            self._rebind(self._instance(func.value), node.args[:1])  # `self.__setattr__("x", [])`
-
-    def _rebind(self, method: Optional[_Method], names: list[ast.expr]) -> None:
-        """`self.<name> = ...` spelled as a call: the instance gets its own object."""
-        if method is not None and names and isinstance(names[0], ast.Constant) and isinstance(names[0].value, str):
-            method.rebound.add(names[0].value)
-
-    def _subscript(self, node: ast.Subscript) -> None:
-        if isinstance(node.ctx, ast.Load):
-            # A read changes nothing, not even a defaultdict worth reporting (a missing key is
-            # inserted, but `self.handlers[k](x)` on a class-level defaultdict is a lookup
-            # table, and flagging reads cost far more false positives than it found bugs).
-            # It is a lookup that makes a later store look like a memo table.
-            self._keyed_read(node.value)
-            return
-        parent = self.ctx.parent(node)
-        if isinstance(node.ctx, ast.Del):
-            how = "delete"
-        elif isinstance(parent, ast.AugAssign) and parent.target is node:
-            how = "item-augassign"  # `self.counts[k] += 1` accumulates, it does not memoize
-        elif node in self.accumulating:
-            how = "accumulate"
-        else:
-            how = "store"
-        self._mutation(node.value, node, how)
-        self._element(node.value, node, how)
-
-    def _keyed_read(self, target: ast.AST) -> None:
-        found = self._receiver(target)
-        if found is not None:
-            found[0].keyed_reads.add(found[1])
-
-    def _element(self, target: ast.AST, node: ast.AST, how: str) -> None:
-        """`self.x[k].append(v)`, `self.x[i][j] = v`, `self.x.setdefault(k, []).append(v)`.
-
-        The element lives inside the shared container, so changing it changes what every
-        instance sees: a mutation of the attribute. The values are then per-instance data,
-        which also rules out a memo table. Removals are left out (see REMOVALS).
-        """
-        if how in REMOVALS:
-            return
-        slices: list[ast.expr] = []
-        while isinstance(target, ast.Subscript):  # down the subscript chain, not a tree walk
-            slices.append(target.slice)
-            target = target.value
-        if not slices:
-            if not (
-                isinstance(target, ast.Call)
-                and isinstance(target.func, ast.Attribute)
-                and target.func.attr == "setdefault"
-            ):
-                return
-            target = target.func.value  # the setdefault itself is already a mutation
-        found = self._receiver(target)
-        if found is None:
-            return
-        method, name = found
-        method.element_mutations.add(name)
-        if slices and not any(self._identifies(method, s) for s in slices):
-            # `self.refs[self.__class__].add(...)`, `self.by_id[id(self)].append(...)`: keyed by
-            # the instance or its class, a registry (see `_registers_instance`).
-            self._mutation(target, node, "element")
-
-    def _mutation(self, target: ast.AST, node: ast.AST, how: str) -> None:
-        found = self._receiver(target)
-        if found is None:
-            return
-        method, name = found
-        if name in method.rebound:
-            return  # this method gave the instance its own object first
-        if self._registers_instance(method, node):
-            return  # `self.instances.append(self)`: a registry of instances, shared on purpose
-        self.mutations.append(_Mutation(method, name, node, how))
-
-    def _registers_instance(self, method: _Method, node: ast.AST) -> bool:
-        """`.append(self)`, `[self] = info`, `[k] = weakref.ref(self)`, `[type(self)] = v`...
-
-        A container of the instances themselves, or keyed by their class, exists to be shared.
-        """
+    def _registers_instance(self, method: Method, node: ast.AST) -> bool:
+        """`.append(self)`, `[self] = info`, `[k] = weakref.ref(self)`, `[type(self)] = v`...:
+        a container of the instances themselves, or keyed by their class, exists to be shared."""
         if isinstance(node, ast.Call):
             values = [*node.args, *(k.value for k in node.keywords)]
+            if self.model.qualified(node.func) in MUTATING_FUNCTIONS:
+                values = values[1:]  # `heappush(self.heap, self)`: the first argument is the heap
         elif isinstance(node, ast.Subscript):
             values = [node.slice, getattr(self.ctx.parent(node), "value", None)]
         else:
             return False
-        if isinstance(node, ast.Call) and self.ctx.qualified_name(node.func) in MUTATING_FUNCTIONS:
-            values = values[1:]  # `heappush(self.heap, self)`: the first argument is the heap
-        return any(self._identifies(method, value) for value in values)
+        return any(method.identifies(value) for value in values)
 
-    def _identifies(self, method: _Method, value: Optional[ast.AST]) -> bool:
-        """`self`, its class, `self.__class__.__name__`, `id(self)`, `weakref.ref(self)`...
-
-        Only calls that stand for the instance (IDENTITY_CALLS) count, one level deep with no
-        subtree walk: `Edge(self, child)` is a new value that merely mentions the instance.
-        """
-        if isinstance(value, ast.Attribute) and value.attr in ("__name__", "__qualname__"):
-            value = value.value  # `self.__class__.__name__`
-        if value is None:
-            return False
-        if self._instance(value) is method or self._class_of(value) is method.cls:
-            return True
-        return (
-            isinstance(value, ast.Call)
-            and self.ctx.qualified_name(value.func) in IDENTITY_CALLS
-            and any(self._instance(arg) is method for arg in value.args)
-        )
-
-    # -- deciding, after the walk -----------------------------------------------------------
-
-    def finish(self) -> None:
-        shared: dict[tuple[_Class, str], list[_Mutation]] = {}
-        for mutation in self.mutations:
-            cls = mutation.method.cls
-            attribute = mutation.attribute
-            if cls.exempt or cls.singleton or self._one_instance(cls):
-                continue
-            mro = _linearize(cls)
-            owner = self._owner(mro, attribute)
-            if owner is None or owner.exempt:
-                continue
-            if any(c.shares_state or self._opaque_metaclass(c) for c in mro):
-                continue  # one instance by design (singleton metaclass or `__new__`, Borg)
-            family = self._family(owner, mro)
-            if any(attribute in m.rebound for c in family for m in c.methods if m is not mutation.method):
-                # Some method gives the instance its own object (`__init__`, `setUp`, a
-                # `reset()` the protocol calls first): the class attribute is only a default.
-                continue
-            if any(attribute in c.through_class for c in family):
-                continue  # reached as `Foo.x` or `cls.x` somewhere: shared knowingly
-            shared.setdefault((owner, attribute), []).append(mutation)
-        for (owner, attribute), mutations in shared.items():
-            if not self._is_memo(owner, attribute, mutations):
-                self._report(owner, attribute, mutations)
-
-    def _opaque_metaclass(self, cls: _Class) -> bool:
-        """A metaclass that may control instantiation or rewrite the class body.
-
-        `type`, `abc.ABCMeta` and the typing/enum metaclasses (enum classes are exempt anyway)
-        are known to leave both alone. A metaclass of this module is opaque when it, or one of
-        its bases in the module, defines `__call__` (a singleton's cache), `__new__` or
-        `__prepare__` (a declarative namespace), or derives from an unknown base. An imported
-        metaclass is opaque: `SingletonMeta`, ORM metaclasses and the like.
-        """
-        if cls.metaclass is None:
-            return False
-        if cls.local_metaclass is None:
-            return not _benign_metaclass(cls.metaclass)
-        for meta in _linearize(cls.local_metaclass):
-            if any(
-                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name in OPAQUE_METACLASS_METHODS
-                for s in meta.node.body  # the class body's own statements: a list, not a walk
-            ):
-                return True
-            if not all(_benign_metaclass(base) for base in meta.foreign_bases):
-                return True
-        return False
-
-    def _one_instance(self, cls: _Class) -> bool:
-        """A class defined in a function and instantiated once there, outside any loop.
-
-        Each call of the function makes a new class with new attributes for its one instance:
-        nothing is shared (`class SpreadSheet: _cells = {}` inside a test).
-        """
-        if cls.function is None or len(cls.references) != 1:
-            return False  # subclassed, returned, passed on or instantiated more than once
-        name = cls.references[0]
-        call = self.ctx.parent(name)
-        if not isinstance(call, ast.Call) or call.func is not name:
-            return False
-        for ancestor in self.ctx.ancestors(call):
-            if ancestor is cls.function:
-                return True
-            if isinstance(ancestor, LOOP_NODES + COMPREHENSION_NODES + FUNCTION_NODES + (ast.Lambda,)):
-                return False
-        return False
-
-    def _owner(self, mro: list[_Class], attribute: str) -> Optional[_Class]:
-        """The class whose mutable assignment `self.<attribute>` finds first, if any."""
-        for cls in mro:
-            scope: Optional[Scope] = self.ctx.scopes.get(cls.node)
-            binding = scope.last(attribute) if scope is not None else None
-            if binding is None or binding.kind == "annotation":
-                continue  # a bare `name: list` binds nothing at runtime; keep looking
-            node = cls.attributes.get(attribute)
-            if node is not None and _binds(node, binding.node):
-                return cls
-            return None  # redefined (by a subclass, a def, a property...) as something else
-        return None
-
-    def _family(self, owner: _Class, mro: list[_Class]) -> list[_Class]:
-        """The mutating class's ancestors and every class of the module that derives from `owner`."""
-        return mro + [c for c in self.classes.values() if owner in _linearize(c)]
-
-    def _is_memo(self, owner: _Class, attribute: str, mutations: list[_Mutation]) -> bool:
+    def _is_memo(self, owner: ClassFacts, attribute: str, mutations: list[_Mutation]) -> bool:
         """A dict only ever filled after a lookup by key, one item at a time: a shared memo table.
 
         `if key not in self._pools: self._pools[key] = make(key)` caches across instances on
-        purpose; the bug shape stores per-instance data (`update`, `+=`, `self.x[k].append`).
+        purpose; the bug shape stores per-instance data (`update`, `+=`, `self.x[k].append`),
+        or counts (`self.x[k] = self.x.get(k, 0) + 1`: the store reads the dict itself).
         """
-        if owner.kinds[attribute] not in DICTS:
+        if owner.attributes[attribute].kind not in DICTS:
             return False
         for mutation in mutations:
-            method = mutation.method
-            if attribute in method.element_mutations:
+            events = self._events(mutation.method)
+            if attribute in events.element_mutations:
                 return False
             if mutation.how == "store":
-                if attribute not in method.keyed_reads:
+                if attribute not in events.keyed_reads or self._accumulates(mutation):
                     return False
             elif mutation.how not in KEYED_METHODS and mutation.how != "delete":
                 return False
         return any(m.how in ("store", "setdefault") for m in mutations)
 
-    def _report(self, owner: _Class, attribute: str, mutations: list[_Mutation]) -> None:
-        node = owner.attributes[attribute]
+    def _accumulates(self, mutation: _Mutation) -> bool:
+        """`self.x[k] = <reads self.x>`: the assignment reads `self.x` before its target does."""
+        target = mutation.node
+        statement = self.ctx.statement(target)
+        if not isinstance(statement, ast.Assign) or not any(t is target for t in statement.targets):
+            return False
+        own = self.ctx.reference(target.value.value)  # type: ignore[attr-defined]
+        return own is not None and any(
+            use.reference.seq < own.seq and self.ctx.statement(use.node) is statement
+            for use in mutation.method.loads(mutation.attribute)
+        )
+
+    def _report(self, owner: ClassFacts, attribute: str, mutations: list[_Mutation]) -> None:
+        assigned: ClassAttribute = owner.attributes[attribute]
         first = mutations[0]
-        method = first.method.node.name
-        if first.method.cls is not owner:
-            method = f"{first.method.cls.node.name}.{method}"
-        related = [
-            (m.node, f"'{m.method.node.name}' mutates the shared '{attribute}' here") for m in mutations
-        ]
-        value = node.value  # type: ignore[attr-defined]
+        method, cls = first.method, first.method.cls
         context = {
-            "class": owner.node.name,
+            "class": owner.name,
             "attribute": attribute,
-            "value": self.ctx.segment(value),
-            "kind": owner.kinds[attribute],
-            "method": method,
-            "receiver": first.method.receiver.arg,
+            "value": self.ctx.segment(assigned.value),
+            "kind": assigned.kind,
+            "method": method.name if cls is owner else f"{cls.name}.{method.name}",
+            "receiver": method.receiver.arg if method.receiver else "self",
             "mutation": self.ctx.segment(first.node),
             "mutation_line": self._statement(first.node),
         }
         # What the explanation needs to tell this hit's story (see `explanation.variant_key`).
         shape = []
-        if first.method.cls is not owner:
+        if cls is not owner:
             shape.append("subclass")
-            context["method_class"] = first.method.cls.node.name
-            context["method_name"] = first.method.node.name
-            context["method_bases"] = ", ".join(self.ctx.segment(b) for b in first.method.cls.node.bases)
+            context["method_class"] = cls.name
+            context["method_name"] = method.name
+            context["method_bases"] = ", ".join(self.ctx.segment(b) for b in cls.node.bases)
         if first.how == "augassign":
             shape.append("augassign")  # `self.items += [x]` also stores the shared list on the instance
         if shape:
             context["shape"] = "-".join(shape)
-        self.report(node, related=related, **context)
+        related = [(m.node, f"'{m.method.name}' mutates the shared '{attribute}' here") for m in mutations]
+        self.report(assigned.statement, related=related, **context)
 
     def _statement(self, node: ast.AST) -> str:
         """The mutating statement on one line (`self.store[key] = value`, `del self.d[k]`).
@@ -950,7 +465,7 @@ assert i.shelves == [] and h.shelves is not i.shelves
         An assignment too long for one line keeps its target (`self.d[k] = ...`); a compound
         statement (`while self.q.pop():`) or another that spans lines gives the mutation itself.
         """
-        statement = node if isinstance(node, ast.stmt) else self.ctx.enclosing(node, (ast.stmt,))
+        statement = self.ctx.statement(node)
         if statement is None or hasattr(statement, "body"):
             return self.ctx.segment(node)
         text = self.ctx.segment(statement)
@@ -963,31 +478,14 @@ assert i.shelves == [] and h.shelves is not i.shelves
         return self.ctx.segment(node)
 
 
-def _benign_metaclass(dotted: str) -> bool:
-    return (
-        dotted.rpartition(".")[2] in BENIGN_METACLASSES
-        or dotted.partition(".")[0] in ("typing", "typing_extensions", "enum")
-    )
+def _shareable(assigned: ClassAttribute) -> bool:
+    """A mutable value, not declared `ClassVar[...]`, under a name that is not a dunder
+    (`__slots__`, `__all__` are about the class, not its instances)."""
+    name = assigned.name
+    return assigned.mutable and not (len(name) > 4 and name[:2] == name[-2:] == "__") and not assigned.classvar
 
 
-def _is_dunder(name: str) -> bool:
-    return len(name) > 4 and name.startswith("__") and name.endswith("__")
-
-
-def _binds(statement: ast.stmt, target: ast.AST) -> bool:
-    if isinstance(statement, ast.AnnAssign):
-        return statement.target is target
-    return any(t is target for t in statement.targets)  # type: ignore[attr-defined]
-
-
-def _linearize(cls: _Class) -> list[_Class]:
-    """The class and its same-module ancestors, depth first, left to right (an MRO approximation)."""
-    order: list[_Class] = []
-    stack = [cls]
-    while stack:
-        current = stack.pop()
-        if current in order:
-            continue
-        order.append(current)
-        stack.extend(reversed(current.bases))
-    return order
+def _exempt(cls: ClassFacts) -> bool:
+    """Dataclass, attrs, NamedTuple, TypedDict, Enum, pydantic, msgspec, a metaclass, or a
+    nested Meta/Config: the body declares fields, members or options (model/classes.py)."""
+    return cls.family in FIELD_FAMILIES
