@@ -154,3 +154,27 @@ def test_no_rule_imports_another_rule_and_only_fixers_use_the_helpers(module):
         elif RULE_MODULE.fullmatch(short):
             wrong.append(f"{target} (a helper only fixers may use)")
     assert not wrong, f"{module} imports " + ", ".join(wrong)
+
+
+# What each layer may import from pitfalls, imports inside functions included: the model knows
+# nothing of analyses, rules or presentation; analyses know the model, not rules.
+LAYERS = {
+    "pitfalls.model": ("pitfalls.model", "pitfalls.positions", "pitfalls.findings"),
+    "pitfalls.analyses": ("pitfalls.analyses", "pitfalls.model", "pitfalls.positions", "pitfalls.findings",
+                          "pitfalls.rule", "pitfalls.explanation"),
+    "pitfalls.explanation": ("pitfalls.findings",),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_lower_layers_import_nothing_above_them(layer):
+    graph = import_graph(MODULES, everywhere=True)
+    allowed = LAYERS[layer]
+    wrong = [
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if module == layer or module.startswith(layer + ".")
+        for target in targets
+        if not any(target == a or target.startswith(a + ".") for a in allowed)
+    ]
+    assert not wrong, "imports above their layer: " + ", ".join(sorted(wrong))

@@ -13,7 +13,7 @@ from pitfalls.rule import Rule
 from pitfalls.model.context import Context
 from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, Branch, Reference, Scope, ScopeKind
 
-_ENTER, _LEAVE, _PUSH, _POP, _BRANCH, _CASE = 0, 1, 2, 3, 4, 5
+_ENTER, _LEAVE, _PUSH, _POP, _BRANCH, _CASE, _BIND = 0, 1, 2, 3, 4, 5, 6
 
 # Children in evaluation order where it differs from `_fields` order, so that a name is
 # bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
@@ -192,9 +192,15 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                     push((_LEAVE, node, parent))
                 if scoped is not None:
                     outer, inner = scoped(node, parents)
+                    # A def's name is bound once its decorators and defaults have run, a
+                    # class's once its body has: `class Foo(Foo)` reads the earlier Foo.
                     if cls in _DEFERRED:
                         deferred.append((node, parent, ctx.scope, inner))
+                        if cls is not ast.Lambda:
+                            push((_BIND, node, parent))
                     else:
+                        if cls is ast.ClassDef:
+                            push((_BIND, node, parent))
                         push((_POP, node, parent))
                         for child, child_parent in reversed(inner):
                             push((_ENTER, child, child_parent))
@@ -219,6 +225,8 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                 index = next(i for i, case in enumerate(match.cases) if case is node)
                 around = ctx.branch.parent if parent and ctx.branch is not None else ctx.branch
                 ctx.branch = Branch(match, 2 * index + parent, around)  # type: ignore[operator]
+            elif op == _BIND:
+                ctx.bind(node.name, node, "class" if type(node) is ast.ClassDef else "function")
             elif op == _LEAVE:
                 call(leave[type(node)], node)
             elif op == _PUSH:
@@ -447,12 +455,8 @@ def _on_import_from(ctx: Context, node: ast.ImportFrom, parent: Optional[ast.AST
 
 
 def _on_def(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
-    if isinstance(node, ast.ClassDef):
-        ctx.class_defs.append(node)
-        ctx.bind(node.name, node, "class")
-    else:
-        ctx.function_defs.append(node)
-        ctx.bind(node.name, node, "function")  # type: ignore[attr-defined]
+    # Only listed here; the name is bound later (`_BIND` in the walk).
+    (ctx.class_defs if isinstance(node, ast.ClassDef) else ctx.function_defs).append(node)
 
 
 def _on_lambda(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:

@@ -7,28 +7,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pitfalls.model import Context
+from pitfalls.model.vocabulary import MUTATING_FUNCTIONS, MUTATING_METHODS, REMOVALS
 
-# Methods that change a list, dict, set, deque or bytearray in place.
-MUTATING_METHODS = frozenset(
-    {
-        "append", "extend", "insert", "remove", "pop", "clear", "add", "discard", "update",
-        "setdefault", "popitem", "sort", "reverse", "appendleft", "extendleft", "popleft",
-        "rotate", "difference_update", "intersection_update", "symmetric_difference_update",
-        "__setitem__", "__delitem__", "__iadd__",
-    }
-)
-# Functions that mutate the container passed as their first argument.
-MUTATING_FUNCTIONS = frozenset(
-    {
-        "heapq.heappush", "heapq.heappop", "heapq.heapify", "heapq.heappushpop", "heapq.heapreplace",
-        "bisect.insort", "bisect.insort_left", "bisect.insort_right",
-    }
-)
-# Mutations that only take out (as opposed to adding or replacing).
-REMOVALS = frozenset(
-    {"pop", "remove", "discard", "clear", "popitem", "popleft", "heappop", "__delitem__",
-     "difference_update", "intersection_update", "delete"}
-)
+__all__ = [
+    "MUTATING_FUNCTIONS", "MUTATING_METHODS", "REMOVALS", "Change", "Use", "in_place_change", "is_mutable_expr",
+    "uses_of",
+]
 
 
 def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = True) -> bool:
@@ -185,7 +169,5 @@ def _mutating_function(ctx: Context, call: ast.Call) -> Optional[str]:
     last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
     if last not in _MUTATING_FUNCTION_NAMES and not isinstance(func, ast.Name):
         return None
-    from pitfalls.model.classes import qualified_name  # the name as the walk saw it
-
-    found = qualified_name(ctx, func)
+    found = ctx.qualified_name(func)  # the name as the walk saw it
     return found.rpartition(".")[2] if found in MUTATING_FUNCTIONS else None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from pitfalls.model.context import MUTABLE_CALLS, MUTABLE_DISPLAYS
 from pitfalls.model.scopes import BUILTIN_NAMES, Binding, Reference, Scope, ScopeKind
+from pitfalls.model.vocabulary import MUTATING_METHODS
 
 if TYPE_CHECKING:
     from pitfalls.model.context import Context
@@ -320,15 +321,15 @@ class ClassFacts:
         foreign: list[str] = []
         families: list[str] = []
         for base in bases:
-            local = model.class_named(base, self.binding)
+            local = model.class_named(base)
             if local is not None:
                 local_bases.append(local)
                 if local.inherited_family:
                     families.append(local.inherited_family)
             elif not (isinstance(base, ast.Call) and model.dotted(base).endswith("with_metaclass")):
-                dotted = model.dotted(base, self.binding)
+                dotted = model.dotted(base)
                 foreign.append(dotted)
-                family = _base_family(dotted) or model.orm_family(base, self.binding)
+                family = _base_family(dotted) or model.orm_family(base)
                 if family:
                     families.append(family)
         for keyword in node.keywords:
@@ -618,10 +619,10 @@ class ClassModel:
             return method.cls if method is not None else None
         return None
 
-    def class_named(self, node: ast.AST, own: Optional[Binding] = None) -> Optional[ClassFacts]:
+    def class_named(self, node: ast.AST) -> Optional[ClassFacts]:
         """The class of the module that the name `node` reads (None for anything else)."""
         if isinstance(node, ast.Name):
-            binding = self._resolve(node, own)
+            binding = self.ctx.resolve(node)
             if binding is not None and binding.kind == "class":
                 return self._by_node.get(binding.node)
         return None
@@ -664,46 +665,17 @@ class ClassModel:
 
     # -- names as the class statement saw them -----------------------------------------------
 
-    def _resolve(self, node: ast.Name, own: Optional[Binding] = None) -> Optional[Binding]:
-        """The binding the load `node` read. In `class Foo(Foo)` the base is read before the
-        class statement binds `Foo`, so a base that resolves to `own` reads the binding before."""
-        binding = self.ctx.resolve(node)
-        if binding is not None and binding is own:
-            earlier = [b for b in own.scope.bindings.get(own.name, ()) if b.seq < own.seq]
-            if earlier:
-                return earlier[-1]
-            scope = own.scope.parent
-            while scope is not None and scope.kind is ScopeKind.CLASS:
-                scope = scope.parent
-            return self.ctx.lookup(own.name, scope) if scope is not None else None
-        return binding
+    def qualified(self, node: ast.AST) -> Optional[str]:
+        """`ctx.qualified_name`: through the reference the walk recorded, as the class saw it."""
+        return self.ctx.qualified_name(node)
 
-    def qualified(self, node: ast.AST, own: Optional[Binding] = None) -> Optional[str]:
-        """`qualified_name` (below); `own`: the binding of the class statement being resolved."""
-        return qualified_name(self.ctx, node, lambda name: self._resolve(name, own))
+    def dotted(self, node: ast.AST) -> str:
+        return self.ctx.dotted(node)
 
-    def dotted(self, node: ast.AST, own: Optional[Binding] = None) -> str:
-        """The import-resolved dotted name, or the name as written (`Generic[T]` -> Generic,
-        a call -> its callee)."""
-        if isinstance(node, ast.Call):
-            node = node.func
-        if isinstance(node, ast.Subscript):
-            node = node.value
-        resolved = self.qualified(node, own)
-        if resolved:
-            return resolved
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if isinstance(node, ast.Name):
-            parts.append(node.id)
-        return ".".join(reversed(parts))
-
-    def orm_family(self, base: ast.expr, own: Optional[Binding] = None) -> Optional[str]:
+    def orm_family(self, base: ast.expr) -> Optional[str]:
         """`Base = declarative_base()` then `class User(Base)`: SQLAlchemy's declarative base."""
         if isinstance(base, ast.Name):
-            binding = self._resolve(base, own)
+            binding = self.ctx.resolve(base)
             value = binding.value if binding is not None and binding.kind == "assign" else None
             if isinstance(value, ast.Call) and self.dotted(value).endswith("declarative_base"):
                 return "sqlalchemy"
@@ -742,28 +714,6 @@ class ClassModel:
         return self.dotted(annotation).rpartition(".")[2] == "ClassVar"
 
 
-def qualified_name(ctx: "Context", node: ast.AST, resolve: Optional[Callable[[ast.Name], Optional[Binding]]] = None
-                   ) -> Optional[str]:
-    """`ctx.qualified_name(node)`, but the root name is read through its reference (`ctx.resolve`),
-    so that it answers for any node of the module once the walk is over, as the walk saw it."""
-    attrs: list[str] = []
-    while isinstance(node, ast.Attribute):
-        attrs.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    binding = (resolve or ctx.resolve)(node)
-    if binding is None:
-        if node.id not in BUILTIN_NAMES:
-            return None
-        base = "builtins." + node.id
-    elif binding.kind == "import" and binding.qualname:
-        base = binding.qualname
-    else:
-        return None
-    return base + "." + ".".join(reversed(attrs)) if attrs else base
-
-
 def _own_binding(ctx: "Context", node: ast.ClassDef, outer: Optional[Scope]) -> Optional[Binding]:
     for scope in (outer, ctx.module_scope):
         if scope is not None:
@@ -786,7 +736,6 @@ def _benign_metaclass(dotted: str) -> bool:
 
 def _stores(parents: dict, node: ast.Attribute) -> bool:
     """`X.a = v`, `X.a[k] = v`, `X.a.append(v)` (any mutating method)."""
-    from pitfalls.analyses.mutation import MUTATING_METHODS  # the one vocabulary of in-place change
 
     parent = parents.get(node)
     return (

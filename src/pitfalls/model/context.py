@@ -76,6 +76,9 @@ class Context:
         handlers) once the file is done, so the file's tree is freed at once, without waiting
         for the cyclic garbage collector (which the engine keeps paused; see engine.gc_paused)."""
         for scope in self.scopes.values():
+            for bindings in scope.bindings.values():
+                for binding in bindings:
+                    binding.references = []  # each Reference points back at its binding
             scope.bindings.clear()
             scope.parent = None
         self.scopes.clear()
@@ -307,7 +310,8 @@ class Context:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        binding = self.lookup(node.id, scope)
+        # Where the walk has passed the name, what it read there (after the walk too).
+        binding = self.lookup(node.id, scope) if scope is not None else self.resolve(node)
         if binding is None:
             if node.id not in BUILTIN_NAMES:
                 return None

@@ -52,10 +52,8 @@ class FunctionFacts:
         self.is_lambda = isinstance(node, ast.Lambda)
         self.is_async = isinstance(node, ast.AsyncFunctionDef)
         self.name = node.name if not isinstance(node, ast.Lambda) else _lambda_name(ctx, node)
-        outer_scope = ctx.scope_of(node)  # decorators run where the def is
-        self.decorators: tuple[str, ...] = tuple(
-            ctx.dotted(d, outer_scope) for d in getattr(node, "decorator_list", ())
-        )
+        # Resolved through the references the walk recorded where the def ran.
+        self.decorators: tuple[str, ...] = tuple(ctx.dotted(d) for d in getattr(node, "decorator_list", ()))
         self.parameters = _parameters(node.args)
         outer = ctx.parent(node)
         self.in_class = isinstance(outer, ast.ClassDef)
