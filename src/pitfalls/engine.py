@@ -11,37 +11,10 @@ from typing import Any, Callable, Optional, Sequence
 from pitfalls.findings import Finding
 from pitfalls.rule import Rule
 from pitfalls.model.context import Context
+from pitfalls.model.scopes import fields as _fields
 from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, Branch, Reference, Scope, ScopeKind
 
 _ENTER, _LEAVE, _PUSH, _POP, _BRANCH, _CASE, _BIND = 0, 1, 2, 3, 4, 5, 6
-
-# Children in evaluation order where it differs from `_fields` order, so that a name is
-# bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
-_ORDER: dict[type, tuple[str, ...]] = {
-    ast.Assign: ("value", "targets", "type_comment"),
-    ast.AnnAssign: ("annotation", "value", "target"),
-    ast.NamedExpr: ("value", "target"),
-    ast.For: ("iter", "target", "body", "orelse"),
-    ast.AsyncFor: ("iter", "target", "body", "orelse"),
-    ast.comprehension: ("iter", "target", "ifs"),
-    ast.withitem: ("context_expr", "optional_vars"),
-    ast.DictComp: ("generators", "key", "value"),
-    ast.ListComp: ("generators", "elt"),
-    ast.SetComp: ("generators", "elt"),
-    ast.GeneratorExp: ("generators", "elt"),
-}
-# Fields never worth a visit: expression contexts and operator singletons.
-_SKIP = frozenset({"ctx", "op", "ops"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(cls: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _ORDER.get(cls) or tuple(f for f in cls._fields if f not in _SKIP)
-        _FIELDS[cls] = fields
-    return fields
-
 
 @dataclass(frozen=True)
 class RuleError:

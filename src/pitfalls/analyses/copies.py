@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.analyses.mutation import MUTATING_METHODS, Change, in_place_change, is_mutable_expr
+from pitfalls.analyses.mutation import MUTATING_METHODS, in_place_change
 from pitfalls.model import Binding, Context
 from pitfalls.rule import Rule
 

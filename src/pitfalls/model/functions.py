@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
-from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, ScopeKind
+from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, ScopeKind, fields
 
 if TYPE_CHECKING:
     from pitfalls.model.context import Context
@@ -43,7 +43,8 @@ class FunctionFacts:
     "Own body" is the function's statements (or the lambda's expression) and the comprehensions
     in them, but not the bodies of nested defs, lambdas and classes, which have facts of their
     own; their decorators, defaults and bases are evaluated here, so they are part of it.
-    Node lists are in source order.
+    Node lists are in evaluation order, as the walk visits them (`nodes` of several types: in
+    source order).
     """
 
     def __init__(self, ctx: "Context", node: Function) -> None:
@@ -171,8 +172,20 @@ class FunctionFacts:
                 self.nested.append(current)
                 children: Iterable[ast.AST] = _outer_parts(current)
             else:
-                children = ast.iter_child_nodes(current)
+                children = _children(current)
             stack.extend(reversed(list(children)))
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The node's children in evaluation order, as the walk visits them."""
+    found: list[ast.AST] = []
+    for name in fields(type(node)):
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
 
 
 def _outer_parts(node: ast.AST) -> list[ast.AST]:

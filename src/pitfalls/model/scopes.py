@@ -14,6 +14,35 @@ LOOP_NODES = (ast.For, ast.AsyncFor, ast.While)
 COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
+# Children in evaluation order where it differs from `_fields` order, so that a name is
+# bound only after the expression that binds it has been seen (`x = x + 1`, `for x in xs`).
+EVALUATION_ORDER: dict[type, tuple[str, ...]] = {
+    ast.Assign: ("value", "targets", "type_comment"),
+    ast.AnnAssign: ("annotation", "value", "target"),
+    ast.NamedExpr: ("value", "target"),
+    ast.For: ("iter", "target", "body", "orelse"),
+    ast.AsyncFor: ("iter", "target", "body", "orelse"),
+    ast.comprehension: ("iter", "target", "ifs"),
+    ast.withitem: ("context_expr", "optional_vars"),
+    ast.DictComp: ("generators", "key", "value"),
+    ast.ListComp: ("generators", "elt"),
+    ast.SetComp: ("generators", "elt"),
+    ast.GeneratorExp: ("generators", "elt"),
+}
+# Fields never worth a visit: expression contexts and operator singletons.
+_SKIP = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fields(cls: type) -> tuple[str, ...]:
+    """A node type's child fields in the order Python evaluates them (contexts and operators left out)."""
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = EVALUATION_ORDER.get(cls) or tuple(f for f in cls._fields if f not in _SKIP)
+        _FIELDS[cls] = fields
+    return fields
+
+
 class ScopeKind(enum.Enum):
     MODULE = "module"
     CLASS = "class"

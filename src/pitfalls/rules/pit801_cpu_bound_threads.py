@@ -14,6 +14,15 @@ from typing import Optional, Union
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
+from pitfalls.analyses.calls import (
+    Fed,
+    argument,
+    callable_argument,
+    fed_from_call,
+    iterated_arguments,
+    parameter_sources,
+)
+from pitfalls.analyses.threads import LAUNCH_WORDS, THREAD_CLASSES, Launch, bound_function, launch_of
 from pitfalls.model import BUILTIN_NAMES, Binding, Context, Scope, ScopeKind
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
@@ -39,54 +48,6 @@ PURE_BUILTINS = frozenset(
     }
 )
 
-# Calls that call a function they are given, and where it goes (position, keyword): an
-# unknown callable there (`map(fetch, urls)` with `fetch` a parameter) is an unknown call.
-HIGHER_ORDER: dict[str, tuple[Optional[int], str]] = {
-    "builtins.map": (0, "func"), "builtins.filter": (0, "function"),
-    "builtins.sorted": (None, "key"), "builtins.min": (None, "key"), "builtins.max": (None, "key"),
-    "functools.reduce": (0, "function"), "functools.partial": (0, "func"),
-    "itertools.starmap": (0, "function"), "itertools.takewhile": (0, "predicate"),
-    "itertools.dropwhile": (0, "predicate"), "itertools.filterfalse": (0, "function"),
-    "itertools.accumulate": (1, "func"), "itertools.groupby": (1, "key"),
-    "collections.defaultdict": (0, "default_factory"),
-}
-HIGHER_ORDER_METHODS: dict[str, tuple[Optional[int], str]] = {"sort": (None, "key")}
-
-# Calls that iterate arguments (or hand their elements on): `for x in stream`, `list(stream)`,
-# `sum(stream)`, `"".join(stream)` and `enumerate(stream)` all call the stream's `__next__`,
-# which on a pipe, a file, a socket's file or a queue's iterator blocks on I/O. The slice of
-# positional arguments iterated, by qualified name.
-ITERATING: dict[str, tuple[int, Optional[int]]] = {
-    **{
-        f"builtins.{name}": (0, 1)
-        for name in ("list", "tuple", "set", "frozenset", "sorted", "sum", "any", "all", "enumerate",
-                     "reversed", "next", "dict", "min", "max", "iter")
-    },
-    "builtins.zip": (0, None), "builtins.map": (1, None), "builtins.filter": (1, 2),
-    **{
-        f"itertools.{name}": (0, 1)
-        for name in ("cycle", "islice", "tee", "pairwise", "permutations", "combinations",
-                     "combinations_with_replacement", "accumulate", "groupby", "batched")
-    },
-    "itertools.chain": (0, None), "itertools.chain.from_iterable": (0, 1), "itertools.product": (0, None),
-    "itertools.zip_longest": (0, None), "itertools.compress": (0, 2), "itertools.starmap": (1, 2),
-    "itertools.takewhile": (1, 2), "itertools.dropwhile": (1, 2), "itertools.filterfalse": (1, 2),
-    "functools.reduce": (1, 2), "math.fsum": (0, 1), "math.prod": (0, 1),
-    "collections.Counter": (0, 1), "collections.deque": (0, 1), "collections.OrderedDict": (0, 1),
-    "collections.defaultdict": (1, 2),
-}
-# `min(a, b)`, `max(a, b)` compare two values and `iter(f, sentinel)` calls f: only their
-# one-argument forms iterate.
-ONE_ARGUMENT_ITERATING = frozenset({"builtins.min", "builtins.max", "builtins.iter"})
-# Methods (of a plain list/str/set/dict receiver) that iterate every positional argument.
-ITERATING_METHODS = frozenset(
-    {
-        "join", "extend", "update", "union", "intersection", "difference", "symmetric_difference",
-        "intersection_update", "difference_update", "symmetric_difference_update", "issubset",
-        "issuperset", "isdisjoint", "fromkeys",
-    }
-)
-
 # Calls whose result is a plain list/dict/set/str/number/deque: its methods are pure.
 PURE_CONSTRUCTORS = frozenset(
     {
@@ -100,15 +61,6 @@ PURE_CONSTRUCTORS = frozenset(
 PURE_VALUES = (
     ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set,
     ast.ListComp, ast.SetComp, ast.DictComp,
-)
-
-THREAD_CLASSES = frozenset({"threading.Thread"})
-THREAD_EXECUTORS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
-THREAD_POOLS = frozenset({"multiprocessing.pool.ThreadPool", "multiprocessing.dummy.Pool"})
-EVENT_LOOPS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop"})
-EXECUTOR_METHODS = frozenset({"submit", "map"})
-POOL_METHODS = frozenset(
-    {"map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async", "apply", "apply_async"}
 )
 
 # The implication's common end: what taking turns on the GIL costs.
@@ -178,9 +130,7 @@ class _Facts:
     not_plain: bool = False
     loops: list[ast.AST] = field(default_factory=list)
     calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
-    # What it iterates and the scope to resolve it in; with a comprehension as third item, in
-    # that comprehension's own scope instead (created only after the comprehension is seen).
-    iterables: list[tuple[ast.expr, Optional[Scope], Optional[ast.AST]]] = field(default_factory=list)
+    iterables: list[tuple[ast.expr, Scope]] = field(default_factory=list)  # and the scope to resolve them in
     lambdas: list[ast.Lambda] = field(default_factory=list)
     # Filled in by finish():
     impure: bool = False
@@ -205,29 +155,9 @@ class _Evidence:
     via: Optional[tuple[ast.Call, str]] = None
 
 
-@dataclass
-class _Fed:
-    """What a call hands a function: positional and keyword arguments whose place is known, and
-    `rest`: expressions (`*args`, `args=some_tuple`, `pool.starmap`'s iterable) whose values may
-    land in any parameter."""
-
-    positional: list[ast.expr]
-    keywords: dict[str, ast.expr]
-    rest: list[ast.expr]
-
-
-@dataclass(frozen=True)
-class _Launch:
-    call: ast.Call
-    launcher: str
-    target: ast.expr
-    scope: Scope
-    fed: _Fed
-
-
 class CpuBoundThreads(Rule):
     code = "PIT801"
-    needs = ("Thread", "dummy", "to_thread", "run_in_executor")  # every launcher it knows
+    needs = LAUNCH_WORDS  # every launcher it knows
     name = "cpu-bound-threads"
     severity = Severity.WARNING
     summary = "A CPU-bound pure-Python function run on threads gets no parallelism because of the GIL"
@@ -235,10 +165,7 @@ class CpuBoundThreads(Rule):
         "'{function}' is CPU-bound pure Python; threads started here by {launcher} take turns "
         "on the GIL instead of running in parallel"
     )
-    node_types = (
-        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Call,
-        *LOOPS, *NOT_PLAIN, ast.Starred,
-    )
+    node_types = (ast.Call,)  # launches; the rest is decided from the model in finish()
     bad_example = """\
 import threading
 
@@ -362,142 +289,53 @@ if __name__ == "__main__":
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.facts: dict[ast.AST, _Facts] = {}
-        self.launches: list[_Launch] = []
+        self.launches: list[Launch] = []
+        self.pending: list[ast.Call] = []  # `self.pool.submit(f)`: decided once the class is known
 
-    # -- during the walk ----------------------------------------------------------------------
+    def visit(self, node: ast.Call) -> None:
+        launch = launch_of(self.ctx, node, instances=False)
+        if launch is not None:
+            self.launches.append(launch)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
+            self.pending.append(node)
 
-    def _owner(self) -> Optional[_Facts]:
-        """The function or lambda whose body is being walked (comprehensions belong to it)."""
-        scope: Optional[Scope] = self.ctx.scope
-        while scope is not None and scope.kind is ScopeKind.COMPREHENSION:
-            scope = scope.parent
-        if scope is None or scope.kind not in (ScopeKind.FUNCTION, ScopeKind.LAMBDA):
-            return None
-        return self.facts.get(scope.node)
-
-    def visit(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            # Seen before its own scope is pushed: ctx.scope is still the enclosing one.
-            facts = _Facts(node, self._function_name(node), self.ctx.scope)
-            # A coroutine function run on a thread only creates a coroutine object.
-            facts.not_plain = isinstance(node, ast.AsyncFunctionDef)
-            self.facts[node] = facts
-            owner = self._owner()
-            if owner is not None and isinstance(node, ast.Lambda):
-                owner.lambdas.append(node)
-            return
-        if isinstance(node, ast.Call):
-            self._launch(node)
-        owner = self._owner()
-        if owner is None:
-            return
-        if isinstance(node, ast.Call):
-            owner.calls.append((node, self.ctx.scope))
-        elif isinstance(node, NOT_PLAIN):
-            owner.not_plain = True
-        elif isinstance(node, ast.Starred):
-            if isinstance(node.ctx, ast.Load):  # `f(*rows)`, `[*rows]` iterate `rows`
-                owner.iterables.append((node.value, self.ctx.scope, None))
-        elif isinstance(node, LOOPS):
-            if isinstance(node, ast.GeneratorExp) and not isinstance(self.ctx.parent(node), ast.Call):
-                return  # a generator expression that is returned or stored runs nothing here
-            if isinstance(node, ast.While) and all(_idle(statement) for statement in node.body):
+    def _gather(self, node: Function) -> _Facts:
+        """What PIT801 needs of a function's own body, from its function facts."""
+        ctx, function = self.ctx, self.ctx.function(node)
+        facts = _Facts(node, function.name, ctx.scope_of(node))
+        # A coroutine function run on a thread only creates a coroutine object.
+        facts.not_plain = function.is_async or bool(function.nodes(*NOT_PLAIN))
+        facts.lambdas = [n for n in function.nested if isinstance(n, ast.Lambda)]
+        facts.calls = [(call, ctx.scope_of(call)) for call in function.calls]
+        facts.iterables = [  # `f(*rows)`, `[*rows]` iterate `rows`
+            (n.value, ctx.scope_of(n)) for n in function.nodes(ast.Starred) if isinstance(n.ctx, ast.Load)
+        ]
+        for loop in function.nodes(*LOOPS):
+            if isinstance(loop, ast.GeneratorExp) and not isinstance(ctx.parent(loop), ast.Call):
+                continue  # a generator expression that is returned or stored runs nothing here
+            if isinstance(loop, ast.While) and all(_idle(statement) for statement in loop.body):
                 # `while not done: pass` spins until another thread changes some state: a
                 # busy-wait, which wants an Event, not parallel computation that a process
-                # pool would speed up, so the message's "take turns on the GIL instead of
-                # running in parallel" does not describe it. Not evidence of CPU-bound work.
-                # (`for _ in range(n): pass` stays: it does n steps of work, however empty.)
-                return
-            owner.loops.append(node)
-            if isinstance(node, ast.For):
-                owner.iterables.append((node.iter, self.ctx.scope, None))
-            elif not isinstance(node, ast.While):
-                # Only the first iterable is evaluated in the enclosing scope; the others see
-                # the comprehension's own targets (`for row in grid for x in row`).
-                for index, generator in enumerate(node.generators):  # type: ignore[attr-defined]
-                    owner.iterables.append((generator.iter, self.ctx.scope, node if index else None))
-
-    def _function_name(self, node: Function) -> str:
-        if not isinstance(node, ast.Lambda):
-            return node.name
-        parent = self.ctx.parent(node)
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-            return parent.targets[0].id
-        return "lambda"
-
-    def _launch(self, call: ast.Call) -> None:
-        """Remember a call that runs a function on a thread; its target is resolved in finish()."""
-        ctx = self.ctx
-        qualified = ctx.call_name(call)
-        target: Optional[ast.expr] = None
-        launcher = ""
-        fed = _Fed([], {}, [])
-        if qualified in THREAD_CLASSES:
-            launcher = qualified
-            target = _argument(call, 1, "target")
-            # Thread(group, target, name, args, kwargs): `Thread(*spec)` may put anything anywhere.
-            fed = _fed_from_displays(_argument(call, 3, "args"), _argument(call, 4, "kwargs"))
-            fed.rest += [a.value for a in call.args if isinstance(a, ast.Starred)]
-            fed.rest += [k.value for k in call.keywords if k.arg is None]
-        elif qualified == "asyncio.to_thread":
-            launcher, target = qualified, _argument(call, 0, "func")
-            fed = _fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "func"])
-        elif isinstance(call.func, ast.Attribute):
-            method, receiver = call.func.attr, call.func.value
-            kind = self._receiver_kind(receiver)
-            if kind == "executor" and method in EXECUTOR_METHODS:
-                launcher, target = f"executor.{method}", _argument(call, 0, "fn")
-                if method == "submit":
-                    fed = _fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "fn"])
-                else:  # map(fn, *iterables): the i-th parameter gets the i-th iterable's elements
-                    fed = _fed_from_call(call.args[1:], [])
-            elif kind == "pool" and method in POOL_METHODS:
-                launcher, target = f"ThreadPool.{method}", _argument(call, 0, "func")
-                if method.startswith("apply"):  # apply(func, args=(), kwds={})
-                    fed = _fed_from_displays(_argument(call, 1, "args"), _argument(call, 2, "kwds"))
-                else:
-                    iterable = _argument(call, 1, "iterable")
-                    items = [iterable] if iterable is not None else []
-                    if method.startswith("starmap"):  # each element is a tuple of arguments
-                        fed = _Fed([], {}, items)
-                    else:
-                        fed = _Fed(items, {}, [])
-            elif kind == "loop" and method == "run_in_executor" and call.args:
-                executor = call.args[0]
-                # None is the loop's default executor, a ThreadPoolExecutor.
-                if (isinstance(executor, ast.Constant) and executor.value is None) or (
-                    self._receiver_kind(executor) == "executor"
-                ):
-                    launcher, target = "loop.run_in_executor", _argument(call, 1, "func")
-                    fed = _fed_from_call(call.args[2:], [])
-        if target is not None:
-            self.launches.append(_Launch(call, launcher, target, ctx.scope, fed))
-
-    def _receiver_kind(self, expr: ast.expr) -> Optional[str]:
-        """"executor", "pool" or "loop" for a thread pool or event loop, created here or bound to a name.
-
-        Resolved now, not in finish(): the binding that counts is the one visible at the call.
-        A name counts only if every binding of it so far is the same kind (a name that may hold a
-        ProcessPoolExecutor on some path is not flagged); attributes (`self.pool`) are not tracked.
-        """
-        if isinstance(expr, ast.Call):
-            return _creation_kind(self.ctx.call_name(expr))
-        if not isinstance(expr, ast.Name):
-            return None
-        binding = self.ctx.lookup(expr.id)
-        if binding is None:
-            return None
-        kinds = set()
-        for each in binding.scope.bindings.get(expr.id, ()):
-            value = each.value if each.kind in ("assign", "with", "walrus") else None
-            kinds.add(_creation_kind(self.ctx.call_name(value, each.scope)) if isinstance(value, ast.Call) else None)
-        return kinds.pop() if len(kinds) == 1 else None
+                # pool would speed up. (`for _ in range(n): pass` stays: n steps of work.)
+                continue
+            facts.loops.append(loop)
+            if isinstance(loop, ast.For):
+                facts.iterables.append((loop.iter, ctx.scope_of(loop.iter)))
+            elif not isinstance(loop, ast.While):
+                facts.iterables += [(g.iter, ctx.scope_of(g.iter)) for g in loop.generators]  # type: ignore[attr-defined]
+        return facts
 
     # -- after the walk -----------------------------------------------------------------------
 
     def finish(self) -> None:
+        for call in self.pending:
+            launch = launch_of(self.ctx, call)
+            if launch is not None:
+                self.launches.append(launch)
         if not self.launches:
             return  # no threads, nothing to decide: skip the call-graph work
+        for node in self.ctx.function_defs:
+            self.facts[node] = self._gather(node)  # type: ignore[arg-type]
         for facts in self.facts.values():
             self._classify(facts)
         self._propagate_impurity()
@@ -510,12 +348,7 @@ if __name__ == "__main__":
         if facts.not_plain or not self._pure_decorators(facts):
             facts.impure = True
             return
-        iterated: list[tuple[ast.expr, Scope]] = []
-        for iterable, scope, comprehension in facts.iterables:
-            if comprehension is not None:
-                scope = self.ctx.scopes.get(comprehension, scope)
-            if scope is not None:
-                iterated.append((iterable, scope))
+        iterated = list(facts.iterables)
         for call, scope in facts.calls:
             verdict = self._call(call, scope)
             if verdict == "impure":
@@ -524,18 +357,18 @@ if __name__ == "__main__":
             if isinstance(verdict, _Facts):
                 facts.callees.append((call, verdict))
                 facts.direct.append((call, verdict, scope))
-            slot = self._callable_argument(call, scope)
-            for argument in [*call.args, *(k.value for k in call.keywords)]:
-                if isinstance(argument, ast.Starred):
-                    argument = argument.value
-                ref = self._reference(argument, scope, argument is slot)
+            slot = callable_argument(self.ctx, call, scope)
+            for given in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(given, ast.Starred):
+                    given = given.value
+                ref = self._reference(given, scope, given is slot)
                 if ref == "impure":
                     facts.impure = True
                     return
                 if isinstance(ref, _Facts):
                     facts.callees.append((call, ref))
                     facts.passed.append((call, ref, scope))
-            iterated += [(argument, scope) for argument in self._iterated_arguments(call, scope)]
+            iterated += [(argument, scope) for argument in iterated_arguments(self.ctx, call, scope)]
         # Iteration calls the iterable's `__next__`: on a pipe, a file or a queue's iterator
         # that blocks on I/O (`for line in proc.stdout` is the classic good use of a thread).
         # Only plain data is pure to iterate; a parameter is, if every caller passes plain data.
@@ -634,39 +467,6 @@ if __name__ == "__main__":
         if isinstance(expr, ast.Call):
             return None  # `key=operator.itemgetter(1)`: that call is judged as a call of its own
         return "impure" if called else None  # `map(self.fetch, urls)`, `key=table[k]`
-
-    def _callable_argument(self, call: ast.Call, scope: Scope) -> Optional[ast.expr]:
-        """The argument a higher-order call calls, if it is one."""
-        if isinstance(call.func, ast.Attribute) and call.func.attr in HIGHER_ORDER_METHODS:
-            position, keyword = HIGHER_ORDER_METHODS[call.func.attr]
-        else:
-            qualified = self.ctx.call_name(call, scope)
-            if qualified == "builtins.iter" and len(call.args) == 2:
-                return call.args[0]  # `iter(queue.get, None)`, `iter(pipe.readline, b"")` call it
-            if qualified not in HIGHER_ORDER:
-                return None
-            position, keyword = HIGHER_ORDER[qualified]
-        return _argument(call, position, keyword)
-
-    def _iterated_arguments(self, call: ast.Call, scope: Scope) -> list[ast.expr]:
-        """The arguments a pure call iterates (`sum(xs)`, `enumerate(xs)`, `"".join(xs)`)."""
-        func = call.func
-        if isinstance(func, ast.Attribute) and self._module_ref(func, scope) is None:
-            # A method of a plain value (it is impure on anything else).
-            return [a for a in call.args if not isinstance(a, ast.Starred)] if func.attr in ITERATING_METHODS else []
-        qualified = self.ctx.call_name(call, scope)
-        if qualified is None:
-            return []
-        if qualified.startswith("statistics."):
-            start, stop = 0, 1  # mean(data), median(data), ...
-        elif qualified in ITERATING:
-            start, stop = ITERATING[qualified]
-        else:
-            return []
-        if qualified in ONE_ARGUMENT_ITERATING and len(call.args) != 1:
-            return []
-        # Starred arguments are iterated anyway (recorded where they are seen).
-        return [a for a in call.args[start:stop] if not isinstance(a, ast.Starred)]
 
     def _plain_data(self, start: list[tuple[ast.expr, Scope]], owner: Optional[_Facts]) -> Optional[set[str]]:
         """Whether the values of these expressions are plain data, all the way down: iterating
@@ -791,8 +591,8 @@ if __name__ == "__main__":
             if owner is not None and verdict is not owner:
                 owner.sources.append(verdict)
             return [(a, scope) for a in arguments]
-        found = [(a, scope) for a in self._iterated_arguments(call, scope)]
-        slot = self._callable_argument(call, scope)
+        found = [(a, scope) for a in iterated_arguments(self.ctx, call, scope)]
+        slot = callable_argument(self.ctx, call, scope)
         ref = self._reference(slot, scope, True) if slot is not None else None
         if ref == "impure":
             return None  # `map(fetch, urls)`, `iter(q.get, None)`: iterating it calls unknown code
@@ -855,7 +655,7 @@ if __name__ == "__main__":
         for call, callee, scope in facts.direct:
             if not callee.needs:
                 continue
-            fed = _fed_from_call(call.args, call.keywords)
+            fed = fed_from_call(call.args, call.keywords)
             found = self._needed_data(callee, fed, scope, facts)
             if found is None:
                 return None
@@ -877,10 +677,10 @@ if __name__ == "__main__":
             needs |= found
         return needs
 
-    def _needed_data(self, callee: _Facts, fed: _Fed, scope: Scope, owner: Optional[_Facts]) -> Optional[set[str]]:
+    def _needed_data(self, callee: _Facts, fed: Fed, scope: Scope, owner: Optional[_Facts]) -> Optional[set[str]]:
         """Whether what `fed` passes for each parameter `callee` iterates is plain data: None if
         not, else the parameters of `owner` it comes from."""
-        sources = _parameter_sources(callee, fed, scope)
+        sources = parameter_sources(callee.node, callee.outer, fed, scope)
         if sources is None:
             return None
         needs: set[str] = set()
@@ -945,24 +745,33 @@ if __name__ == "__main__":
             return f"while {segment(loop.test, 50)}"
         return segment(loop)
 
-    def _targets(self, launch: _Launch) -> Optional[tuple[str, list[_Facts], _Fed]]:
+    def _targets(self, launch: Launch) -> Optional[tuple[str, list[_Facts], Fed]]:
         """The name shown for the target, every definition it may be (None if not all are
         known) and what the launch passes it."""
         target, fed = launch.target, launch.fed
         if isinstance(target, ast.Call) and self.ctx.call_name(target, launch.scope) == "functools.partial":
             if not target.args:
                 return None
-            bound = _fed_from_call(target.args[1:], target.keywords)
+            bound = fed_from_call(target.args[1:], target.keywords)
             if bound.rest:  # `partial(f, *a)`: positions after it are unknown
-                fed = _Fed(bound.positional, bound.keywords, bound.rest + fed.positional + fed.rest)
+                fed = Fed(bound.positional, bound.keywords, bound.rest + fed.positional + fed.rest)
             else:
-                fed = _Fed(bound.positional + fed.positional, {**bound.keywords, **fed.keywords}, fed.rest)
+                fed = Fed(bound.positional + fed.positional, {**bound.keywords, **fed.keywords}, fed.rest)
             target = target.args[0]
         if isinstance(target, ast.Lambda):
             return self.facts[target].name, [self.facts[target]], fed
+        if isinstance(target, ast.Attribute):
+            # `self.render` (a method no subclass here overrides: the instance is its first
+            # argument) or `Cls.helper` (a staticmethod); `obj.method` and `module.func` are
+            # not resolved here.
+            bound = bound_function(self.ctx, target)
+            if bound is None or bound[0] not in self.facts:
+                return None
+            node, receiver = bound
+            if receiver is not None:
+                fed = Fed([receiver, *fed.positional], fed.keywords, fed.rest)
+            return self.ctx.segment(target), [self.facts[node]], fed
         if not isinstance(target, ast.Name):
-            # `obj.method`, `self.run`, `module.func`: a method or another module's function,
-            # whose body is not resolved here.
             return None
         found = []
         for binding in self._bindings(target.id, launch.scope):
@@ -975,7 +784,7 @@ if __name__ == "__main__":
             found.append(self.facts[node])
         return (target.id, found, fed) if found else None
 
-    def _check(self, launch: _Launch, evidence: dict[_Facts, _Evidence]) -> None:
+    def _check(self, launch: Launch, evidence: dict[_Facts, _Evidence]) -> None:
         targets = self._targets(launch)
         if targets is None:
             return
@@ -1004,7 +813,7 @@ if __name__ == "__main__":
             **self._explanation_context(launch, name, definitions[-1], why),
         )
 
-    def _explanation_context(self, launch: _Launch, name: str, definition: _Facts, why: _Evidence) -> dict[str, str]:
+    def _explanation_context(self, launch: Launch, name: str, definition: _Facts, why: _Evidence) -> dict[str, str]:
         """The finding's names for the 30-second answer (`explanation` below): how to call the
         target, where its time goes, the launch as code, and the fix's code."""
         if why.via is not None:
@@ -1020,7 +829,7 @@ if __name__ == "__main__":
             **self._fix_context(launch, "work" if anonymous else name, definition),
         }
 
-    def _fix_context(self, launch: _Launch, name: str, definition: _Facts) -> dict[str, str]:
+    def _fix_context(self, launch: Launch, name: str, definition: _Facts) -> dict[str, str]:
         """`pool_call`: the launch redone on a process pool, with the user's own arguments;
         `define`: what must move first. A pool pickles a function by its qualified name, so a
         lambda or a nested function cannot travel; only a module-level `def` can."""
@@ -1030,7 +839,7 @@ if __name__ == "__main__":
             arguments = ast.unparse(node.args)
             body = self.ctx.segment(node.body, 60)
             define = f"{LAMBDA_NOTE}\ndef {name}({arguments}):\n    return {body}\n"
-        elif definition.outer.kind is not ScopeKind.MODULE:
+        elif definition.outer.kind not in (ScopeKind.MODULE, ScopeKind.CLASS):  # a method travels with its instance
             define = NESTED_NOTE.format(name=name)
         target = launch.target
         if isinstance(target, ast.Call):  # `partial(crunch, n)` pickles if `crunch` does
@@ -1039,13 +848,13 @@ if __name__ == "__main__":
             shown = name
         return {"define": define, "pool_call": self._pool_call(launch, shown)}
 
-    def _pool_call(self, launch: _Launch, target: str) -> str:
+    def _pool_call(self, launch: Launch, target: str) -> str:
         call, launcher, segment = launch.call, launch.launcher, self.ctx.segment
         method = launcher.rpartition(".")[2]
         if launcher in THREAD_CLASSES:
             if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
                 return f"future = pool.submit({target})"
-            given = _spelled(segment, _argument(call, 3, "args"), _argument(call, 4, "kwargs"))
+            given = _spelled(segment, argument(call, 3, "args"), argument(call, 4, "kwargs"))
             return f"future = pool.submit({', '.join([target, *given])})"
         if launcher.startswith("executor."):
             rest = [segment(a, 40) for a in call.args[1:]] + [
@@ -1056,9 +865,9 @@ if __name__ == "__main__":
             return f"future = pool.submit({', '.join([target, *rest])})"
         if launcher.startswith("ThreadPool."):
             if method.startswith("apply"):
-                given = _spelled(segment, _argument(call, 1, "args"), _argument(call, 2, "kwds"))
+                given = _spelled(segment, argument(call, 1, "args"), argument(call, 2, "kwds"))
                 return f"future = pool.submit({', '.join([target, *given])})"
-            iterable = _argument(call, 1, "iterable")
+            iterable = argument(call, 1, "iterable")
             items = segment(iterable, 40) if iterable is not None else "inputs"
             if method.startswith("starmap"):
                 return f"futures = [pool.submit({target}, *args) for args in {items}]"
@@ -1118,27 +927,6 @@ def _spelled(segment, args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> l
     return given
 
 
-def _argument(call: ast.Call, position: Optional[int], keyword: str) -> Optional[ast.expr]:
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if position is None or len(call.args) <= position:
-        return None
-    if any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
-        return None  # `Thread(*args)`: which argument lands where is not known
-    return call.args[position]
-
-
-def _creation_kind(qualified: Optional[str]) -> Optional[str]:
-    if qualified in THREAD_EXECUTORS:
-        return "executor"
-    if qualified in THREAD_POOLS:
-        return "pool"
-    if qualified in EVENT_LOOPS:
-        return "loop"
-    return None
-
-
 def _module_verdict(qualified: str) -> str:
     module, _, rest = qualified.partition(".")
     if module == "builtins":
@@ -1151,74 +939,3 @@ def _idle(statement: ast.stmt) -> bool:
     return isinstance(statement, (ast.Pass, ast.Continue)) or (
         isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
     )
-
-
-def _spread(items: list[ast.expr]) -> tuple[list[ast.expr], list[ast.expr]]:
-    """Positional arguments up to the first `*x`, and everything from there on (whose place is unknown)."""
-    for index, item in enumerate(items):
-        if isinstance(item, ast.Starred):
-            return items[:index], [i.value if isinstance(i, ast.Starred) else i for i in items[index:]]
-    return list(items), []
-
-
-def _fed_from_call(args: list[ast.expr], keywords: list[ast.keyword]) -> _Fed:
-    positional, rest = _spread(args)
-    named = {k.arg: k.value for k in keywords if k.arg is not None}
-    rest += [k.value for k in keywords if k.arg is None]  # `**options`
-    return _Fed(positional, named, rest)
-
-
-def _fed_from_displays(args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> _Fed:
-    """`args=(a, b), kwargs={"k": v}` as given to Thread or apply; anything but displays goes to rest."""
-    fed = _Fed([], {}, [])
-    if isinstance(args, (ast.Tuple, ast.List)):
-        fed.positional, fed.rest = _spread(args.elts)
-    elif args is not None:
-        fed.rest.append(args)  # `args=params`: the tuple's items may go anywhere
-    if isinstance(kwargs, ast.Dict):
-        for key, value in zip(kwargs.keys, kwargs.values):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                fed.keywords[key.value] = value
-            else:
-                fed.rest.append(value)
-    elif kwargs is not None and not (isinstance(kwargs, ast.Constant) and kwargs.value is None):
-        fed.rest.append(kwargs)
-    return fed
-
-
-def _parameter_sources(
-    callee: _Facts, fed: _Fed, scope: Scope
-) -> Optional[dict[str, list[tuple[ast.expr, Scope]]]]:
-    """What each parameter of `callee` may get (defaults included, evaluated where the function
-    is defined), or None if the arguments do not fit (the call raises TypeError)."""
-    args = callee.node.args
-    names = [a.arg for a in (*args.posonlyargs, *args.args)]
-    keyword_names = {a.arg for a in (*args.args, *args.kwonlyargs)}
-    sources: dict[str, list[tuple[ast.expr, Scope]]] = {}
-    for name, expr in zip(names, fed.positional):
-        sources[name] = [(expr, scope)]
-    extra = fed.positional[len(names):]
-    if args.vararg is not None:
-        sources[args.vararg.arg] = [(e, scope) for e in extra]
-    elif extra and not fed.rest:
-        return None
-    leftover = []
-    for key, expr in fed.keywords.items():
-        if key in keyword_names:
-            sources.setdefault(key, []).append((expr, scope))
-        else:
-            leftover.append((expr, scope))
-    if args.kwarg is not None:
-        sources[args.kwarg.arg] = leftover
-    elif leftover and not fed.rest:
-        return None
-    positional_defaults = zip(names[len(names) - len(args.defaults):], args.defaults)
-    keyword_defaults = ((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None)
-    for name, default in (*positional_defaults, *keyword_defaults):
-        sources.setdefault(name, [(default, callee.outer)])
-    if fed.rest:
-        every = [*names, *(a.arg for a in args.kwonlyargs)]
-        every += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
-        for name in every:
-            sources.setdefault(name, []).extend((expr, scope) for expr in fed.rest)
-    return sources
