@@ -105,3 +105,16 @@ def test_a_rules_own_answer_runs_no_engine(monkeypatch):
     for rule in ALL_RULES:
         assert_within_budget(rule_answer(rule))
     assert render_sarif([])
+
+
+def test_pit801_builds_its_one_line_launch_only_when_an_answer_is_rendered():
+    from pitfalls.answers import answer_for
+    from pitfalls.source import check_source
+
+    source = (
+        "import threading\n\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n\n\n"
+        "threading.Thread(\n    target=crunch,  # the work\n    args=(10,),\n).start()\n"
+    )
+    [finding] = check_source(source, "launch.py").findings
+    assert "launch" not in finding.context  # no tokenizing on the detection path (flake8, check)
+    assert "threading.Thread(target=crunch, args=(10,),)" in answer_for(finding).answer_30s

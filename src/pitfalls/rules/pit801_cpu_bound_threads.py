@@ -9,7 +9,7 @@ import re
 import tokenize
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Mapping, Optional, Union
 
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
@@ -203,7 +203,7 @@ if __name__ == "__main__":
         "target": "`crunch`",
         "why": "loops",
         "owner": "crunch",
-        "launch": "threading.Thread(target=crunch, args=(10_000_000,))",
+        "launch_source": "threading.Thread(target=crunch, args=(10_000_000,))",
         "define": "",
         "pool_call": "future = pool.submit(crunch, 10_000_000)",
     }
@@ -380,9 +380,12 @@ if __name__ == "__main__":
             facts.needs |= needs
 
     def _pure_decorators(self, facts: _Facts) -> bool:
-        # A decorator replaces the function: only the pure modules' (`functools.lru_cache`) keep it known.
+        # A decorator replaces the function: only the pure modules' (`functools.lru_cache`) keep it
+        # known, and `staticmethod`, which leaves the body as it is.
         for decorator in getattr(facts.node, "decorator_list", ()):
             expr = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if self.ctx.qualified_name(expr, facts.outer) == "builtins.staticmethod":
+                continue
             if self._module_ref(expr, facts.outer) != "pure":
                 return False
         return True
@@ -825,7 +828,7 @@ if __name__ == "__main__":
             "target": "the lambda" if anonymous else f"`{name}`",
             "why": kind,
             "owner": why.owner,
-            "launch": self._one_line(launch.call, 76),
+            "launch_source": self.ctx.source(launch.call),  # made one line only for an answer
             **self._fix_context(launch, "work" if anonymous else name, definition),
         }
 
@@ -883,28 +886,33 @@ if __name__ == "__main__":
         rest = [segment(a, 40) for a in call.args[2:]]
         return f"result = await {receiver}.run_in_executor({', '.join(['pool', target, *rest])})"
 
-    def _one_line(self, node: ast.AST, limit: int) -> str:
-        """The node's whole source on one line, comments dropped (a launch split over lines too)."""
-        span = self.ctx.index.span(node)
-        if span.line == span.end_line:
-            return self.ctx.segment(node, limit)
-        lines = list(self.ctx.lines[span.line - 1 : span.end_line])
-        lines[-1] = lines[-1][: span.end_column]
-        lines[0] = lines[0][span.column :]
-        try:
-            comments = [
-                token for token in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline)
-                if token.type == tokenize.COMMENT
-            ]
-        except (tokenize.TokenError, SyntaxError):
-            comments = []
-        for token in comments:
-            row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
-            lines[row] = lines[row][:start] + lines[row][end:]
-        text = " ".join(" ".join(lines).split())
-        text = re.sub(r"([(\[{]) ", r"\1", text)  # `Thread( target=...` once the lines are joined
-        text = re.sub(r" ([)\]}])", r"\1", text)
-        return _shorten(text, limit)
+    @classmethod
+    def elaborate(cls, context: Mapping[str, str]) -> Mapping[str, str]:
+        """The launch as the answer's example: its whole source on one line, comments dropped,
+        built only when an answer is rendered (tokenizing it on every hit cost flake8 time)."""
+        source = context.get("launch_source")
+        return {"launch": _one_line(source, 76)} if source is not None else {}
+
+
+def _one_line(source: str, limit: int) -> str:
+    """Source text on one line, comments dropped (a launch split over lines too)."""
+    if "\n" not in source:
+        return _shorten(" ".join(source.split()), limit)
+    lines = source.split("\n")
+    try:
+        comments = [
+            token for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        comments = []
+    for token in comments:
+        row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
+        lines[row] = lines[row][:start] + lines[row][end:]
+    text = " ".join(" ".join(lines).split())
+    text = re.sub(r"([(\[{]) ", r"\1", text)  # `Thread( target=...` once the lines are joined
+    text = re.sub(r" ([)\]}])", r"\1", text)
+    return _shorten(text, limit)
 
 
 def _shorten(text: str, limit: int) -> str:
