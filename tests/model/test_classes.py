@@ -7,7 +7,6 @@ import ast
 from model_probe import inspect, load, nodes
 
 from pitfalls.model import Context
-from pitfalls.model.classes import ClassFacts
 
 
 def classes(source: str, ask):
