@@ -12,7 +12,7 @@ from pitfalls.findings import Finding
 from pitfalls.rule import Rule
 from pitfalls.model.context import Context
 from pitfalls.model.scopes import fields as _fields
-from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Binding, Branch, Reference, Scope, ScopeKind
+from pitfalls.model.scopes import COMPREHENSION_NODES, FUNCTION_NODES, Branch, Scope, ScopeKind
 
 _ENTER, _LEAVE, _PUSH, _POP, _BRANCH, _CASE, _BIND = 0, 1, 2, 3, 4, 5, 6
 

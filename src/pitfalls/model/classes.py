@@ -14,10 +14,9 @@ from __future__ import annotations
 import ast
 import weakref
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
-from pitfalls.model.context import MUTABLE_CALLS, MUTABLE_DISPLAYS
-from pitfalls.model.scopes import BUILTIN_NAMES, Binding, Reference, Scope, ScopeKind
+from pitfalls.model.scopes import Binding, Reference, Scope, ScopeKind
 from pitfalls.model.vocabulary import MUTATING_METHODS
 
 if TYPE_CHECKING:
@@ -682,25 +681,10 @@ class ClassModel:
         return None
 
     def is_mutable(self, node: Optional[ast.AST]) -> bool:
-        """RULES.md's mutable value (see `ctx.is_mutable_value`), names read where they stand."""
-        if isinstance(node, MUTABLE_DISPLAYS):
-            return True
-        if isinstance(node, ast.Call):
-            return self.qualified(node.func) in MUTABLE_CALLS
-        return (
-            isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)
-            and (isinstance(node.left, (ast.List, ast.ListComp)) or isinstance(node.right, (ast.List, ast.ListComp)))
-        )
+        return self.ctx.is_mutable_value(node)
 
     def container_kind(self, node: ast.AST) -> str:
-        if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
-            return "list"
-        if isinstance(node, (ast.Dict, ast.DictComp)):
-            return "dict"
-        if isinstance(node, (ast.Set, ast.SetComp)):
-            return "set"
-        name = self.qualified(node.func) if isinstance(node, ast.Call) else None
-        return name.rpartition(".")[2] if name else "object"
+        return self.ctx.container_kind(node)
 
     def is_classvar(self, annotation: ast.expr) -> bool:
         """`ClassVar[...]`, however imported; a string annotation that mentions it."""

@@ -9,7 +9,6 @@ from pitfalls.model.scopes import (
     BUILTIN_NAMES,
     COMPREHENSION_NODES,
     FUNCTION_NODES,
-    LOOP_NODES,
     Binding,
     Branch,
     Reference,
@@ -168,7 +167,7 @@ class Context:
         A name is followed to the value of its latest plain assignment.
         """
         if isinstance(node, ast.Name):
-            binding = self.lookup(node.id)
+            binding = self.resolve(node)
             if binding is not None and binding.kind == "assign" and binding.value is not None:
                 node = binding.value
         if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
