@@ -199,7 +199,7 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                 around = ctx.branch.parent if parent and ctx.branch is not None else ctx.branch
                 ctx.branch = Branch(match, 2 * index + parent, around)  # type: ignore[operator]
             elif op == _BIND:
-                ctx.bind(node.name, node, "class" if type(node) is ast.ClassDef else "function")
+                ctx.bind(node.name, node, _BOUND_AS.get(type(node), "function"))
             elif op == _LEAVE:
                 call(leave[type(node)], node)
             elif op == _PUSH:
@@ -278,6 +278,8 @@ _SCOPED: dict[type, Callable[[ast.AST, dict], tuple[Pairs, Pairs]]] = {
 
 
 _DEFERRED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+# The binding kind of a name bound by a `_BIND` step (a def's, a class's, a handler's `as`).
+_BOUND_AS = {ast.ClassDef: "class", ast.ExceptHandler: "other"}
 
 # -- branches: the arms of an `if`, `try` or `match`, for `exclusive` (see model/scopes.Branch) --
 # Each pushes the node's children with a marker before each arm that sets `ctx.branch`, and one
@@ -324,6 +326,8 @@ def _push_handler(node: ast.ExceptHandler, push: Push, around: Optional[Branch])
     push((_BRANCH, around, None))
     for child in reversed(node.body):
         push((_ENTER, child, node))
+    if node.name:
+        push((_BIND, node, None))  # `except E as e`: `e` is bound in the body's arm, once E has run
     if index:
         push((_BRANCH, Branch(statement, 2 * index, outer), None))  # type: ignore[arg-type]
     if node.type is not None:
@@ -445,7 +449,7 @@ def _on_nonlocal(ctx: Context, node: ast.Nonlocal, parent: Optional[ast.AST]) ->
 
 
 def _on_named_node(ctx: Context, node: ast.AST, parent: Optional[ast.AST]) -> None:
-    # except ... as name; match captures: these carry the bound name as a string.
+    # Match captures carry the bound name as a string (`except ... as name`: see _push_handler).
     name = getattr(node, "name", None) or getattr(node, "rest", None)
     if name:
         ctx.bind(name, node, "other")
@@ -461,7 +465,6 @@ _MODEL_ENTER: dict[type, Callable[[Context, ast.AST, Optional[ast.AST]], None]] 
     ast.Lambda: _on_lambda,
     ast.Global: _on_global,  # type: ignore[dict-item]
     ast.Nonlocal: _on_nonlocal,  # type: ignore[dict-item]
-    ast.ExceptHandler: _on_named_node,
 }
 for _match_node in ("MatchAs", "MatchStar", "MatchMapping"):
     if hasattr(ast, _match_node):

@@ -447,3 +447,28 @@ def test_match_captures_are_bindings_read_in_their_case():
         "x": ("other", 2), "rest": ("other", 2), "y": ("other", 4), "others": ("other", 4),
         "Point": None, "px": ("other", 6), "whole": ("other", 6),
     }
+
+
+def test_except_as_is_bound_in_the_handler_body_after_its_type_runs():
+    source = """\
+        e = ValueError
+        try:
+            work()
+        except e as e:
+            handle(e)
+        """
+
+    def look(ctx: Context):
+        handler = next(n for n in ast.walk(ctx.tree) if isinstance(n, ast.ExceptHandler))
+        caught = ctx.resolve(load(ctx, "e", 1))
+        return (
+            where(ctx.resolve(load(ctx, "e"))),  # the type reads the earlier `e`
+            caught is not None and caught.node is handler,
+            arm(ctx.branch_of(handler.body[0])) == arm(caught.branch if caught is not None else None),
+            ctx.exclusive(caught.node, names(ctx, "work")[0]) if caught is not None else None,
+        )
+
+    def arm(branch):
+        return None if branch is None else (branch.statement, branch.arm)
+
+    assert inspect(source, look) == (("assign", 1), True, True, False)
