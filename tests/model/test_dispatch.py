@@ -91,3 +91,32 @@ def test_a_rule_that_also_wants_every_call_sees_each_call_once():
     source = "x.pop()\nf()\n"
     assert analyze(ast.parse(source), split_lines(source), [Probe]).errors == []
     assert seen == ["x.pop()", "f()"]
+
+
+def test_a_computed_fact_runs_once_per_file_and_is_shared_by_the_rules_that_ask():
+    runs: list[str] = []
+
+    def calls_named_pop(ctx) -> list:
+        runs.append(ctx.path)
+        return [n for n in ctx.parents if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "pop"]
+
+    seen: list[int] = []
+
+    def asking(code: str) -> type:
+        class Asks(Rule):
+            name, severity, summary, message = "asks", Severity.INFO, "asks", "asks"
+
+            def finish(self) -> None:
+                seen.append(len(self.ctx.computed(calls_named_pop)))
+
+        Asks.code = code
+        return Asks
+
+    class Silent(Rule):
+        code, name, severity, summary, message = "PIT992", "silent", Severity.INFO, "silent", "silent"
+
+    analyze(ast.parse(SOURCE), split_lines(SOURCE), [asking("PIT990"), asking("PIT991")], path="a.py")
+    expected = sum(isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "pop" for n in ast.walk(ast.parse(SOURCE)))
+    assert runs == ["a.py"] and seen == [expected, expected] and expected > 0
+    analyze(ast.parse(SOURCE), split_lines(SOURCE), [Silent], path="b.py")
+    assert runs == ["a.py"]  # no rule asked: never computed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from pitfalls.model.scopes import (
     BUILTIN_NAMES,
@@ -22,6 +22,8 @@ from pitfalls.positions import LineIndex
 if TYPE_CHECKING:
     from pitfalls.model.classes import ClassFacts, ClassModel
     from pitfalls.model.functions import FunctionFacts
+
+T = TypeVar("T")
 
 # What RULES.md calls a "mutable value" when it is called.
 MUTABLE_CALLS = frozenset(
@@ -69,6 +71,7 @@ class Context:
         self.class_defs: list[ast.ClassDef] = []
         self._functions: dict[ast.AST, "FunctionFacts"] = {}
         self._classes: Optional["ClassModel"] = None
+        self._computed: dict[Callable[["Context"], Any], Any] = {}
 
     def release(self) -> None:
         """Breaks the model's reference cycles (scopes and their bindings, rules and their
@@ -85,6 +88,7 @@ class Context:
         self.references.clear()
         self._functions.clear()
         self._classes = None
+        self._computed.clear()
         self.function_defs.clear()
         self.class_defs.clear()
 
@@ -382,6 +386,16 @@ class Context:
 
     def class_facts(self, node: ast.ClassDef) -> "ClassFacts":
         return self.classes.of(node)
+
+    def computed(self, analysis: Callable[["Context"], T]) -> T:
+        """`analysis(self)`, run once the walk is over on the first ask and kept for every rule
+        that asks again (the file's thread launches, say): a fact only some rules need costs
+        nothing in a file where none asks."""
+        try:
+            return self._computed[analysis]
+        except KeyError:
+            found = self._computed[analysis] = analysis(self)
+            return found
 
     # -- bindings and references (called by the engine) -------------------------------------
 
