@@ -8,6 +8,7 @@ from model_probe import inspect, nodes
 
 from pitfalls.analyses.calls import callable_argument, fed_from_call, iterated_arguments, parameter_sources
 from pitfalls.analyses.threads import bound_function, launch_of
+from pitfalls.analyses.threads import launches as launches_of
 
 
 def launches(source: str) -> list[tuple[int, str, str]]:
@@ -143,4 +144,49 @@ def test_which_arguments_a_builtin_calls_or_iterates():
     assert inspect(source, look) == [
         ("map", "f", ["xs", "ys"]), ("sorted", "g", ["xs"]), ("iter", "q.get", []), ("sum", None, ["xs"]),
         ("min", None, []), ("''.join", None, ["parts"]),
+    ]
+
+
+def test_runs_follow_partials_aliases_and_every_path_of_a_name():
+    source = """\
+        import threading
+        from functools import partial
+        from concurrent.futures import ThreadPoolExecutor
+        def crunch(n, scale=1): pass
+        def other(n): pass
+        job = partial(crunch, 10, scale=2)
+        alias = crunch
+        threading.Thread(target=job).start()
+        ThreadPoolExecutor().submit(alias, 5)
+        def pick(fast):
+            worker = crunch if fast else other
+            if fast:
+                chosen = crunch
+            else:
+                chosen = other
+            threading.Thread(target=chosen, args=(1,)).start()
+            threading.Thread(target=worker).start()
+        threading.Thread(target=print).start()
+        """
+
+    def look(ctx):
+        found = []
+        for launch in launches_of(ctx):
+            if launch.runs is None:
+                found.append((launch.call.lineno, launch.name, None))
+                continue
+            runs = []
+            for node, fed in launch.runs:
+                args = [ast.unparse(a) for a in fed.positional]
+                keywords = {k: ast.unparse(v) for k, v in fed.keywords.items()}
+                runs.append((node.name, args, keywords))
+            found.append((launch.call.lineno, launch.name, runs))
+        return sorted(found, key=lambda each: each[0])  # found in walk order: function bodies last
+
+    assert inspect(source, look) == [
+        (8, "job", [("crunch", ["10"], {"scale": "2"})]),  # the partial's arguments come first
+        (9, "alias", [("crunch", ["5"], {})]),
+        (16, "chosen", [("crunch", ["1"], {}), ("other", ["1"], {})]),  # both arms of the if
+        (17, "worker", None),  # a conditional expression: not followed
+        (18, "print", None),  # a builtin: not a function of this module
     ]

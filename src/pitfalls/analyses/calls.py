@@ -1,12 +1,13 @@
-"""Calls: what a call passes and to which parameter, and which builtins call or iterate their arguments."""
+"""Calls: what a callable resolves to, what a call passes to which parameter, where values come from, the call graph."""
 
 from __future__ import annotations
 
 import ast
+from collections import deque
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Callable, Iterable, Optional, TypeVar, Union
 
-from pitfalls.model import Context, Scope
+from pitfalls.model import BUILTIN_NAMES, Binding, Context, Scope
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -59,6 +60,21 @@ ITERATING_METHODS = frozenset(
 )
 
 
+# Values of known type: displays, and the calls that construct a plain builtin or `collections` value.
+DISPLAY_TYPES = {
+    ast.List: "builtins.list", ast.ListComp: "builtins.list", ast.Tuple: "builtins.tuple", ast.Dict: "builtins.dict",
+    ast.DictComp: "builtins.dict", ast.Set: "builtins.set", ast.SetComp: "builtins.set", ast.JoinedStr: "builtins.str",
+}
+CONSTRUCTED_TYPES = {
+    **{f"builtins.{name}": f"builtins.{name}" for name in (
+        "list", "dict", "set", "frozenset", "tuple", "str", "bytes", "bytearray", "int", "float", "complex", "bool",
+        "range")},
+    "builtins.sorted": "builtins.list",
+    **{f"collections.{name}": f"collections.{name}" for name in (
+        "Counter", "deque", "defaultdict", "OrderedDict", "ChainMap")},
+}
+
+
 @dataclass
 class Fed:
     """What a call hands a function: positional and keyword arguments whose place is known, and
@@ -68,6 +84,14 @@ class Fed:
     positional: list[ast.expr]
     keywords: dict[str, ast.expr]
     rest: list[ast.expr]
+
+    def then(self, later: "Fed") -> "Fed":
+        """These arguments followed by `later`'s: `partial(f, a)` called with `b` passes `a, b`,
+        a bound method's instance goes before what the call passes."""
+        keywords = {**self.keywords, **later.keywords}
+        if self.rest:  # after `*args` the places of later positional arguments are unknown
+            return Fed(self.positional, keywords, self.rest + later.positional + later.rest)
+        return Fed(self.positional + later.positional, keywords, later.rest)
 
 
 def argument(call: ast.Call, position: Optional[int], keyword: str) -> Optional[ast.expr]:
@@ -186,3 +210,189 @@ def iterated_arguments(ctx: Context, call: ast.Call, scope: Scope) -> list[ast.e
     if qualified in ONE_ARGUMENT_ITERATING and len(call.args) != 1:
         return []
     return [a for a in call.args[start:stop] if not isinstance(a, ast.Starred)]
+
+
+# -- what a callable expression is -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Callee:
+    """One thing a callable expression may be: a def or lambda of this module (`node`), an
+    import or builtin (`qualified`: `math.sqrt`, `builtins.len`), or neither: unknown (a
+    parameter, a class, a method of some object, a call's result)."""
+
+    node: Optional[ast.AST] = None
+    qualified: Optional[str] = None
+
+
+UNKNOWN = Callee()
+
+
+def all_bindings(ctx: Context, name: str, scope: Scope) -> list[Binding]:
+    """Every binding of `name` in the scope that resolves it from `scope` (all paths, not just the last)."""
+    binding = ctx.lookup(name, scope)
+    return list(binding.scope.bindings.get(name, [binding])) if binding is not None else []
+
+
+def callees(ctx: Context, expr: ast.expr, scope: Scope, _seen: tuple[Binding, ...] = ()) -> list[Callee]:
+    """What calling `expr` (evaluated in `scope`) may call, one Callee per path: a name gives one
+    per binding (`g = f` and `sqrt = math.sqrt` followed), a builtin its `builtins.` name; a
+    lambda is itself; an attribute its qualified name through imports, or the method of a
+    value of known type (`value_types`), or unknown."""
+    if isinstance(expr, ast.Lambda):
+        return [Callee(expr)]
+    if isinstance(expr, ast.Attribute):
+        qualified = ctx.qualified_name(expr, scope)
+        types = value_types(ctx, expr.value, scope) if qualified is None else None
+        if types:  # `rows.append` of `rows = []`: `builtins.list.append`
+            return [Callee(qualified=f"{t}.{expr.attr}") for t in sorted(types)]
+        return [Callee(qualified=qualified)]
+    if not isinstance(expr, ast.Name):
+        return [UNKNOWN]
+    bindings = all_bindings(ctx, expr.id, scope)
+    if not bindings:
+        return [Callee(qualified="builtins." + expr.id) if expr.id in BUILTIN_NAMES else UNKNOWN]
+    found: list[Callee] = []
+    for binding in bindings:
+        value = binding.value
+        if binding.kind == "function":
+            found.append(Callee(binding.node))
+        elif binding.kind == "import":
+            found.append(Callee(qualified=binding.qualname))
+        elif binding.kind == "assign" and isinstance(value, (ast.Lambda, ast.Name, ast.Attribute)):
+            found += callees(ctx, value, binding.scope, (*_seen, binding)) if binding not in _seen else [UNKNOWN]
+        else:
+            found.append(UNKNOWN)  # a parameter, a class (its __init__ is unknown), any other value
+    return found
+
+
+def value_types(ctx: Context, expr: ast.expr, scope: Scope) -> Optional[set[str]]:
+    """The types `expr`'s value may have, by qualified name, where every path says: a constant, a
+    display or comprehension, a call of a builtin or `collections` constructor (`sorted` makes a
+    list), or a name only ever bound to those (`s += "x"` keeps what `s` was, a bare annotation
+    binds nothing). None when not known: a parameter, a loop variable, any other call."""
+    if isinstance(expr, ast.Constant):
+        return {f"builtins.{type(expr.value).__name__}"}
+    if type(expr) in DISPLAY_TYPES:
+        return {DISPLAY_TYPES[type(expr)]}
+    if isinstance(expr, ast.Call):
+        made = CONSTRUCTED_TYPES.get(ctx.call_name(expr, scope) or "")
+        return {made} if made else None
+    if not isinstance(expr, ast.Name):
+        return None
+    bindings = all_bindings(ctx, expr.id, scope)
+    types: set[str] = set()
+    for binding in bindings:
+        if binding.kind == "augassign" or (binding.kind == "annotation" and binding.value is None):
+            continue
+        if binding.kind not in ("assign", "walrus") or binding.value is None or isinstance(binding.value, ast.Name):
+            return None
+        found = value_types(ctx, binding.value, binding.scope)
+        if found is None:
+            return None
+        types |= found
+    return types or None
+
+
+def partial_parts(ctx: Context, expr: ast.expr, scope: Scope) -> Optional[tuple[ast.expr, Fed]]:
+    """`functools.partial(f, a, k=v)`: the function it wraps and the arguments it binds."""
+    if not (isinstance(expr, ast.Call) and ctx.call_name(expr, scope) == "functools.partial"):
+        return None
+    if not expr.args or isinstance(expr.args[0], ast.Starred):
+        return None
+    return expr.args[0], fed_from_call(expr.args[1:], expr.keywords)
+
+
+# -- where a value comes from -------------------------------------------------------------------
+
+
+def value_parts(ctx: Context, expr: ast.expr, scope: Scope) -> Optional[list[tuple[ast.expr, Scope]]]:
+    """The expressions (and the scope each is evaluated in) whose values make up `expr`'s: a
+    display's items, a comprehension's elements and iterables, an operation's operands, the
+    container of a subscript or slice (`rows[i]` holds what `rows` holds); none for a constant,
+    an f-string or a comparison. None for anything else: a name, an attribute, a call, a lambda."""
+    if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.Compare)):
+        return []
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return [(e, scope) for e in expr.elts]
+    if isinstance(expr, ast.Dict):
+        return [(e, scope) for e in (*expr.keys, *expr.values) if e is not None]
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        inner = ctx.scopes.get(expr)
+        if inner is None:
+            return None
+        parts = [(e, inner) for e in (getattr(expr, n, None) for n in ("elt", "key", "value")) if e is not None]
+        return parts + [(g.iter, scope if i == 0 else inner) for i, g in enumerate(expr.generators)]
+    if isinstance(expr, ast.BinOp):
+        return [(expr.left, scope), (expr.right, scope)]
+    if isinstance(expr, ast.UnaryOp):
+        return [(expr.operand, scope)]
+    if isinstance(expr, ast.BoolOp):
+        return [(e, scope) for e in expr.values]
+    if isinstance(expr, ast.IfExp):
+        return [(expr.body, scope), (expr.orelse, scope)]
+    if isinstance(expr, (ast.Subscript, ast.Starred, ast.NamedExpr)):
+        return [(expr.value, scope)]
+    return None
+
+
+def binding_sources(ctx: Context, binding: Binding) -> Optional[list[tuple[ast.expr, Scope]]]:
+    """The expressions a binding takes its name's value (or, unpacking, an element of it) from:
+    `x = v`, `x := v` and `x += v` give v (with `+=` the rest comes from x's other bindings); a
+    bare `x: T` nothing; `for x in xs`, `for i, (a, b) in pairs` and `a, b = pair` the iterable
+    or value unpacked. None for the kinds that do not say: a def, a class, an import, a
+    parameter, `with ... as x`, `except ... as x`."""
+    kind, scope = binding.kind, binding.scope
+    if kind in ("assign", "walrus") and binding.value is not None:
+        return [(binding.value, scope)]
+    if kind == "annotation":
+        return []
+    if kind == "augassign":
+        parent = ctx.parent(binding.node)
+        return [(parent.value, scope)] if isinstance(parent, ast.AugAssign) else None
+    if kind in ("loop", "unpack"):
+        node: ast.AST = binding.node
+        parent = ctx.parent(node)
+        while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
+            node, parent = parent, ctx.parent(parent)
+        if isinstance(parent, ast.For) and parent.target is node:
+            return [(parent.iter, scope)]
+        if isinstance(parent, ast.Assign) and any(t is node for t in parent.targets):
+            return [(parent.value, scope)]
+        if isinstance(parent, ast.comprehension) and parent.target is node:
+            first = getattr(ctx.parent(parent), "generators", [None])[0] is parent
+            return [(parent.iter, (scope.parent or scope) if first else scope)]
+    return None
+
+
+# -- the call graph ---------------------------------------------------------------------------
+
+Node = TypeVar("Node")
+
+
+def called_functions(ctx: Context, function: ast.AST) -> list[tuple[ast.Call, ast.AST]]:
+    """The defs and lambdas of this module that `function`'s own body calls by name (every path
+    of the name), with the call."""
+    return [
+        (call, callee.node)
+        for call in ctx.function(function).calls
+        for callee in callees(ctx, call.func, ctx.scope_of(call))
+        if callee.node is not None
+    ]
+
+
+def cycle(start: Node, edges: Callable[[Node], Iterable[tuple[ast.Call, Node]]]) -> Optional[ast.Call]:
+    """The first call of `start` through which it reaches itself again, following `edges`
+    (callee -> its (call, callee) pairs) breadth first: direct or mutual recursion. None if none."""
+    for call, callee in edges(start):
+        seen = {id(callee)}
+        queue = deque([callee])
+        while queue:
+            current = queue.popleft()
+            if current is start:
+                return call
+            for _, following in edges(current):
+                if id(following) not in seen:
+                    seen.add(id(following))
+                    queue.append(following)
+    return None

@@ -6,8 +6,8 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from pitfalls.analyses.calls import Fed, argument, fed_from_call, fed_from_displays
-from pitfalls.model import Context, Scope
+from pitfalls.analyses.calls import Fed, all_bindings, argument, fed_from_call, fed_from_displays, partial_parts
+from pitfalls.model import Binding, Context, Scope
 
 THREAD_CLASSES = frozenset({"threading.Thread"})
 THREAD_EXECUTORS = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
@@ -19,50 +19,84 @@ POOL_METHODS = frozenset(
 )
 # Words of which a file must hold one to launch a thread in a way listed here.
 LAUNCH_WORDS = ("Thread", "dummy", "to_thread", "run_in_executor")
+# The last part of a launching call's name: a cheap test before any resolution.
+LAUNCH_NAMES = frozenset({"Thread", "to_thread", "run_in_executor", *EXECUTOR_METHODS, *POOL_METHODS})
+# Where each launcher takes its target: (position, keyword).
+TARGET_ARGUMENTS = {
+    "threading.Thread": (1, "target"), "asyncio.to_thread": (0, "func"), "executor": (0, "fn"),
+    "ThreadPool": (0, "func"), "loop.run_in_executor": (1, "func"),
+}
+Run = tuple[ast.AST, Fed]  # a def or lambda a launch may run, and what it is given
 
 
 @dataclass(frozen=True)
 class Launch:
     """A call that runs `target` on a thread: `launcher` names how (`threading.Thread`,
     `executor.submit`, `ThreadPool.map`, `asyncio.to_thread`, `loop.run_in_executor`), `fed` what
-    it passes the target, `scope` where the call is evaluated."""
+    it passes the target, `scope` where the call is evaluated.
+
+    `runs`: every def or lambda of this module the target may run (one per path of a name), each
+    with what it gets (a `partial`'s arguments and a bound method's instance first), or None if
+    the target is not known to be one (an import, a parameter, `obj.method`, a method a subclass
+    here overrides). `name` is how a finding names the target: `crunch`, `self.render_rows`,
+    `lambda` (an anonymous one), or as written when unknown. The records hold nodes, not
+    function facts (`ctx.function(node)`), so that the copy cached on the context makes no cycle.
+    """
 
     call: ast.Call
     launcher: str
     target: ast.expr
     scope: Scope
     fed: Fed
+    runs: Optional[tuple[Run, ...]] = None
+    name: str = ""
 
 
-def launch_of(ctx: Context, call: ast.Call, instances: bool = True) -> Optional[Launch]:
-    """The launch `call` is, if it is one. Asked during the walk, when the call is visited, a pool
-    bound to a name counts in the kind it has there; a pool held on the instance (`self.pool`)
-    needs the whole class: ask with `instances=False` then, and again after the walk."""
+def launches(ctx: Context) -> list[Launch]:
+    """Every thread launch of the file, found once the walk is over; the rules that consume
+    launches (PIT801, PIT802, PIT201) share the one list (`Context.computed`)."""
+    return ctx.computed(_find_launches)
+
+
+def _find_launches(ctx: Context) -> list[Launch]:
+    found = []
+    for node in ctx.parents:  # every node the walk met, in walk order
+        if type(node) is ast.Call:
+            func = node.func
+            if type(func) is ast.Name or (type(func) is ast.Attribute and func.attr in LAUNCH_NAMES):
+                launch = launch_of(ctx, node)
+                if launch is not None:
+                    found.append(launch)
+    return found
+
+
+def launch_of(ctx: Context, call: ast.Call) -> Optional[Launch]:
+    """The launch `call` is, if it is one (asked after the walk: a pool held on the instance,
+    `self.pool`, needs the whole class). A pool bound to a name counts in the kind it has at the
+    call: every binding of the name made before it must create the same kind of pool."""
     qualified = ctx.call_name(call)
-    target: Optional[ast.expr] = None
     launcher = ""
     fed = Fed([], {}, [])
     if qualified in THREAD_CLASSES:
         launcher = qualified
-        target = argument(call, 1, "target")
         # Thread(group, target, name, args, kwargs): `Thread(*spec)` may put anything anywhere.
         fed = fed_from_displays(argument(call, 3, "args"), argument(call, 4, "kwargs"))
         fed.rest += [a.value for a in call.args if isinstance(a, ast.Starred)]
         fed.rest += [k.value for k in call.keywords if k.arg is None]
     elif qualified == "asyncio.to_thread":
-        launcher, target = qualified, argument(call, 0, "func")
+        launcher = qualified
         fed = fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "func"])
     elif isinstance(call.func, ast.Attribute):
         method, receiver = call.func.attr, call.func.value
-        kind = receiver_kind(ctx, receiver, instances)
+        kind = receiver_kind(ctx, receiver) if method in LAUNCH_NAMES else None
         if kind == "executor" and method in EXECUTOR_METHODS:
-            launcher, target = f"executor.{method}", argument(call, 0, "fn")
+            launcher = f"executor.{method}"
             if method == "submit":
                 fed = fed_from_call(call.args[1:], [k for k in call.keywords if k.arg != "fn"])
             else:  # map(fn, *iterables): the i-th parameter gets the i-th iterable's elements
                 fed = fed_from_call(call.args[1:], [])
         elif kind == "pool" and method in POOL_METHODS:
-            launcher, target = f"ThreadPool.{method}", argument(call, 0, "func")
+            launcher = f"ThreadPool.{method}"
             if method.startswith("apply"):  # apply(func, args=(), kwds={})
                 fed = fed_from_displays(argument(call, 1, "args"), argument(call, 2, "kwds"))
             else:
@@ -76,34 +110,84 @@ def launch_of(ctx: Context, call: ast.Call, instances: bool = True) -> Optional[
             if (isinstance(executor, ast.Constant) and executor.value is None) or (
                 receiver_kind(ctx, executor) == "executor"
             ):
-                launcher, target = "loop.run_in_executor", argument(call, 1, "func")
+                launcher = "loop.run_in_executor"
                 fed = fed_from_call(call.args[2:], [])
+    target = target_argument(call, launcher) if launcher else None
     if target is None:
         return None
-    return Launch(call, launcher, target, ctx.scope_of(call), fed)
+    scope = ctx.scope_of(call)
+    resolved = resolve_target(ctx, target, fed, scope)
+    if resolved is None:
+        return Launch(call, launcher, target, scope, fed, None, ctx.segment(target))
+    return Launch(call, launcher, target, scope, fed, tuple(resolved[1]), resolved[0])
 
 
-def receiver_kind(ctx: Context, expr: ast.expr, instances: bool = True) -> Optional[str]:
+def target_argument(call: ast.Call, launcher: str) -> Optional[ast.expr]:
+    """The argument a launch by `launcher` runs (also on a launch re-parsed from its source)."""
+    position, keyword = TARGET_ARGUMENTS.get(launcher) or TARGET_ARGUMENTS[launcher.partition(".")[0]]
+    return argument(call, position, keyword)
+
+
+def resolve_target(
+    ctx: Context, target: ast.expr, fed: Fed, scope: Scope, seen: tuple[Binding, ...] = ()
+) -> Optional[tuple[str, list[Run]]]:
+    """The name of a launch's target and every def or lambda of this module it may run, each
+    with what it gets (see Launch.runs); None if not all are known. Followed: `partial(f, ...)`,
+    `self.method` and `Cls.static` (bound_function), names bound to any of these or to a def or
+    lambda (`job = partial(crunch, n)`, `render = self.render`), on every path of the name."""
+    wrapped = partial_parts(ctx, target, scope)
+    if wrapped is not None:
+        target, fed = wrapped[0], wrapped[1].then(fed)
+    elif isinstance(target, ast.Call):
+        return None
+    if isinstance(target, ast.Lambda):
+        return ctx.function(target).name, [(target, fed)]
+    if isinstance(target, ast.Attribute):
+        bound = bound_function(ctx, target)
+        if bound is None:
+            return None  # `obj.method`, `module.func`, a method a subclass here overrides
+        node, receiver = bound
+        return ctx.segment(target), [(node, fed if receiver is None else Fed([receiver], {}, []).then(fed))]
+    if not isinstance(target, ast.Name):
+        return None
+    runs: list[Run] = []
+    for binding in all_bindings(ctx, target.id, scope):
+        if binding.kind == "function":
+            runs.append((binding.node, fed))
+            continue
+        if binding.kind != "assign" or binding.value is None or binding in seen:
+            return None  # imported, a parameter, a class: not a function of this module
+        found = resolve_target(ctx, binding.value, fed, binding.scope, (*seen, binding))
+        if found is None:
+            return None
+        runs += found[1]
+    return (target.id, runs) if runs else None
+
+
+def receiver_kind(ctx: Context, expr: ast.expr) -> Optional[str]:
     """"executor", "pool" or "loop": a thread pool or event loop created here, bound to a name, or
     held on the instance (`self.pool`).
 
-    A name counts only if every binding of it so far is the same kind (a name that may hold a
-    ProcessPoolExecutor on some path is not a thread pool); `self.pool` only if every method of
-    the class (and its module relatives) that sets `self.pool` gives it that kind.
+    A name counts only if every binding of it made before this use is the same kind (a name that
+    may hold a ProcessPoolExecutor on some path is not a thread pool); `self.pool` only if every
+    method of the class (and its module relatives) that sets `self.pool` gives it that kind.
     """
     if isinstance(expr, ast.Call):
         return creation_kind(ctx.call_name(expr))
     if isinstance(expr, ast.Attribute):
-        return _attribute_kind(ctx, expr) if instances else None
+        return _attribute_kind(ctx, expr)
     if not isinstance(expr, ast.Name):
         return None
-    binding = ctx.lookup(expr.id)
+    binding = ctx.resolve(expr)
     if binding is None:
         return None
+    reference = ctx.reference(expr)
     kinds = set()
     for each in binding.scope.bindings.get(expr.id, ()):
+        if reference is not None and each.seq > reference.seq:
+            continue  # bound after this use
         value = each.value if each.kind in ("assign", "with", "walrus") else None
-        kinds.add(creation_kind(ctx.call_name(value, each.scope)) if isinstance(value, ast.Call) else None)
+        kinds.add(creation_kind(ctx.call_name(value)) if isinstance(value, ast.Call) else None)
     return kinds.pop() if len(kinds) == 1 else None
 
 

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
-import re
-import tokenize
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Union
 
+from pitfalls.analyses.calls import (
+    Callee, Fed, all_bindings, binding_sources, callable_argument, callees, cycle, fed_from_call, iterated_arguments,
+    parameter_sources, value_parts,
+)
+from pitfalls.analyses.launch_code import executor_call, one_line, parsed, text_segment
+from pitfalls.analyses.threads import LAUNCH_WORDS, Launch, launches
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
+from pitfalls.model import Scope, ScopeKind
 from pitfalls.rule import Rule
-from pitfalls.analyses.calls import (
-    Fed,
-    argument,
-    callable_argument,
-    fed_from_call,
-    iterated_arguments,
-    parameter_sources,
-)
-from pitfalls.analyses.threads import LAUNCH_WORDS, THREAD_CLASSES, Launch, bound_function, launch_of
-from pitfalls.model import BUILTIN_NAMES, Binding, Context, Scope, ScopeKind
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -34,33 +27,12 @@ PURE_MODULES = frozenset({"math", "operator", "itertools", "functools", "statist
 # `help`), code loading (`exec`, `eval`, `compile`, `__import__`) and attribute access by
 # name (`getattr`, `hasattr`, `setattr`, `delattr`, `vars`), which may run any property.
 PURE_BUILTINS = frozenset(
-    {
-        "abs", "all", "any", "ascii", "bin", "bool", "bytearray", "bytes", "callable", "chr",
-        "complex", "dict", "divmod", "enumerate", "filter", "float", "format", "frozenset",
-        "hash", "hex", "id", "int", "isinstance", "issubclass", "iter", "len", "list", "map",
-        "max", "memoryview", "min", "next", "object", "oct", "ord", "pow", "range", "repr",
-        "reversed", "round", "set", "slice", "sorted", "str", "sum", "tuple", "type", "zip",
-    }
-    | {  # raising is pure too: `raise ValueError(...)` calls the exception class
-        name
-        for name, value in vars(builtins).items()
-        if isinstance(value, type) and issubclass(value, BaseException)
-    }
-)
-
-# Calls whose result is a plain list/dict/set/str/number/deque: its methods are pure.
-PURE_CONSTRUCTORS = frozenset(
-    {
-        "builtins.list", "builtins.dict", "builtins.set", "builtins.frozenset", "builtins.tuple",
-        "builtins.str", "builtins.bytes", "builtins.bytearray", "builtins.int", "builtins.float",
-        "builtins.complex", "builtins.bool", "builtins.sorted", "builtins.range",
-        "collections.Counter", "collections.deque", "collections.defaultdict",
-        "collections.OrderedDict", "collections.ChainMap",
-    }
-)
-PURE_VALUES = (
-    ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set,
-    ast.ListComp, ast.SetComp, ast.DictComp,
+    """abs all any ascii bin bool bytearray bytes callable chr complex dict divmod enumerate filter float
+    format frozenset hash hex id int isinstance issubclass iter len list map max memoryview min next
+    object oct ord pow range repr reversed round set slice sorted str sum tuple type zip""".split()
+    + ["NoneType", "ellipsis"]  # the types of `None` and `...`, whose methods are pure too
+    # Raising is pure too: `raise ValueError(...)` calls the exception class.
+    + [name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)]
 )
 
 # The implication's common end: what taking turns on the GIL costs.
@@ -122,24 +94,18 @@ NOT_PLAIN = (ast.Await, ast.Yield, ast.YieldFrom, ast.With, ast.AsyncWith, ast.A
 
 @dataclass(eq=False)
 class _Facts:
-    """What one function or lambda does in its own body (nested defs have their own facts)."""
+    """What PIT801 knows of one function or lambda's own body, and once classified, its verdict."""
 
     node: Function
     name: str  # a lambda bound by `name = lambda ...` goes by that name
     outer: Scope  # where its decorators are evaluated
-    not_plain: bool = False
-    loops: list[ast.AST] = field(default_factory=list)
-    calls: list[tuple[ast.Call, Scope]] = field(default_factory=list)
-    iterables: list[tuple[ast.expr, Scope]] = field(default_factory=list)  # and the scope to resolve them in
-    lambdas: list[ast.Lambda] = field(default_factory=list)
-    # Filled in by finish():
     impure: bool = False
-    callees: list[tuple[ast.Call, "_Facts"]] = field(default_factory=list)
-    # Calls of a module function (`crunch(n)`) and calls passing one (`map(norm, rows)`).
-    direct: list[tuple[ast.Call, "_Facts", Scope]] = field(default_factory=list)
-    passed: list[tuple[ast.Call, "_Facts", Scope]] = field(default_factory=list)
-    # Module functions whose results it iterates (`ROWS = build()` at module level).
-    sources: list["_Facts"] = field(default_factory=list)
+    loops: list[ast.AST] = field(default_factory=list)
+    iterables: list[tuple[ast.expr, Scope]] = field(default_factory=list)  # and the scope to resolve them in
+    # This module's functions it calls (`crunch(n)`) or passes to a call (`map(norm, rows)`: passed).
+    callees: list[tuple[ast.Call, "_Facts", Scope, bool]] = field(default_factory=list)
+    # Impure if one of these is: the lambdas it defines, the functions whose results it iterates.
+    taints: list[ast.AST] = field(default_factory=list)
     # Parameters it iterates: pure only if every caller (and launch site) passes plain data.
     needs: set[str] = field(default_factory=set)
 
@@ -165,7 +131,6 @@ class CpuBoundThreads(Rule):
         "'{function}' is CPU-bound pure Python; threads started here by {launcher} take turns "
         "on the GIL instead of running in parallel"
     )
-    node_types = (ast.Call,)  # launches; the rest is decided from the model in finish()
     bad_example = """\
 import threading
 
@@ -204,8 +169,6 @@ if __name__ == "__main__":
         "why": "loops",
         "owner": "crunch",
         "launch_source": "threading.Thread(target=crunch, args=(10_000_000,))",
-        "define": "",
-        "pool_call": "future = pool.submit(crunch, 10_000_000)",
     }
 
     explanation = Explanation(
@@ -271,8 +234,9 @@ if __name__ == "__main__":
             "Spin-waits such as `while not done: pass`: they want a `threading.Event`, not more cores.",
             "Generator functions, coroutines and functions that only return a generator expression: the "
             "thread only creates the object. Functions with no loop and no recursion: too little work.",
-            "Targets not resolved here: methods (`self.run`, `Worker().run`), imported functions, "
-            "parameters, loop variables; and `threading.Timer`.",
+            "Targets not resolved here: a method of anything but `self` or its class (`worker.run`, "
+            "`Worker().run`), a method a subclass here overrides, imported functions, parameters, loop "
+            "variables; and `threading.Timer`.",
             "Process pools (`ProcessPoolExecutor`, `multiprocessing.Pool`), and an executor that may be one "
             "(passed in, or a process pool on some path): each process has its own GIL, so that is the fix.",
         ),
@@ -286,27 +250,52 @@ if __name__ == "__main__":
         prior_art=("none known: flake8-bugbear, pylint and ruff have no equivalent",),
     )
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    # -- after the walk -----------------------------------------------------------------------
+
+    def finish(self) -> None:
+        found = [launch for launch in launches(self.ctx) if launch.runs is not None]
+        if not found:
+            return  # no thread runs a function of this module: nothing to decide
         self.facts: dict[ast.AST, _Facts] = {}
-        self.launches: list[Launch] = []
-        self.pending: list[ast.Call] = []  # `self.pool.submit(f)`: decided once the class is known
+        self.pending: list[_Facts] = []  # met, not classified yet
+        for launch in found:
+            for node, _ in launch.runs:  # type: ignore[union-attr]
+                self._facts(node)
+        while self.pending:
+            # Classify the functions the launches reach, settle, then ask what the launches pass:
+            # that may reach functions not met yet (`submit(total, build())`), which go round again.
+            while self.pending:
+                self._classify(self.pending.pop())
+            self._propagate_impurity()
+            # `pump(proc.stdout)` iterates a pipe, `crunch([1, 2, 3])` a list: a function that
+            # iterates a parameter is CPU-bound only if the launch shows it is given plain data.
+            plain = [
+                all(f.impure or not f.needs or self._needed_data(f, fed, launch.scope, None) is not None
+                    for f, fed in ((self.facts[node], fed) for node, fed in launch.runs))  # type: ignore[union-attr]
+                for launch in found
+            ]
+        evidence = self._evidence()
+        for launch, given in zip(found, plain):
+            if given:
+                self._check(launch, evidence)
 
-    def visit(self, node: ast.Call) -> None:
-        launch = launch_of(self.ctx, node, instances=False)
-        if launch is not None:
-            self.launches.append(launch)
-        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Attribute):
-            self.pending.append(node)
-
-    def _gather(self, node: Function) -> _Facts:
-        """What PIT801 needs of a function's own body, from its function facts."""
+    def _facts(self, node: ast.AST) -> _Facts:
+        """What PIT801 needs of a function's own body, from its function facts, gathered when
+        the function is first met (it is classified after)."""
+        if node in self.facts:
+            return self.facts[node]
         ctx, function = self.ctx, self.ctx.function(node)
-        facts = _Facts(node, function.name, ctx.scope_of(node))
+        facts = self.facts[node] = _Facts(node, function.name, ctx.scope_of(node))  # type: ignore[arg-type]
+        self.pending.append(facts)
+        # A decorator replaces the function: only the pure modules' (`functools.lru_cache`) keep it
+        # known, and `staticmethod`, which leaves the body as it is.
+        decorators = [d.func if isinstance(d, ast.Call) else d for d in getattr(node, "decorator_list", ())]
         # A coroutine function run on a thread only creates a coroutine object.
-        facts.not_plain = function.is_async or bool(function.nodes(*NOT_PLAIN))
-        facts.lambdas = [n for n in function.nested if isinstance(n, ast.Lambda)]
-        facts.calls = [(call, ctx.scope_of(call)) for call in function.calls]
+        facts.impure = function.is_async or bool(function.nodes(*NOT_PLAIN)) or any(
+            q != "builtins.staticmethod" and (q is None or _module_verdict(q) != "pure")
+            for q in (ctx.qualified_name(d, facts.outer) for d in decorators)
+        )
+        facts.taints = [n for n in function.nested if isinstance(n, ast.Lambda)]
         facts.iterables = [  # `f(*rows)`, `[*rows]` iterate `rows`
             (n.value, ctx.scope_of(n)) for n in function.nodes(ast.Starred) if isinstance(n.ctx, ast.Load)
         ]
@@ -325,50 +314,22 @@ if __name__ == "__main__":
                 facts.iterables += [(g.iter, ctx.scope_of(g.iter)) for g in loop.generators]  # type: ignore[attr-defined]
         return facts
 
-    # -- after the walk -----------------------------------------------------------------------
-
-    def finish(self) -> None:
-        for call in self.pending:
-            launch = launch_of(self.ctx, call)
-            if launch is not None:
-                self.launches.append(launch)
-        if not self.launches:
-            return  # no threads, nothing to decide: skip the call-graph work
-        for node in self.ctx.function_defs:
-            self.facts[node] = self._gather(node)  # type: ignore[arg-type]
-        for facts in self.facts.values():
-            self._classify(facts)
-        self._propagate_impurity()
-        evidence = self._evidence()
-        for launch in self.launches:
-            self._check(launch, evidence)
-
     def _classify(self, facts: _Facts) -> None:
         """Sort the function's calls into pure, impure and calls of this module's functions."""
-        if facts.not_plain or not self._pure_decorators(facts):
-            facts.impure = True
+        if facts.impure:
             return
-        iterated = list(facts.iterables)
-        for call, scope in facts.calls:
-            verdict = self._call(call, scope)
-            if verdict == "impure":
+        ctx, iterated = self.ctx, list(facts.iterables)
+        for call in ctx.function(facts.node).calls:
+            scope = ctx.scope_of(call)
+            slot = callable_argument(ctx, call, scope)
+            given = [a.value if isinstance(a, ast.Starred) else a for a in [*call.args, *(k.value for k in call.keywords)]]
+            # What it calls, then what its arguments add (a function it passes: `map(norm, rows)`).
+            found = [self._verdict(callees(ctx, call.func, scope)), *(self._reference(g, scope, g is slot) for g in given)]
+            if "impure" in found:
                 facts.impure = True
                 return
-            if isinstance(verdict, _Facts):
-                facts.callees.append((call, verdict))
-                facts.direct.append((call, verdict, scope))
-            slot = callable_argument(self.ctx, call, scope)
-            for given in [*call.args, *(k.value for k in call.keywords)]:
-                if isinstance(given, ast.Starred):
-                    given = given.value
-                ref = self._reference(given, scope, given is slot)
-                if ref == "impure":
-                    facts.impure = True
-                    return
-                if isinstance(ref, _Facts):
-                    facts.callees.append((call, ref))
-                    facts.passed.append((call, ref, scope))
-            iterated += [(argument, scope) for argument in iterated_arguments(self.ctx, call, scope)]
+            facts.callees += [(call, f, scope, index > 0) for index, f in enumerate(found) if isinstance(f, _Facts)]
+            iterated += [(argument, scope) for argument in iterated_arguments(ctx, call, scope)]
         # Iteration calls the iterable's `__next__`: on a pipe, a file or a queue's iterator
         # that blocks on I/O (`for line in proc.stdout` is the classic good use of a thread).
         # Only plain data is pure to iterate; a parameter is, if every caller passes plain data.
@@ -379,75 +340,19 @@ if __name__ == "__main__":
         else:
             facts.needs |= needs
 
-    def _pure_decorators(self, facts: _Facts) -> bool:
-        # A decorator replaces the function: only the pure modules' (`functools.lru_cache`) keep it
-        # known, and `staticmethod`, which leaves the body as it is.
-        for decorator in getattr(facts.node, "decorator_list", ()):
-            expr = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if self.ctx.qualified_name(expr, facts.outer) == "builtins.staticmethod":
-                continue
-            if self._module_ref(expr, facts.outer) != "pure":
-                return False
-        return True
-
-    def _call(self, call: ast.Call, scope: Scope) -> Union[str, _Facts]:
-        """"pure", "impure" or the facts of the module's function it calls."""
-        func = call.func
-        if isinstance(func, ast.Lambda):
-            return self.facts[func]
-        if isinstance(func, ast.Name):
-            return self._name_callable(func.id, scope)
-        if isinstance(func, ast.Attribute):
-            module = self._module_ref(func, scope)
-            if module is not None:
-                return module
-            # A method call: pure only on a literal or on a name only ever bound (here or at
-            # module level) to a plain list/dict/str/... display or constructor. On anything
-            # else (a parameter, a loop variable, `self`, the result of another call) it is a
-            # method of an unknown object, which may be a queue, a socket or a file.
-            receiver = func.value
-            if isinstance(receiver, PURE_VALUES):
-                return "pure"
-            if isinstance(receiver, ast.Name) and self._plain_value_name(receiver.id, scope):
-                return "pure"
-        return "impure"  # `handlers[i]()`, `make()()`, a method of an unknown object
-
-    def _name_callable(self, name: str, scope: Scope) -> Union[str, _Facts]:
-        bindings = self._bindings(name, scope)
-        if not bindings:
-            return _module_verdict("builtins." + name) if name in BUILTIN_NAMES else "impure"
-        verdicts = [self._binding_callable(b) for b in bindings]
-        if "impure" in verdicts:
-            return "impure"
-        # Every path calls pure code; the last definition stands for the module's function.
-        return next((v for v in reversed(verdicts) if isinstance(v, _Facts)), "pure")
-
-    def _binding_callable(self, binding: Binding) -> Union[str, _Facts]:
-        if binding.kind == "function":
-            return self.facts.get(binding.node, "impure")
-        if binding.kind == "import" and binding.qualname:
-            return _module_verdict(binding.qualname)
-        if binding.kind == "assign" and isinstance(binding.value, ast.Lambda):
-            return self.facts.get(binding.value, "impure")
-        if binding.kind == "assign" and isinstance(binding.value, (ast.Name, ast.Attribute)):
-            module = self._module_ref(binding.value, binding.scope)  # `sqrt = math.sqrt`
-            if module is not None:
-                return module
-        return "impure"  # a class (its __init__ is unknown), a parameter, anything assigned
-
-    def _bindings(self, name: str, scope: Scope) -> list[Binding]:
-        """Every binding of `name` in the scope that resolves it (all paths, not just the last)."""
-        binding = self.ctx.lookup(name, scope)
-        if binding is None:
-            return []
-        return list(binding.scope.bindings.get(name, [binding]))
-
-    def _module_ref(self, expr: ast.expr, scope: Scope) -> Optional[str]:
-        """"pure"/"impure" for a name or attribute reached through an import or builtin, else None."""
-        if not isinstance(expr, (ast.Name, ast.Attribute)):
-            return None
-        qualified = self.ctx.qualified_name(expr, scope)
-        return _module_verdict(qualified) if qualified else None
+    def _verdict(self, found: list[Callee]) -> Union[str, _Facts]:
+        """"impure" if any path may call impure or unknown code; else the facts of the last
+        function of this module among them (it stands for the module's function), else "pure".
+        A method is pure only on a value of a plain type (a literal, a name only ever bound to a
+        list/dict/str/... display or constructor): anything else (a parameter, a loop variable,
+        `self`, another call's result) is an unknown object, maybe a queue, a socket or a file."""
+        verdict: Union[str, _Facts] = "pure"
+        for callee in found:
+            if callee.node is not None:
+                verdict = self._facts(callee.node)
+            elif callee.qualified is None or _module_verdict(callee.qualified) == "impure":
+                return "impure"  # a class (its __init__ is unknown), a parameter, I/O
+        return verdict
 
     def _reference(self, expr: ast.expr, scope: Scope, called: bool) -> Union[str, _Facts, None]:
         """What a call's argument adds: a function of this module it may call, "impure", or nothing.
@@ -455,20 +360,14 @@ if __name__ == "__main__":
         `called` is true for the argument a higher-order call calls (`map(f, ...)`, `key=f`):
         there an unknown callable is an unknown call; elsewhere an unknown name is just data.
         """
-        if isinstance(expr, ast.Lambda):
-            return self.facts.get(expr)
-        module = self._module_ref(expr, scope)
-        if module == "impure":
-            return "impure"  # `map(time.sleep, ...)`, `partial(requests.get, ...)`, `len(sys.argv)`
-        if module == "pure":
-            return None
-        if isinstance(expr, ast.Name):
-            bindings = self._bindings(expr.id, scope)
-            if any(b.kind == "function" or (b.kind == "assign" and isinstance(b.value, ast.Lambda)) for b in bindings):
-                return self._name_callable(expr.id, scope)
-            return "impure" if called else None
         if isinstance(expr, ast.Call):
             return None  # `key=operator.itemgetter(1)`: that call is judged as a call of its own
+        found = callees(self.ctx, expr, scope)
+        if any(c.node is not None for c in found):
+            return self._verdict(found)
+        if all(c.qualified is not None for c in found):
+            # `map(time.sleep, ...)`, `partial(requests.get, ...)`, `len(sys.argv)`: impure
+            return "impure" if self._verdict(found) == "impure" else None
         return "impure" if called else None  # `map(self.fetch, urls)`, `key=table[k]`
 
     def _plain_data(self, start: list[tuple[ast.expr, Scope]], owner: Optional[_Facts]) -> Optional[set[str]]:
@@ -482,8 +381,7 @@ if __name__ == "__main__":
         of pure calls on it. Not: attributes (`proc.stdout`, `self.rows`), `open(...)`, any
         other call, a name bound by `with`, an import from a module not known to be pure.
         """
-        ctx = self.ctx
-        work = list(start)
+        ctx, work = self.ctx, list(start)
         seen: set[int] = set()
         needs: set[str] = set()
         while work:
@@ -491,38 +389,15 @@ if __name__ == "__main__":
             if id(expr) in seen:
                 continue
             seen.add(id(expr))
-            if isinstance(expr, (ast.Constant, ast.JoinedStr, ast.Compare)):
-                continue
-            if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-                work += [(e, scope) for e in expr.elts]
-            elif isinstance(expr, ast.Dict):
-                work += [(e, scope) for e in (*expr.keys, *expr.values) if e is not None]
-            elif isinstance(expr, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                inner = ctx.scopes.get(expr)
-                if inner is None:
-                    return None
-                work += [(e, inner) for e in (getattr(expr, n, None) for n in ("elt", "key", "value")) if e is not None]
-                work += [(g.iter, scope if i == 0 else inner) for i, g in enumerate(expr.generators)]
-            elif isinstance(expr, ast.BinOp):
-                work += [(expr.left, scope), (expr.right, scope)]
-            elif isinstance(expr, ast.UnaryOp):
-                work.append((expr.operand, scope))
-            elif isinstance(expr, ast.BoolOp):
-                work += [(e, scope) for e in expr.values]
-            elif isinstance(expr, ast.IfExp):
-                work += [(expr.body, scope), (expr.orelse, scope)]
-            elif isinstance(expr, (ast.Subscript, ast.Starred, ast.NamedExpr)):
-                work.append((expr.value, scope))  # `rows[i]`, `rows[1:]` hold what `rows` holds
-            elif isinstance(expr, ast.Attribute):
-                if self._module_ref(expr, scope) != "pure":
-                    return None  # `proc.stdout`, `self.rows`, `sys.stdin`: an unknown object
+            parts = value_parts(ctx, expr, scope)  # `rows[i]`, `[a, b]`, `n * 2`: what they hold
+            qualified = ctx.qualified_name(expr, scope) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+            if parts is not None:
+                work += parts
+            elif qualified is not None:
+                if _module_verdict(qualified) == "impure":
+                    return None  # `sys.stdin`, `socket.socket`
             elif isinstance(expr, ast.Name):
-                module = self._module_ref(expr, scope)
-                if module is not None:
-                    if module == "impure":
-                        return None
-                    continue
-                bindings = self._bindings(expr.id, scope)
+                bindings = all_bindings(ctx, expr.id, scope)
                 if not bindings:
                     return None
                 for binding in bindings:
@@ -539,49 +414,25 @@ if __name__ == "__main__":
                     return None
                 work += found
             else:
-                return None  # a lambda, an await, ...: not data
+                return None  # `proc.stdout`, `self.rows`, a lambda, an await: not data
         return needs
 
-    def _bound_data(
-        self, binding: Binding, owner: Optional[_Facts]
-    ) -> Union[None, str, list[tuple[ast.expr, Scope]]]:
+    def _bound_data(self, binding, owner: Optional[_Facts]) -> Union[None, str, list[tuple[ast.expr, Scope]]]:
         """What a binding gives its name: the expressions to check, the name of a parameter of
-        `owner`, or None for something that is not data."""
-        kind, scope = binding.kind, binding.scope
-        if kind == "param":
+        `owner`, or None for something that is not data (a def, a class, `with ... as`)."""
+        if binding.kind == "param":
             # A parameter of the function being judged: its callers decide. A parameter of an
             # enclosing function (a closure) or of the launching function is unknown.
-            return binding.name if owner is not None and scope.node is owner.node else None
-        if kind in ("assign", "walrus") and binding.value is not None:
-            return [(binding.value, scope)]
-        if kind == "annotation":
-            return []  # `rows: list[int]` binds nothing
-        if kind == "augassign":
-            parent = self.ctx.parent(binding.node)
-            return [(parent.value, scope)] if isinstance(parent, ast.AugAssign) else None
-        if kind == "import" and binding.qualname:
-            return [] if _module_verdict(binding.qualname) == "pure" else None
-        if kind in ("loop", "unpack"):
-            # `for x in rows`, `for i, (a, b) in enumerate(pairs)`, `a, b = pair`: what was unpacked.
-            node: ast.AST = binding.node
-            parent = self.ctx.parent(node)
-            while isinstance(parent, (ast.Tuple, ast.List, ast.Starred)):
-                node, parent = parent, self.ctx.parent(parent)
-            if isinstance(parent, ast.For) and parent.target is node:
-                return [(parent.iter, scope)]
-            if isinstance(parent, ast.Assign) and any(t is node for t in parent.targets):
-                return [(parent.value, scope)]
-            if isinstance(parent, ast.comprehension) and parent.target is node:
-                comprehension = self.ctx.parent(parent)
-                first = getattr(comprehension, "generators", [None])[0] is parent
-                return [(parent.iter, (scope.parent or scope) if first else scope)]
-        return None  # a function, a class, `with ... as`, `except ... as`: not plain data
+            return binding.name if owner is not None and binding.scope.node is owner.node else None
+        if binding.kind == "import":
+            return [] if binding.qualname and _module_verdict(binding.qualname) == "pure" else None
+        return binding_sources(self.ctx, binding)
 
     def _call_data(
         self, call: ast.Call, scope: Scope, owner: Optional[_Facts]
     ) -> Optional[list[tuple[ast.expr, Scope]]]:
         """The expressions a call's result holds or iterates, or None if it may not be plain data."""
-        verdict = self._call(call, scope)
+        verdict = self._verdict(callees(self.ctx, call.func, scope))
         if verdict == "impure":
             return None  # `open(path)`, `make_socket().makefile()`, an unknown function's result
         arguments = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
@@ -592,7 +443,7 @@ if __name__ == "__main__":
             if verdict.impure:
                 return None
             if owner is not None and verdict is not owner:
-                owner.sources.append(verdict)
+                owner.taints.append(verdict.node)
             return [(a, scope) for a in arguments]
         found = [(a, scope) for a in iterated_arguments(self.ctx, call, scope)]
         slot = callable_argument(self.ctx, call, scope)
@@ -604,29 +455,12 @@ if __name__ == "__main__":
             if ref.impure:
                 return None
             if owner is not None and ref is not owner:
-                owner.sources.append(ref)
+                owner.taints.append(ref.node)
             found += [(a, scope) for a in arguments if a is not slot]
-        if isinstance(call.func, ast.Attribute) and self._module_ref(call.func, scope) is None:
+        if isinstance(call.func, ast.Attribute) and self.ctx.qualified_name(call.func, scope) is None:
             found.append((call.func.value, scope))  # `rows.copy()` holds what `rows` holds
         # Anything else pure (`range(n)`, `len(xs)`, `math.sqrt(x)`) makes new plain data.
         return found
-
-    def _plain_value_name(self, name: str, scope: Scope) -> bool:
-        bindings = self._bindings(name, scope)
-        if not bindings:
-            return False
-        for binding in bindings:
-            if binding.kind == "augassign" or (binding.kind == "annotation" and binding.value is None):
-                continue  # `s += "x"` keeps a str a str; a bare annotation binds nothing
-            if binding.kind not in ("assign", "walrus"):
-                return False  # a parameter, a loop variable, `with ... as`: an unknown object
-            value = binding.value
-            if isinstance(value, PURE_VALUES):
-                continue
-            if isinstance(value, ast.Call) and self.ctx.call_name(value, binding.scope) in PURE_CONSTRUCTORS:
-                continue
-            return False
-        return True
 
     def _propagate_impurity(self) -> None:
         """A function is impure if it calls (or defines a lambda that is) impure, or iterates
@@ -642,9 +476,8 @@ if __name__ == "__main__":
                 needs = self._handed_on(facts)
                 if (
                     needs is None
-                    or any(c.impure for _, c in facts.callees)
-                    or any(self.facts[lam].impure for lam in facts.lambdas)
-                    or any(source.impure for source in facts.sources)
+                    or any(callee.impure for _, callee, _, _ in facts.callees)
+                    or any(self._facts(node).impure for node in facts.taints)
                 ):
                     facts.impure = changed = True
                 elif not needs <= facts.needs:
@@ -655,26 +488,20 @@ if __name__ == "__main__":
         """The parameters of `facts` that reach a parameter its callees iterate, or None if
         something else that may not be plain data does."""
         needs: set[str] = set()
-        for call, callee, scope in facts.direct:
+        for call, callee, scope, passed in facts.callees:
             if not callee.needs:
                 continue
-            fed = fed_from_call(call.args, call.keywords)
-            found = self._needed_data(callee, fed, scope, facts)
-            if found is None:
-                return None
-            needs |= found
-        for call, callee, scope in facts.passed:
-            if not callee.needs:
-                continue
-            # `map(norm, rows)`, `sorted(xs, key=measure)`: what the callee gets comes from the
-            # call's other arguments, so they all must be plain data.
-            others = [
-                (a.value if isinstance(a, ast.Starred) else a, scope)
-                for a in [*call.args, *(k.value for k in call.keywords)]
-                if not (isinstance(a, ast.Lambda) and self.facts.get(a) is callee)
-                and not (isinstance(a, ast.Name) and self._name_callable(a.id, scope) is callee)
-            ]
-            found = self._plain_data(others, facts)
+            if passed:
+                # `map(norm, rows)`, `sorted(xs, key=measure)`: what the callee gets comes from
+                # the call's other arguments, so they all must be plain data.
+                others = [
+                    (a.value if isinstance(a, ast.Starred) else a, scope)
+                    for a in [*call.args, *(k.value for k in call.keywords)]
+                    if not (isinstance(a, (ast.Lambda, ast.Name)) and self._reference(a, scope, True) is callee)
+                ]
+                found = self._plain_data(others, facts)
+            else:
+                found = self._needed_data(callee, fed_from_call(call.args, call.keywords), scope, facts)
             if found is None:
                 return None
             needs |= found
@@ -689,257 +516,87 @@ if __name__ == "__main__":
         needs: set[str] = set()
         for name in sorted(callee.needs):
             given = sources.get(name)
-            if given is None:
-                return None  # no argument and no default: a TypeError, or passed in a way not followed
-            found = self._plain_data(given, owner)
+            # No argument and no default: a TypeError, or passed in a way not followed.
+            found = self._plain_data(given, owner) if given is not None else None
             if found is None:
                 return None
             needs |= found
         return needs
 
     def _evidence(self) -> dict[_Facts, _Evidence]:
-        pure = [f for f in self.facts.values() if not f.impure]
+        met = (self.facts.get(node) for node in self.ctx.function_defs)  # in the module's order
+        pure = [f for f in met if f is not None and not f.impure]
         found: dict[_Facts, _Evidence] = {}
         for facts in pure:
             if facts.loops:
-                loop = facts.loops[0]
-                found[facts] = _Evidence(loop, self._header(loop), facts.name)
+                found[facts] = _Evidence(facts.loops[0], self._header(facts.loops[0]), facts.name)
         for facts in pure:
-            if facts not in found:
-                call = self._recursive_call(facts)
-                if call is not None:
-                    found[facts] = _Evidence(call, self.ctx.segment(call), facts.name, recursion=True)
+            call = None if facts in found else cycle(facts, lambda f: [(c, g) for c, g, _, _ in f.callees])
+            if call is not None:
+                found[facts] = _Evidence(call, self.ctx.segment(call), facts.name, recursion=True)
         changed = True
         while changed:  # a function that calls a CPU-bound function of this module is CPU-bound too
             changed = False
             for facts in pure:
-                if facts in found:
-                    continue
-                for call, callee in facts.callees:
-                    if callee in found:
-                        inner = found[callee]
-                        found[facts] = _Evidence(inner.loop, inner.header, inner.owner, inner.recursion,
-                                                 (call, callee.name))
-                        changed = True
-                        break
+                via = None if facts in found else next(((c, g) for c, g, _, _ in facts.callees if g in found), None)
+                if via is not None:
+                    inner = found[via[1]]
+                    found[facts] = _Evidence(inner.loop, inner.header, inner.owner, inner.recursion, (via[0], via[1].name))
+                    changed = True
         return found
-
-    @staticmethod
-    def _recursive_call(facts: _Facts) -> Optional[ast.Call]:
-        """The call through which `facts` reaches itself again, if any (a breadth-first search of the call graph)."""
-        for call, callee in facts.callees:
-            seen = {id(callee)}
-            queue = deque([callee])
-            while queue:
-                current = queue.popleft()
-                if current is facts:
-                    return call
-                for _, nxt in current.callees:
-                    if id(nxt) not in seen:
-                        seen.add(id(nxt))
-                        queue.append(nxt)
-        return None
 
     def _header(self, loop: ast.AST) -> str:
         segment = self.ctx.segment
         if isinstance(loop, ast.For):
             return f"for {segment(loop.target, 30)} in {segment(loop.iter, 40)}"
-        if isinstance(loop, ast.While):
-            return f"while {segment(loop.test, 50)}"
-        return segment(loop)
-
-    def _targets(self, launch: Launch) -> Optional[tuple[str, list[_Facts], Fed]]:
-        """The name shown for the target, every definition it may be (None if not all are
-        known) and what the launch passes it."""
-        target, fed = launch.target, launch.fed
-        if isinstance(target, ast.Call) and self.ctx.call_name(target, launch.scope) == "functools.partial":
-            if not target.args:
-                return None
-            bound = fed_from_call(target.args[1:], target.keywords)
-            if bound.rest:  # `partial(f, *a)`: positions after it are unknown
-                fed = Fed(bound.positional, bound.keywords, bound.rest + fed.positional + fed.rest)
-            else:
-                fed = Fed(bound.positional + fed.positional, {**bound.keywords, **fed.keywords}, fed.rest)
-            target = target.args[0]
-        if isinstance(target, ast.Lambda):
-            return self.facts[target].name, [self.facts[target]], fed
-        if isinstance(target, ast.Attribute):
-            # `self.render` (a method no subclass here overrides: the instance is its first
-            # argument) or `Cls.helper` (a staticmethod); `obj.method` and `module.func` are
-            # not resolved here.
-            bound = bound_function(self.ctx, target)
-            if bound is None or bound[0] not in self.facts:
-                return None
-            node, receiver = bound
-            if receiver is not None:
-                fed = Fed([receiver, *fed.positional], fed.keywords, fed.rest)
-            return self.ctx.segment(target), [self.facts[node]], fed
-        if not isinstance(target, ast.Name):
-            return None
-        found = []
-        for binding in self._bindings(target.id, launch.scope):
-            if binding.kind == "function":
-                node = binding.node
-            elif binding.kind == "assign" and isinstance(binding.value, ast.Lambda):
-                node = binding.value
-            else:
-                return None  # imported, a parameter, a class: not a function of this module
-            found.append(self.facts[node])
-        return (target.id, found, fed) if found else None
+        return f"while {segment(loop.test, 50)}" if isinstance(loop, ast.While) else segment(loop)
 
     def _check(self, launch: Launch, evidence: dict[_Facts, _Evidence]) -> None:
-        targets = self._targets(launch)
-        if targets is None:
-            return
-        name, definitions, fed = targets
-        if not all(d in evidence for d in definitions):
+        runs = [self.facts[node] for node, _ in launch.runs]  # type: ignore[union-attr]
+        if not all(facts in evidence for facts in runs):
             return  # some definition does I/O, calls unknown code, or never loops
-        for definition in definitions:
-            # `pump(proc.stdout)` iterates a pipe, `crunch([1, 2, 3])` a list: a function that
-            # iterates a parameter is CPU-bound only if the launch shows it is given plain data.
-            if definition.needs and self._needed_data(definition, fed, launch.scope, None) is None:
-                return
-        why = evidence[definitions[-1]]
-        related: list[tuple[ast.AST, str]] = []
-        if why.via is not None:
-            related.append((why.via[0], f"'{name}' calls CPU-bound '{why.via[1]}' here"))
-        if why.recursion:
-            related.append((why.loop, f"'{why.owner}' recurses here in pure Python, holding the GIL"))
-        else:
-            related.append((why.loop, f"'{why.owner}' loops here in pure Python, holding the GIL"))
-        self.report(
-            launch.call,
-            related=related,
-            function=name,
-            launcher=launch.launcher,
-            loop=why.header,
-            **self._explanation_context(launch, name, definitions[-1], why),
-        )
-
-    def _explanation_context(self, launch: Launch, name: str, definition: _Facts, why: _Evidence) -> dict[str, str]:
-        """The finding's names for the 30-second answer (`explanation` below): how to call the
-        target, where its time goes, the launch as code, and the fix's code."""
-        if why.via is not None:
-            kind = "calls-recursive" if why.recursion else "calls"
-        else:
-            kind = "recurses" if why.recursion else "loops"
-        anonymous = name == "lambda"
-        return {
-            "target": "the lambda" if anonymous else f"`{name}`",
-            "why": kind,
+        last, name = runs[-1], launch.name
+        why = evidence[last]
+        related = [(why.via[0], f"'{name}' calls CPU-bound '{why.via[1]}' here")] if why.via else []
+        doing = "recurses" if why.recursion else "loops"
+        related.append((why.loop, f"'{why.owner}' {doing} here in pure Python, holding the GIL"))
+        # The finding's names for the answer; its code (the launch on one line, the fix) is
+        # built from `launch_source` by `elaborate`, only when an answer is rendered.
+        context = {
+            "target": "the lambda" if name == "lambda" else f"`{name}`",
+            "why": ("calls-recursive" if why.recursion else "calls") if why.via else doing,
             "owner": why.owner,
-            "launch_source": self.ctx.source(launch.call),  # made one line only for an answer
-            **self._fix_context(launch, "work" if anonymous else name, definition),
+            "launch_source": self.ctx.source(launch.call),
         }
-
-    def _fix_context(self, launch: Launch, name: str, definition: _Facts) -> dict[str, str]:
-        """`pool_call`: the launch redone on a process pool, with the user's own arguments;
-        `define`: what must move first. A pool pickles a function by its qualified name, so a
-        lambda or a nested function cannot travel; only a module-level `def` can."""
-        node = definition.node
-        define = ""
-        if isinstance(node, ast.Lambda):
-            arguments = ast.unparse(node.args)
-            body = self.ctx.segment(node.body, 60)
-            define = f"{LAMBDA_NOTE}\ndef {name}({arguments}):\n    return {body}\n"
-        elif definition.outer.kind not in (ScopeKind.MODULE, ScopeKind.CLASS):  # a method travels with its instance
-            define = NESTED_NOTE.format(name=name)
-        target = launch.target
-        if isinstance(target, ast.Call):  # `partial(crunch, n)` pickles if `crunch` does
-            shown = self.ctx.segment(target, 50)
-        else:
-            shown = name
-        return {"define": define, "pool_call": self._pool_call(launch, shown)}
-
-    def _pool_call(self, launch: Launch, target: str) -> str:
-        call, launcher, segment = launch.call, launch.launcher, self.ctx.segment
-        method = launcher.rpartition(".")[2]
-        if launcher in THREAD_CLASSES:
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-                return f"future = pool.submit({target})"
-            given = _spelled(segment, argument(call, 3, "args"), argument(call, 4, "kwargs"))
-            return f"future = pool.submit({', '.join([target, *given])})"
-        if launcher.startswith("executor."):
-            rest = [segment(a, 40) for a in call.args[1:]] + [
-                segment(k, 40) for k in call.keywords if k.arg not in ("fn",)
-            ]
-            if method == "map":
-                return f"results = list(pool.map({', '.join([target, *rest])}))"
-            return f"future = pool.submit({', '.join([target, *rest])})"
-        if launcher.startswith("ThreadPool."):
-            if method.startswith("apply"):
-                given = _spelled(segment, argument(call, 1, "args"), argument(call, 2, "kwds"))
-                return f"future = pool.submit({', '.join([target, *given])})"
-            iterable = argument(call, 1, "iterable")
-            items = segment(iterable, 40) if iterable is not None else "inputs"
-            if method.startswith("starmap"):
-                return f"futures = [pool.submit({target}, *args) for args in {items}]"
-            return f"results = list(pool.map({target}, {items}))"
-        if launcher == "asyncio.to_thread":
-            rest = [segment(a, 40) for a in call.args[1:]]
-            keywords = [segment(k, 40) for k in call.keywords if k.arg != "func"]
-            if keywords:  # run_in_executor takes no keyword arguments
-                target = f"functools.partial({', '.join([target, *keywords])})"
-            return f"result = await asyncio.get_running_loop().run_in_executor({', '.join(['pool', target, *rest])})"
-        # loop.run_in_executor(None, f, *args): the same call with the pool as executor
-        receiver = segment(call.func.value, 40) if isinstance(call.func, ast.Attribute) else "loop"
-        rest = [segment(a, 40) for a in call.args[2:]]
-        return f"result = await {receiver}.run_in_executor({', '.join(['pool', target, *rest])})"
+        if isinstance(last.node, ast.Lambda):
+            context["lambda_source"] = self.ctx.source(last.node)
+        elif last.outer.kind not in (ScopeKind.MODULE, ScopeKind.CLASS):
+            context["nested"] = "yes"  # a method travels with its instance; a nested def cannot
+        self.report(launch.call, related=related, function=name, launcher=launch.launcher, loop=why.header, **context)
 
     @classmethod
     def elaborate(cls, context: Mapping[str, str]) -> Mapping[str, str]:
-        """The launch as the answer's example: its whole source on one line, comments dropped,
-        built only when an answer is rendered (tokenizing it on every hit cost flake8 time)."""
+        """The answer's code, built from the finding's source text only when an answer is rendered:
+        `launch` on one line, `pool_call` (the launch on a process pool) and `define`: what must
+        move first, as a pool pickles a function by name (a lambda or nested def cannot travel)."""
         source = context.get("launch_source")
-        return {"launch": _one_line(source, 76)} if source is not None else {}
-
-
-def _one_line(source: str, limit: int) -> str:
-    """Source text on one line, comments dropped (a launch split over lines too)."""
-    if "\n" not in source:
-        return _shorten(" ".join(source.split()), limit)
-    lines = source.split("\n")
-    try:
-        comments = [
-            token for token in tokenize.generate_tokens(io.StringIO(source).readline)
-            if token.type == tokenize.COMMENT
-        ]
-    except (tokenize.TokenError, SyntaxError):
-        comments = []
-    for token in comments:
-        row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
-        lines[row] = lines[row][:start] + lines[row][end:]
-    text = " ".join(" ".join(lines).split())
-    text = re.sub(r"([(\[{]) ", r"\1", text)  # `Thread( target=...` once the lines are joined
-    text = re.sub(r" ([)\]}])", r"\1", text)
-    return _shorten(text, limit)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _spelled(segment, args: Optional[ast.expr], kwargs: Optional[ast.expr]) -> list[str]:
-    """`args=(a, b), kwargs={"k": v}` (of Thread or apply) as the arguments of a plain call."""
-    given: list[str] = []
-    if isinstance(args, (ast.Tuple, ast.List)):
-        given += [segment(e, 40) for e in args.elts]
-    elif args is not None:
-        given.append("*" + segment(args, 40))
-    if isinstance(kwargs, ast.Dict) and all(
-        isinstance(k, ast.Constant) and isinstance(k.value, str) for k in kwargs.keys
-    ):
-        given += [f"{k.value}={segment(v, 40)}" for k, v in zip(kwargs.keys, kwargs.values)]  # type: ignore[union-attr]
-    elif kwargs is not None and not (isinstance(kwargs, ast.Constant) and kwargs.value is None):
-        given.append("**" + segment(kwargs, 40))
-    return given
+        if source is None:
+            return {}
+        name = "work" if context["function"] == "lambda" else context["function"]
+        define = ""
+        if "lambda_source" in context:
+            node, text = parsed(context["lambda_source"])
+            body = text_segment(text, node.body, 60)  # type: ignore[attr-defined]
+            define = f"{LAMBDA_NOTE}\ndef {name}({ast.unparse(node.args)}):\n    return {body}\n"  # type: ignore[attr-defined]
+        elif "nested" in context:
+            define = NESTED_NOTE.format(name=name)
+        return {"launch": one_line(source, 76), "define": define, "pool_call": executor_call(source, context["launcher"], name)}
 
 
 def _module_verdict(qualified: str) -> str:
     module, _, rest = qualified.partition(".")
-    if module == "builtins":
-        return "pure" if rest.partition(".")[0] in PURE_BUILTINS else "impure"
-    return "pure" if module in PURE_MODULES else "impure"
+    pure = rest.partition(".")[0] in PURE_BUILTINS if module == "builtins" else module in PURE_MODULES
+    return "pure" if pure else "impure"
 
 
 def _idle(statement: ast.stmt) -> bool:
