@@ -8,25 +8,36 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# A trailing `# PIT101` (or `# PIT101 PIT602`) marks a line where a finding must start.
-MARKER = re.compile(r"#\s*(PIT\d{3}(?:[\s,]+PIT\d{3})*)\s*$")
+# A trailing `# PIT101` (or `# PIT101 PIT602`) marks a line where a finding must start, reported
+# by default; `# PIT101 (hazard)` one that is a hazard, reported only in strict mode.
+_ONE = r"PIT\d{3}(?:\s*\(hazard\))?"
+MARKER = re.compile(rf"#\s*({_ONE}(?:[\s,]+{_ONE})*)\s*$")
+_CODE = re.compile(r"(PIT\d{3})(\s*\(hazard\))?")
 
 
-def expected_markers(source: str) -> set[tuple[int, str]]:
+def expected_markers(source: str, strict: bool = True) -> set[tuple[int, str]]:
+    """(line, code) of every marker; `strict=False`: only those reported by default."""
+    return {(line, code) for line, code, hazard in expected_tiers(source) if strict or not hazard}
+
+
+def expected_tiers(source: str) -> set[tuple[int, str, bool]]:
+    """(line, code, whether a hazard) of every marker."""
     expected = set()
     for number, line in enumerate(source.splitlines(), start=1):
         match = MARKER.search(line)
         if match:
-            expected.update((number, code) for code in re.split(r"[\s,]+", match.group(1)))
+            expected.update((number, code, bool(hazard)) for code, hazard in _CODE.findall(match.group(1)))
     return expected
 
 
-def annotate(source: str, found: set[tuple[int, str]]) -> str:
-    """The source with markers where findings were, for a readable failure."""
+def annotate(source: str, found: set) -> str:
+    """The source with markers where findings were, for a readable failure: `found` holds
+    (line, code) or (line, code, whether a hazard)."""
     out = []
     for number, line in enumerate(source.splitlines(), start=1):
         bare = MARKER.sub("", line).rstrip()
-        codes = sorted(code for n, code in found if n == number)
+        codes = sorted(code + (" (hazard)" if hazard else "") for n, code, *hazard in found if n == number
+                       for hazard in [bool(hazard and hazard[0])])
         out.append(f"{number:4} {bare}  # {' '.join(codes)}" if codes else f"{number:4} {bare}")
     return "\n".join(out)
 

@@ -56,19 +56,19 @@ def test_a_changed_file_or_config_is_checked_again(project, monkeypatch):
     assert sorted(p.rsplit("/", 1)[-1] for p in calls) == ["a.py", "b.py"]  # other rules: other keys
 
 
-@pytest.mark.parametrize("content", ["{not json", "[]", '{"format": 1, "pitfalls": "0.0.0", "entries": {}}',
-                                     '{"format": 1, "pitfalls": "%s", "entries": {"%s": {"key": 3, "findings": 5}}}'])
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"format": 2, "pitfalls": "0.0.0", "entries": {}}',
+                                     '{"format": 2, "pitfalls": "%s", "entries": {"%s": {"key": 3, "findings": 5}}}'])
 def test_a_corrupt_or_foreign_cache_is_ignored(project, content):
-    from pitfalls import __version__
+    from pitfalls.cache import FORMAT, code_key
 
     folder = project / ".pitfalls_cache"
     folder.mkdir()
     if "%s" in content:
-        content = content % (__version__, str(project / "a.py"))
+        content = content % (code_key(), str(project / "a.py"))
     (folder / "results.json").write_text(content, encoding="utf-8")
     result = check(str(project))
     assert result.exit_code == 1 and [item["code"] for item in json.loads(result.stdout)] == ["PIT101"]
-    assert json.loads((folder / "results.json").read_text(encoding="utf-8"))["format"] == 1
+    assert json.loads((folder / "results.json").read_text(encoding="utf-8"))["format"] == FORMAT
 
 
 def test_no_cache_reads_and_writes_nothing(project, monkeypatch):

@@ -103,7 +103,7 @@ def test_check_with_a_bad_config_is_one_line_and_exit_2(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         f"pitfalls: error: {tmp_path / 'pyproject.toml'}: [tool.pitfalls]: unknown key 'bogus' "
-        "(known: docs-url, exclude, extend-exclude, extend-select, ignore, per-file-ignores, select, target-version)"
+        "(known: docs-url, exclude, extend-exclude, extend-select, ignore, per-file-ignores, select, strict, target-version)"
     ]
     (tmp_path / "pyproject.toml").write_text("[tool.pitfalls\n", encoding="utf-8")
     result = cli_runner().invoke(cli, ["check", "."])

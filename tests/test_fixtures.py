@@ -1,10 +1,12 @@
-"""Every fixture fires exactly on its marked lines: a finding on an unmarked line fails too."""
+"""Every fixture fires exactly on its marked lines, as a hazard exactly where marked `(hazard)`: a
+finding on an unmarked line fails too."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import annotate, expected_markers, fixture_files
+from conftest import annotate, expected_markers, expected_tiers, fixture_files
+from pitfalls.findings import Severity
 from pitfalls.source import check_file
 
 
@@ -13,8 +15,8 @@ def test_fixture_fires_exactly_where_marked(path):
     source = path.read_text(encoding="utf-8")
     report = check_file(str(path))
     assert report.error is None and not report.rule_errors, (report.error, report.rule_errors)
-    found = {(f.line, f.code) for f in report.findings}
-    expected = expected_markers(source)
+    found = {(f.line, f.code, f.severity is Severity.HAZARD) for f in report.findings}
+    expected = expected_tiers(source)
     assert found == expected, (
         f"\nmissing: {sorted(expected - found)}\nunexpected: {sorted(found - expected)}\n"
         f"{path.name} as it should be annotated:\n{annotate(source, found)}"

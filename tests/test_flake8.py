@@ -23,7 +23,7 @@ def flake8(*args: str, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
-def pitfalls_json(*paths: str) -> list[dict]:
+def pitfalls_json(*paths: str) -> list[dict]:  # paths may start with flags (--strict)
     proc = subprocess.run(
         [sys.executable, "-m", "pitfalls", "check", "--format", "json", *paths],
         capture_output=True, text=True,
@@ -32,9 +32,9 @@ def pitfalls_json(*paths: str) -> list[dict]:
     return json.loads(proc.stdout)
 
 
-@pytest.fixture(scope="module")
-def flake8_on_fixtures() -> dict[tuple[str, int, int, str], str]:
-    proc = flake8(*map(str, fixture_files()))
+@pytest.fixture(scope="module", params=[False, True], ids=["default", "strict"])
+def flake8_on_fixtures(request) -> dict[tuple[str, int, int, str], str]:
+    proc = flake8(*(["--pitfalls-strict"] if request.param else []), *map(str, fixture_files()))
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
     hits = {}
@@ -42,21 +42,23 @@ def flake8_on_fixtures() -> dict[tuple[str, int, int, str], str]:
         m = FLAKE8_LINE.match(line)
         assert m, f"unexpected flake8 output: {line}"
         hits[(m["path"], int(m["line"]), int(m["col"]), m["code"])] = m["text"]
-    return hits
+    return request.param, hits
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: p.name)
 def test_flake8_fires_exactly_where_marked(flake8_on_fixtures, path):
-    found = {(line, code) for (p, line, _, code) in flake8_on_fixtures if p == str(path)}
-    assert found == expected_markers(path.read_text(encoding="utf-8"))
+    strict, hits = flake8_on_fixtures
+    found = {(line, code) for (p, line, _, code) in hits if p == str(path)}
+    assert found == expected_markers(path.read_text(encoding="utf-8"), strict=strict)
 
 
 def test_flake8_and_check_agree_on_every_fixture(flake8_on_fixtures):
+    strict, hits = flake8_on_fixtures
     ours = {
         (item["path"], item["line"], item["column"], item["code"]): item["message"]
-        for item in pitfalls_json(*map(str, fixture_files()))
+        for item in pitfalls_json(*(["--strict"] if strict else []), *map(str, fixture_files()))
     }
-    assert ours == flake8_on_fixtures
+    assert ours == hits
 
 
 def test_flake8_noqa_and_per_file_ignores(tmp_path):
@@ -86,3 +88,17 @@ def test_plugin_reuses_flake8s_tree(monkeypatch):
 def test_plugin_is_registered_as_PIT():
     proc = subprocess.run([sys.executable, "-m", "flake8", "--version"], capture_output=True, text=True)
     assert "pitfalls" in proc.stdout
+
+
+def test_a_line_silenced_for_the_peers_code_is_not_reported(tmp_path):
+    # The author already decided about B006 (bugbear, ruff) or pylint's W0102 on these lines.
+    (tmp_path / "a.py").write_text(
+        "def f(x=[]):  # noqa: B006\n    x.append(1)\n"
+        "def g(x=[]):  # pylint: disable=dangerous-default-value\n    x.append(1)\n"
+        "def h(  # pylint: disable=W0102\n    x=[],\n):\n    x.append(1)\n"
+        "# pylint: disable-next=dangerous-default-value\ndef i(x=[]):\n    x.append(1)\n"
+        "def j(x=[]):  # noqa: E501\n    x.append(1)\n"
+    )
+    for run in (flake8(".", cwd=tmp_path), flake8("--pitfalls-strict", ".", cwd=tmp_path)):
+        assert [line.split(":")[1] + " " + line.split(": ")[1][:6] for line in run.stdout.splitlines()] == ["12 PIT101"]
+    assert [(item["line"], item["code"]) for item in pitfalls_json("--strict", str(tmp_path))] == [(12, "PIT101")]

@@ -23,7 +23,7 @@ from pygls.workspace import PositionCodec
 from pitfalls import __version__
 from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
-from pitfalls.findings import Finding, Severity, Span
+from pitfalls.findings import Finding, Severity, Span, shown
 from pitfalls.fixing import fix_all, fix_finding
 from pitfalls.output import fix_safety, rule_url
 from pitfalls.source import check_source, split_lines
@@ -39,6 +39,7 @@ _SEVERITY = {
     Severity.ERROR: t.DiagnosticSeverity.Error,
     Severity.WARNING: t.DiagnosticSeverity.Warning,
     Severity.INFO: t.DiagnosticSeverity.Information,
+    Severity.HAZARD: t.DiagnosticSeverity.Hint,  # always sent: greyed, not in the problems list
 }
 
 
@@ -57,6 +58,9 @@ class Settings:
     explanation_depth: str = "30"
     docs_url: Optional[str] = None
     debounce_ms: int = 0
+    # Hazards are always sent, as hints; strict (or `strict = true` in the pyproject.toml) also
+    # lets "fix all" fix them, as `pitfalls fix --strict` does.
+    strict: bool = False
 
 
 def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
@@ -95,6 +99,11 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
                 problems.append("'docsUrl' must be a string")
                 continue
             values["docs_url"] = value or None
+        elif key == "strict":
+            if not isinstance(value, bool):
+                problems.append(f"'strict' must be true or false, not {value!r}")
+                continue
+            values["strict"] = value
         elif key == "debounceMs":
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 5000:
                 problems.append("'debounceMs' must be a whole number of milliseconds from 0 to 5000")
@@ -120,6 +129,7 @@ class Analysis:
     path: str
     rules: tuple = ()
     config: Config = DEFAULTS  # the document's [tool.pitfalls] (for a fix's target version)
+    strict: bool = False  # "fix all" fixes hazards too
     findings: list[Finding] = field(default_factory=list)
     diagnostics: list[t.Diagnostic] = field(default_factory=list)
     urls: dict[str, Optional[str]] = field(default_factory=dict)
@@ -251,8 +261,9 @@ class PitfallsServer(LanguageServer):
             if excluded:
                 return analysis  # `exclude`/`extend-exclude` leave it out, as `pitfalls check` does
             analysis.config = config
-            config = config.override(settings.select, settings.ignore)
+            config = config.override(settings.select, settings.ignore, settings.strict)
             analysis.rules = config.rules_for(path)
+            analysis.strict = config.strict
             report = check_source(source, path, analysis.rules)
             analysis.error = report.error
             analysis.findings = report.findings
@@ -514,9 +525,11 @@ def code_actions(
                 title=f"Ignore {finding.code} on this line", kind=t.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic], edit=workspace_edit(noqa),
             ))
-    if only is not None and _kind_wanted(FIX_ALL, only) and analysis.findings:
-        fixed = fix_all(analysis.source, lambda source: check_source(source, analysis.path, analysis.rules).findings,
-                        rules=rules, target_version=target(), findings=analysis.findings)
+    shown_now = shown(analysis.findings, analysis.strict)
+    if only is not None and _kind_wanted(FIX_ALL, only) and shown_now:
+        fixed = fix_all(analysis.source,
+                        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
+                        rules=rules, target_version=target(), findings=shown_now)
         edit = edits.replacement_edit(analysis.source, fixed)
         if edit is not None:
             actions.append(t.CodeAction(title="Fix all safely fixable pitfalls", kind=FIX_ALL, edit=workspace_edit(edit)))

@@ -1,4 +1,4 @@
-"""The results cache of `pitfalls check`: a file whose bytes, rules, pitfalls version and Python
+"""The results cache of `pitfalls check`: a file whose bytes, rules, pitfalls code and Python
 version are unchanged is not parsed again.
 
 One JSON file in `.pitfalls_cache/` at the project root (the nearest folder above the working
@@ -21,8 +21,24 @@ from pitfalls import __version__
 from pitfalls.findings import Finding, Related, Severity, Span
 from pitfalls.source import FileReport
 
-FORMAT = 1
+FORMAT = 2  # 2: findings may be hazards
 NAME = "results.json"
+_CODE: list[str] = []
+
+
+def code_key() -> str:
+    """Our version and the size and time of every module of the package: an editable install
+    whose rules changed does not read results its old code made."""
+    if not _CODE:
+        package = os.path.dirname(os.path.abspath(__file__))
+        stamps = []
+        for folder, _, names in sorted(os.walk(package)):
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    status = os.stat(os.path.join(folder, name))
+                    stamps.append(f"{name}:{status.st_size}:{status.st_mtime_ns}")
+        _CODE.append(__version__ + ":" + hashlib.blake2b("|".join(stamps).encode(), digest_size=8).hexdigest())
+    return _CODE[0]
 
 
 def project_root(start: str) -> str:
@@ -43,7 +59,7 @@ def file_key(path: str, rules: str) -> Optional[str]:
             digest = hashlib.blake2b(handle.read(), digest_size=16)
     except OSError:
         return None  # unreadable: checked (and reported) afresh
-    digest.update(f"\0{rules}\0{__version__}\0{platform.python_version()}".encode())
+    digest.update(f"\0{rules}\0{code_key()}\0{platform.python_version()}".encode())
     return digest.hexdigest()
 
 
@@ -56,7 +72,7 @@ class Cache:
         try:
             with open(os.path.join(self.folder, NAME), encoding="utf-8") as handle:
                 data = json.load(handle)
-            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("pitfalls") == __version__:
+            if isinstance(data, dict) and data.get("format") == FORMAT and data.get("pitfalls") == code_key():
                 entries = data.get("entries")
                 self.entries = entries if isinstance(entries, dict) else {}
         except (OSError, ValueError):
@@ -93,7 +109,7 @@ class Cache:
                     handle.write("# Created by pitfalls: its results cache.\n*\n")
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".results-", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"format": FORMAT, "pitfalls": __version__, "entries": self.entries}, out)
+                json.dump({"format": FORMAT, "pitfalls": code_key(), "entries": self.entries}, out)
             os.replace(temporary, os.path.join(self.folder, NAME))
         except OSError:
             pass

@@ -63,7 +63,7 @@ def _python_files(
 
 
 def _config_options(command: Callable) -> Callable:
-    """--select, --ignore, --config and --isolated: the same for every command that reads code."""
+    """--select, --ignore, --config, --isolated and --strict: the same for every command that reads code."""
     for option in reversed((
         click.option("--select", metavar="CODES",
                      help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's."),
@@ -71,6 +71,8 @@ def _config_options(command: Callable) -> Callable:
         click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Read [tool.pitfalls] from FILE for every checked file, instead of the nearest pyproject.toml."),
         click.option("--isolated", is_flag=True, help="Ignore every configuration file; use the defaults and the flags."),
+        click.option("--strict", is_flag=True,
+                     help="Also hazards: traps set that nothing in the module springs yet, and state kept on purpose."),
     )):
         command = option(command)
     return command
@@ -136,7 +138,7 @@ def cli() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
 def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
-          isolated: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
+          isolated: bool, strict: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
           exit_zero: bool, jobs: Optional[int], no_cache: bool) -> None:
     """Check PATHS (files or directories; default: the current directory).
 
@@ -158,7 +160,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
 
         cache_root = None if no_cache else project_root(".")
         reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs(), cache_root,
-                              configs, progress)
+                              configs, progress, strict)
         docs_url = configs.for_file(os.path.join(".", "x.py")).docs_url if fmt == "sarif" else None
     except ConfigError as exc:
         raise _fail(str(exc))
@@ -264,7 +266,7 @@ class _Progress:
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
 @_config_options
 def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str],
-        config_file: Optional[str], isolated: bool) -> None:
+        config_file: Optional[str], isolated: bool, strict: bool) -> None:
     """Fix the pitfalls in PATHS that have a fix (default: the current directory).
 
     Safe fixes only, unless --unsafe-fixes. Each file is written atomically, in its own encoding
@@ -287,7 +289,7 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
             rules = config.override(_codes(select), _codes(ignore)).rules_for(path)
         except ConfigError as exc:
             raise _fail(str(exc))
-        result = fix_file(path, rules, unsafe_fixes, target_version(config, path))
+        result = fix_file(path, rules, unsafe_fixes, target_version(config, path), strict or config.strict)
         if result.error:
             problems += 1
             click.echo(f"{path}: error: {result.error}", err=True)
@@ -332,21 +334,27 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per rule; json: a list of objects, for tools.")
 def rules(fmt: str) -> None:
-    """List the rule catalog: code, name, severity, what it finds."""
+    """List the rule catalog: code, name, severity, what it finds.
+
+    "error/hazard": the rule's hits are errors, or hazards (reported only with --strict) where
+    nothing in the module springs the trap yet.
+    """
     import json
 
     from pitfalls.catalog import ALL_RULES
 
     if fmt == "json":
         items = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary, "fixable": r.fixable}
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "hazards": r.hazards, "summary": r.summary,
+             "fixable": r.fixable}
             for r in ALL_RULES
         ]
         click.echo(json.dumps(items, indent=2))
         return
     width = max(len(r.name) for r in ALL_RULES)
     for r in ALL_RULES:
-        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+        severity = r.severity.value + ("/hazard" if r.hazards else "")
+        click.echo(f"{r.code}  {r.name:<{width}}  {severity:<14}  {r.summary}")
 
 
 @cli.command(short_help="Explain a rule, or each pitfall in a file or on one line.")
@@ -355,8 +363,13 @@ def rules(fmt: str) -> None:
               help="30: the 30-second answer and the fix; 60: one layer deeper; full: with follow-ups.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text (coloured on a terminal), markdown, or json with the check fields and the answer.")
-def explain(target: str, depth: str, fmt: str) -> None:
+@_config_options
+def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Optional[str],
+            config_file: Optional[str], isolated: bool, strict: bool) -> None:
     """Explain a rule (PIT101, mutable-default-argument) or each pitfall in PATH[:LINE].
+
+    A file gets the rules `check` gives it: its [tool.pitfalls] (per-file-ignores included) and
+    the flags.
 
     Exit status: 0 something was explained, 1 the file has no pitfall (on that line),
     2 an unknown rule, a missing path or a file that cannot be checked.
@@ -377,10 +390,18 @@ def explain(target: str, depth: str, fmt: str) -> None:
                 raise _fail(f"{path}: is a directory; name a file, or a rule such as PIT101")
             looks_like_rule = not path.endswith(".py") and os.sep not in path
             raise _fail(f"{target}: no such rule or file" + (" (see 'pitfalls rules')" if looks_like_rule else ""))
-        report = check_file(path)
+        from pitfalls.config import ConfigError
+        from pitfalls.findings import shown
+
+        try:  # the rules and strictness `check` would use for this file
+            config = _configs(config_file, isolated).for_file(path).override(_codes(select), _codes(ignore))
+            rules = config.rules_for(path)
+        except ConfigError as exc:
+            raise _fail(str(exc))
+        report = check_file(path, rules)
         if report.error:
             raise _fail(f"{path}: {report.error}")
-        findings = [f for f in report.findings if line is None or f.line == line]
+        findings = [f for f in shown(report.findings, strict or config.strict) if line is None or f.line == line]
         if not findings:
             where = f"{path}:{line}" if line is not None else path
             click.echo(f"pitfalls: nothing to explain in {where}", err=True)

@@ -67,6 +67,7 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     target_version: Optional[str] = None
     docs_url: Optional[str] = None
+    strict: bool = False  # hazards too (findings.Severity.HAZARD)
     anchor: Optional[Path] = None  # where globs start (--config: the working directory)
     _rules: dict = field(default_factory=dict, compare=False, repr=False)
     _globs: dict = field(default_factory=dict, compare=False, repr=False)
@@ -76,9 +77,12 @@ class Config:
         """The folder globs start from: the anchor, else the configuration file's folder."""
         return self.anchor or (self.path.parent if self.path else None)
 
-    def override(self, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None) -> "Config":
-        """Command-line or editor settings win over the file's."""
+    def override(self, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None,
+                 strict: Optional[bool] = None) -> "Config":
+        """Command-line or editor settings win over the file's (`--strict` only turns it on)."""
         changes: dict[str, Any] = {}
+        if strict and not self.strict:
+            changes.update(strict=True)
         if select is not None:
             changes.update(select=tuple(s.upper() for s in select), extend_select=())
         if ignore is not None:
@@ -200,7 +204,7 @@ class _Globs:
 
 _KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "exclude", "extend-exclude",
-    "target-version", "docs-url",
+    "target-version", "docs-url", "strict",
 }
 
 
@@ -232,6 +236,10 @@ def parse_table(table: Mapping[str, Any], path: Optional[Path] = None, anchor: O
         if version not in _TARGET_VERSIONS:
             raise ConfigError(f"{where} target-version must be one of {', '.join(_TARGET_VERSIONS)}, not {version!r}")
         values["target_version"] = version
+    if "strict" in table:
+        if not isinstance(table["strict"], bool):
+            raise ConfigError(f"{where} strict must be true or false, not {table['strict']!r}")
+        values["strict"] = table["strict"]
     if "docs-url" in table:
         if not isinstance(table["docs-url"], str):
             raise ConfigError(f"{where} docs-url must be a string")

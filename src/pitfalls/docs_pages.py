@@ -29,7 +29,9 @@ def rule_page(rule: type) -> str:
     safety = _fix_safety(rule)
     parts = [
         f"# {rule.code} {rule.name}\n",
-        f"{rule.summary}. Severity: **{rule.severity.value}**.\n",
+        f"{rule.summary}. Severity: **{rule.severity.value}**"
+        + ("; **hazard** (reported in strict mode) where nothing in the module springs the trap yet" if rule.hazards else "")
+        + ".\n",
         "## What it flags\n",
         explanation.flags + "\n",
         "## What it deliberately leaves alone\n",
@@ -67,7 +69,8 @@ def index_page(rules) -> str:
     ]
     for rule in rules:
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.value} | {rule.summary} "
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.value}{' / hazard' if rule.hazards else ''} "
+            f"| {rule.summary} "
             f"| {('safe' if rule.fix_is_safe else 'unsafe') if rule.fixer else '-'} |"
         )
     return "\n".join(lines) + "\n"

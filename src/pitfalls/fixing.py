@@ -129,7 +129,10 @@ class FileFix:
     data: bytes = b""  # the bytes as read, to notice a change on disk before writing
 
 
-def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_version: Optional[str]) -> FileFix:
+def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_version: Optional[str],
+             strict: bool = False) -> FileFix:
+    """Fixes the findings `check` would report: hazards only when `strict`."""
+    from pitfalls.findings import shown
     from pitfalls.source import SourceError, check_source, read_source
 
     result = FileFix(path)
@@ -139,6 +142,7 @@ def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_versio
         result.error = str(exc)
         return result
     first = check_source(result.original, path, rules)
+    first.findings = shown(first.findings, strict)
     if first.error:
         result.error = first.error
         return result
@@ -147,6 +151,7 @@ def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_versio
     def check(text: str) -> Sequence[Finding]:
         latest.clear()
         latest[text] = check_source(text, path, rules)
+        latest[text].findings = shown(latest[text].findings, strict)
         return latest[text].findings
 
     result.fixed = fix_all(

@@ -74,7 +74,7 @@ def rule_url(base: Optional[str], code: str, name: str) -> Optional[str]:
 # -- text --------------------------------------------------------------------------------------
 
 _FIX_NOTE = {None: "", "safe": " (fixable)", "unsafe": " (fixable with --unsafe-fixes)"}
-_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan", Severity.HAZARD: "blue"}
 
 
 def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
@@ -142,7 +142,8 @@ def render_json(reports: Sequence[FileReport], style: Style = Style()) -> str:
 
 # -- GitHub Actions workflow commands ------------------------------------------------------------
 
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice",
+                 Severity.HAZARD: "notice"}
 
 
 def _github_data(text: str) -> str:
@@ -181,7 +182,7 @@ def render_github(reports: Sequence[FileReport], style: Style = Style()) -> str:
 # -- SARIF 2.1.0 ---------------------------------------------------------------------------------
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HAZARD: "note"}
 
 
 def _artifact(path: str) -> dict[str, str]:
@@ -303,7 +304,7 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
 
 # -- GitLab Code Quality (the Code Climate subset GitLab reads) ----------------------------------------
 
-_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info", Severity.HAZARD: "info"}
 
 
 def render_gitlab(reports: Sequence[FileReport], style: Style = Style()) -> str:

@@ -23,7 +23,13 @@ class Rule:
 
     code: ClassVar[str]
     name: ClassVar[str]
-    severity: ClassVar[Severity]
+    severity: ClassVar[Severity]  # of the hits reported by default
+    # Whether some hits are hazards (findings.Severity): reported only in strict mode.
+    hazards: ClassVar[bool] = False
+    # The peers' codes for the same pitfall (`B006`, `RUF012`, pylint's `W0102` or
+    # `dangerous-default-value`): a line whose `# noqa` or `# pylint: disable=` names one was
+    # already judged by its author, and is not reported even in strict mode.
+    peer_codes: ClassVar[tuple[str, ...]] = ()
     summary: ClassVar[str]  # one sentence: what the rule finds
     message: ClassVar[str]  # str.format template filled from the finding's context
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
@@ -85,6 +91,10 @@ class Rule:
     ) -> None:
         """`fixable` says whether the rule's fixer can fix this hit (default: the rule's `fixable`)."""
         index = self.ctx.index
+        statement = node
+        parents = self.ctx.parents
+        while statement is not None and not isinstance(statement, ast.stmt):
+            statement = parents.get(statement)
         self.findings.append(
             Finding(
                 code=self.code,
@@ -95,5 +105,6 @@ class Rule:
                 context=context,
                 related=tuple(Related(index.span(n), text) for n, text in related),
                 fixable=self.fixable if fixable is None else fixable,
+                statement_line=getattr(statement, "lineno", 0),
             )
         )

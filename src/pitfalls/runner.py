@@ -12,6 +12,7 @@ from typing import Callable, Optional, Sequence
 
 from pitfalls.config import ConfigCache
 from pitfalls import source
+from pitfalls.findings import shown
 from pitfalls.source import FileReport
 
 _configs = ConfigCache(watch=False)  # one per process and run: see _new_run
@@ -45,16 +46,33 @@ def check_files(
     cache_root: Optional[str] = None,
     configs: Optional[ConfigCache] = None,
     progress: Optional[Progress] = None,
+    strict: bool = False,
 ) -> list[FileReport]:
     """Reports in the order of `files`; with `cache_root`, unchanged files come from the cache.
 
     `configs` says where configuration comes from (`--config`, `--isolated`); each worker
     process builds its own alike, this one uses it as it is. `progress` hears of files as they are done.
+    Hazards are kept only for a file whose config says `strict`, or with `strict` (`--strict`);
+    the cache keeps them either way.
     """
     global _configs
     _configs = configs or ConfigCache(watch=False)
+    reports = _checked(files, select, ignore, jobs, cache_root, progress or (lambda done: None))
+    for report in reports:
+        if report.findings:
+            report.findings = shown(report.findings, strict or _configs.for_file(report.path).strict)
+    return reports
+
+
+def _checked(
+    files: Sequence[str],
+    select: Optional[Sequence[str]],
+    ignore: Optional[Sequence[str]],
+    jobs: int,
+    cache_root: Optional[str],
+    progress: Progress,
+) -> list[FileReport]:
     spec = (_configs.isolated, _configs.explicit)  # how each worker process builds its own
-    progress = progress or (lambda done: None)
     if cache_root is None:
         return _check(files, select, ignore, jobs, spec, progress)
     from pitfalls.cache import Cache, file_key

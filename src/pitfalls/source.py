@@ -16,8 +16,11 @@ from pitfalls.rule import Rule
 
 # The line breaks `ast` counts (str.splitlines also splits on \f, \v, \x1c and more).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# flake8's grammar: `# noqa`, `# NOQA`, `# noqa: PIT101`, `# noqa:PIT101,PIT6`.
-NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]*(?:[,\s]+[A-Z][0-9]*)*))?", re.IGNORECASE)
+# flake8's grammar: `# noqa`, `# NOQA`, `# noqa: PIT101`, `# noqa:PIT101,PIT6`, `# noqa: RUF012`.
+NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.IGNORECASE)
+# pylint's own: `# pylint: disable=dangerous-default-value` (or W0102) at the end of a line, and
+# `# pylint: disable-next=...` on the line before.
+PYLINT = re.compile(r"#\s*pylint:\s*disable(?P<next>-next)?\s*=\s*(?P<names>[\w\-]+(?:\s*,\s*[\w\-]+)*)")
 
 
 class SourceError(Exception):
@@ -70,17 +73,38 @@ def split_lines(source: str) -> list[str]:
     return _LINE_BREAK.split(source)
 
 
-def is_suppressed(finding: Finding, lines: Sequence[str]) -> bool:
-    """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes."""
+def is_suppressed(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> bool:
+    """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes;
+    and what `peer_silenced` says."""
     if not 1 <= finding.line <= len(lines):
         return False
     match = NOQA.search(lines[finding.line - 1])
-    if match is None:
+    if match is not None:
+        codes = match.group("codes")
+        if not codes or any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c):
+            return True
+    return peer_silenced(finding, lines, peers)
+
+
+def peer_silenced(finding: Finding, lines: Sequence[str], peers: Sequence[str]) -> bool:
+    """Whether the author already silenced a peer's code for the same pitfall (`peers`,
+    Rule.peer_codes): a `# noqa` naming one on the finding's line, or a pylint disable naming
+    one there or on the first line of its statement (where pylint reports: a def's `def` line)."""
+    if not peers or not 1 <= finding.line <= len(lines):
         return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c)
+    wanted = {p.upper() for p in peers}
+    match = NOQA.search(lines[finding.line - 1])
+    if match is not None and match.group("codes"):
+        if wanted & set(re.split(r"[,\s]+", match.group("codes").upper())):
+            return True
+    for line in {finding.line, finding.statement_line or finding.line}:
+        for number, following in ((line, False), (line - 1, True)):
+            if 1 <= number <= len(lines) and "pylint" in lines[number - 1]:
+                for found in PYLINT.finditer(lines[number - 1]):
+                    names = {n.strip().upper() for n in found.group("names").split(",")}
+                    if bool(found.group("next")) == following and wanted & names:
+                        return True
+    return False
 
 
 @dataclass
@@ -110,7 +134,8 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
         except Exception as exc:  # a bug of the engine itself (a rule's is caught inside): this file only
             return FileReport(path, rule_errors=[RuleError("engine", exc)])
         del tree  # freed now, by reference counting, before the collector runs again
-    findings = [f for f in result.findings if not is_suppressed(f, lines)]
+    peers = {rule.code: rule.peer_codes for rule in rules}
+    findings = [f for f in result.findings if not is_suppressed(f, lines, peers.get(f.code, ()))]
     return FileReport(path, findings, rule_errors=result.errors)
 
 

@@ -33,6 +33,7 @@ class MutableDefaultArgument(Rule):
     fixer = "pitfalls.rules.pit101_fix:fix"
     fix_is_safe = False  # a caller passing None on purpose now gets a new object
     severity = Severity.WARNING
+    peer_codes = ("B006", "W0102", "dangerous-default-value")  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set used as a default argument is shared by every call"
     message = "Default {default} of '{param}' is created once and shared by every call of '{function}'"
     node_types = (

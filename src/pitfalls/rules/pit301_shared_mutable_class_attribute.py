@@ -57,6 +57,7 @@ class SharedMutableClassAttribute(Rule):
     needs = ("class",)
     name = "shared-mutable-class-attribute"
     severity = Severity.ERROR
+    peer_codes = ("RUF012",)  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set assigned in a class body and mutated through self is shared by every instance"
     message = (
         "Class attribute '{attribute}' of '{class}' is one {kind} shared by every instance; "

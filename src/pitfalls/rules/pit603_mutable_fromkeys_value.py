@@ -22,6 +22,7 @@ class MutableFromkeysValue(Rule):
     needs = ("fromkeys",)
     name = "mutable-fromkeys-value"
     severity = Severity.ERROR
+    peer_codes = ("RUF024",)  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "dict.fromkeys with a list, dict or set value gives every key the same object"
     message = "'{call}' gives every key of '{keys}' the same '{value}' object"
     method_names = frozenset({"fromkeys"})
