@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -32,8 +33,8 @@ def test_explain_a_rule_by_code_or_name(target):
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("PIT101 mutable-default-argument: ")
-    for heading in ("60-second answer", "Follow-up question", "Fix", "References"):
-        assert heading in out
+    headings = ("30-second answer", "One layer deeper", "Follow-up question", "Fix", "References")
+    assert [out.index(h) for h in headings] == sorted(out.index(h) for h in headings)  # the 30 seconds first
     assert "add_item" in out  # rendered on the rule's own example
 
 
@@ -48,7 +49,13 @@ def test_explain_one_line(buggy):
     result = run("explain", f"{buggy}:6", "--format", "json")
     [item] = json.loads(result.stdout)
     assert (item["line"], item["code"]) == (6, "PIT101")
-    assert set(item["answer"]) == {"answer_30s", "answer_60s", "follow_ups", "fix"}
+    assert {"answer_30s", "answer_60s", "follow_ups", "fix"} <= set(item["answer"])  # DESIGN.md's keys
+    # The parts, prose apart from code: the code is in no prose field, and the whole texts are made of them.
+    parts = item["answer"]
+    assert parts["example"] and parts["example"] not in parts["prose_30s"] and parts["example"] in parts["answer_30s"]
+    assert parts["fix_code"] and "\n" not in parts["fix_prose"] and parts["fix_prose"] in parts["fix"]
+    assert parts["layer"] in parts["answer_60s"] and parts["layer"] not in parts["answer_30s"]
+    assert item["references"] and all(r.startswith("https://") for r in item["references"])
     assert "tags" in item["answer"]["answer_30s"] and "other" in item["answer"]["answer_30s"]
     assert all(set(f) == {"question", "answer"} for f in item["answer"]["follow_ups"])
     assert {"path", "column", "end_line", "end_column", "name", "severity", "message", "fixable"} <= set(item)
@@ -56,7 +63,8 @@ def test_explain_one_line(buggy):
 
 def test_markdown_has_headings_and_fenced_code(buggy):
     out = run("explain", f"{buggy}:1", "--format", "markdown").stdout
-    assert out.startswith("## ") and "### 60-second answer" in out and "```python\n" in out
+    assert out.startswith("## ") and "### 30-second answer" in out and "```python\n" in out
+    assert out.index("### 30-second answer") < out.index("### One layer deeper") < out.index("### Fix")
 
 
 def test_piped_output_is_plain(buggy):
@@ -87,3 +95,44 @@ def test_unparsable_file_is_one_line_exit_2(tmp_path):
     (tmp_path / "bad.py").write_text("def f(:\n")
     result = run("explain", str(tmp_path / "bad.py"))
     assert result.exit_code == 2 and "syntax error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_markdown_escapes_names_outside_code_and_leaves_code_alone(tmp_path):
+    from pitfalls.answer_output import markdown_escape
+
+    assert markdown_escape("'__init__' of `__init__`, a*b") == "'\\_\\_init\\_\\_' of `__init__`, a\\*b"
+    path = tmp_path / "models.py"
+    path.write_text("class Cart:\n    items = []\n\n    def add(self, item):\n        self.items.append(item)\n")
+    out = run("explain", str(path), "--format", "markdown").stdout
+    heading = out.splitlines()[0]
+    assert heading.startswith("## ") and "'items'" in heading and "*" not in heading.replace("\\*", "")
+    fenced = False
+    for line in out.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and not line.startswith("- <https://"):
+            prose = re.sub(r"`[^`]*`", "", line)  # code spans keep their underscores
+            assert "__" not in prose and not re.search(r"(?<!\\)\*", prose.replace("**", "")), line
+
+
+@pytest.mark.parametrize("depth", ["30", "60", "full"])
+def test_each_depth_shows_the_same_parts_in_text_markdown_and_the_hover(buggy, depth):
+    from pitfalls.answer_output import sections
+    from pitfalls.answers import answer_for
+    from pitfalls.catalog import BY_CODE
+    from pitfalls.source import check_file
+    from pitfalls_lsp.hover import hover_text
+
+    finding = check_file(str(buggy)).findings[0]
+    expected = [name for name, _ in sections(answer_for(finding), BY_CODE[finding.code].explanation, depth)]
+    text = run("explain", f"{buggy}:{finding.line}", "--depth", depth).stdout
+    markdown = run("explain", f"{buggy}:{finding.line}", "--depth", depth, "--format", "markdown").stdout
+    hover = hover_text([finding], depth, True, {})
+    plain_hover = hover_text([finding], depth, False, {})
+    for name in expected:
+        shown = "Follow-up" if name.startswith("Follow-up") else name
+        assert shown in text and shown in markdown, name
+        if name != "30-second answer":  # the hover's title stands for it
+            assert shown in hover and shown in plain_hover, name
+    for absent in {"One layer deeper", "Follow-up", "References"} - {n.split(":")[0] for n in expected}:
+        assert absent not in text and absent not in markdown and absent not in hover and absent not in plain_hover

@@ -149,7 +149,7 @@ async def test_hover_gives_the_answer_about_this_code(spec, tmp_path):
         text = hover.contents.value
         assert text.startswith("**PIT101 mutable-default-argument**")
         assert "`bucket=[]`" in text and "`def add`" in text and "bucket.append(item)" in text
-        assert "**Follow-up:** *Why does Python evaluate defaults only once?*" in text
+        assert "Follow-up" not in text and "One layer deeper" not in text  # depth 30, as `explain --depth 30`
         assert "**Fix**" in text and "if bucket is None:" in text
         assert "```python" in text
         outside = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(uri), t.Position(2, 4)))
@@ -169,7 +169,7 @@ async def test_hover_depth_plain_text_and_docs_links(tmp_path):
         assert hover.contents.kind == t.MarkupKind.PlainText
         text = hover.contents.value
         assert "**" not in text and "```" not in text
-        assert "__defaults__" in text  # the 60-second layer
+        assert "One layer deeper" in text and "Follow-up" not in text  # depth 60, as `explain --depth 60`
         assert text.rstrip().endswith("https://pitfalls.example/rules/PIT101.html")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Optional, Sequence
 
@@ -21,18 +22,36 @@ class Item:
         self.record = record  # the check JSON of a finding, when it is one
 
 
-def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
-    answer = item.answer
-    sections = [("30-second answer", answer.answer_30s)] if depth == "30" else [("60-second answer", answer.answer_60s)]
+def sections(answer: Answer, explanation: Explanation, depth: str) -> list[tuple[str, str]]:
+    """(heading, body) of what each depth shows, the same in every front end (`explain` in text,
+    Markdown and the editor's hover): 30, the 30-second answer and the fix; 60, the one layer
+    deeper after it; full, the follow-ups and references too. The 30-second answer always comes
+    first on its own, so a reader can stop there."""
+    parts = [("30-second answer", answer.answer_30s)]
+    if depth in ("60", "full") and answer.layer:
+        parts.append(("One layer deeper", answer.layer))
     if depth == "full":
-        for follow_up in answer.follow_ups:
-            sections.append((f"Follow-up: {follow_up.question}", follow_up.answer))
-    sections.append(("Fix", answer.fix))
+        parts += [(f"Follow-up: {f.question}", f.answer) for f in answer.follow_ups]
+    parts.append(("Fix", answer.fix))
     if depth == "full":
-        refs = [*item.explanation.references, *(f"prior art: {p}" for p in item.explanation.prior_art)]
+        refs = [*explanation.references, *(f"prior art: {p}" for p in explanation.prior_art)]
         if refs:
-            sections.append(("References", "\n".join(refs)))
-    return sections
+            parts.append(("References", "\n".join(refs)))
+    return parts
+
+
+def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
+    return sections(item.answer, item.explanation, depth)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>#|])")
+
+
+def markdown_escape(text: str) -> str:
+    """Prose for Markdown: `*`, `_` and the other specials escaped outside code spans, so that
+    `'__init__'` stays a name and does not turn bold; text in backticks is left as it is."""
+    parts = re.split(r"(`+[^`]*`+)", text)
+    return "".join(part if part.startswith("`") else _MARKDOWN_SPECIAL.sub(r"\\\1", part) for part in parts)
 
 
 def blocks(text: str) -> list[tuple[bool, str]]:
@@ -90,17 +109,18 @@ def _highlight(code: str) -> str:
 def render_markdown(items: Sequence[Item], depth: str) -> str:
     out = []
     for item in items:
-        out.append(f"## {item.title}\n")
+        out.append(f"## {markdown_escape(item.title)}\n")
         for name, body in _sections(item, depth):
             if name.startswith("Follow-up: "):
-                out.append(f"**Follow-up: {name[len('Follow-up: '):]}**\n")
+                out.append(f"**Follow-up: {markdown_escape(name[len('Follow-up: '):])}**\n")
             else:
                 out.append(f"### {name}\n")
             if name == "References":
-                out.append("\n".join(f"- {line}" for line in body.splitlines()) + "\n")
+                out.append("\n".join(f"- <{line}>" if line.startswith("https://") else f"- {markdown_escape(line)}"
+                                     for line in body.splitlines()) + "\n")
                 continue
             for is_code, text in blocks(body):
-                out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else text + "\n")
+                out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else markdown_escape(text) + "\n")
     return "\n".join(out)
 
 
@@ -109,6 +129,8 @@ def render_json(items: Sequence[Item]) -> str:
     for item in items:
         record = dict(item.record) if item.record else {"title": item.title}
         record["answer"] = item.answer.as_dict()
+        record["references"] = list(item.explanation.references)
+        record["prior_art"] = list(item.explanation.prior_art)
         records.append(record)
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 

@@ -61,10 +61,19 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Answer:
+    """An explanation rendered about one finding. `answer_30s`, `answer_60s` and `fix` are the
+    whole texts (prose, then code indented by four spaces); the parts they are made of are kept
+    apart too, so a reader (`explain --format json`, an editor) gets prose and code separately."""
+
     answer_30s: str
     answer_60s: str
     follow_ups: tuple[FollowUp, ...]
     fix: str
+    prose_30s: str = ""  # the 30-second answer's prose
+    example: str = ""  # its code, not indented
+    layer: str = ""  # the one layer the 60-second answer adds
+    fix_prose: str = ""
+    fix_code: str = ""  # not indented
 
     def as_dict(self) -> dict:
         return {
@@ -72,6 +81,11 @@ class Answer:
             "answer_60s": self.answer_60s,
             "follow_ups": [{"question": f.question, "answer": f.answer} for f in self.follow_ups],
             "fix": self.fix,
+            "prose_30s": self.prose_30s,
+            "example": self.example,
+            "layer": self.layer,
+            "fix_prose": self.fix_prose,
+            "fix_code": self.fix_code,
         }
 
 
@@ -100,8 +114,10 @@ def render(explanation: Explanation, context: Mapping[str, str]) -> Answer:
     follow_ups = tuple(
         FollowUp(fill(f.question, context), fill(f.answer, context)) for f in explanation.follow_ups
     )
-    fix = f"{fill(explanation.fix, context)}\n\n{indent(fill(explanation.fix_code, context))}"
-    return Answer(answer_30s, answer_60s, follow_ups, fix)
+    fix_prose, fix_code = fill(explanation.fix, context), fill(explanation.fix_code, context)
+    fix = f"{fix_prose}\n\n{indent(fix_code)}"
+    return Answer(answer_30s, answer_60s, follow_ups, fix, prose_30, example, fill(explanation.layer, context),
+                  fix_prose, fix_code)
 
 
 # -- measuring (budgets are enforced by the test suite for every rule and fixture hit) --------
