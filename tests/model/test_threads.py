@@ -190,3 +190,32 @@ def test_runs_follow_partials_aliases_and_every_path_of_a_name():
         (17, "worker", None),  # a conditional expression: not followed
         (18, "print", None),  # a builtin: not a function of this module
     ]
+
+
+def test_changed_parameter_and_plain_containers():
+    from pitfalls.analyses.calls import plain_container
+    from pitfalls.analyses.mutation import changed_parameter
+
+    source = """\
+        class A:
+            def stores(self, n):
+                self.total = n
+            def reads(self, n):
+                return self.total + n
+        def appends(rows, n):
+            rows.append(n)
+        def fills(n, dst):
+            out = [0] * n
+            out[0] = 1
+            dst[0] = 1
+        """
+
+    def look(ctx):
+        defs = {node.name: node for node in nodes(ctx, ast.FunctionDef)}
+        changed = {name: changed_parameter(ctx, node) for name, node in defs.items()}
+        stores = [n for n in nodes(ctx, ast.Subscript) if isinstance(n.ctx, ast.Store)]
+        return changed, [plain_container(ctx, n.value) for n in stores]
+
+    changed, plain = inspect(source, look)
+    assert changed == {"stores": "self", "reads": "", "appends": "rows", "fills": "dst"}
+    assert plain == [True, False]  # `out` is a list; `dst` may be a numpy array

@@ -396,3 +396,15 @@ def cycle(start: Node, edges: Callable[[Node], Iterable[tuple[ast.Call, Node]]])
                     seen.add(id(following))
                     queue.append(following)
     return None
+
+
+def plain_container(ctx: Context, value: ast.expr) -> bool:
+    """A name only ever bound, in its scope, to a list, dict or set display, comprehension or
+    constructor (so `value[i] = x` runs pure Python)."""
+    if not isinstance(value, ast.Name):
+        return False
+    scope = ctx.scope_of(value)
+    bindings = all_bindings(ctx, value.id, scope)
+    return bool(bindings) and all(
+        b.kind in ("assign", "walrus") and ctx.is_mutable_value(b.value, b.scope) for b in bindings
+    )

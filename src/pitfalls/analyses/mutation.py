@@ -171,3 +171,20 @@ def _mutating_function(ctx: Context, call: ast.Call) -> Optional[str]:
         return None
     found = ctx.qualified_name(func)  # the name as the walk saw it
     return found.rpartition(".")[2] if found in MUTATING_FUNCTIONS else None
+
+
+def changed_parameter(ctx: Context, node: ast.AST) -> str:
+    """The first parameter (`self` included) of the def or lambda `node` whose object it changes
+    in place or sets an attribute on, or "": state it shares with its caller (a process pool
+    would hand it a copy; a thread changes the caller's own object)."""
+    scope = ctx.scopes.get(node)
+    for bindings in (scope.bindings.values() if scope is not None else ()):
+        for binding in bindings:
+            if binding.kind != "param":
+                continue
+            for reference in binding.references:
+                parent = ctx.parent(reference.node)
+                stored = isinstance(parent, ast.Attribute) and not isinstance(parent.ctx, ast.Load)
+                if stored or any(use.how != "lookup" for use in uses_of(ctx, reference.node)):
+                    return binding.name
+    return ""

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional, Union
 
 from pitfalls.analyses.calls import (
-    Callee, Fed, all_bindings, binding_sources, callable_argument, callees, cycle, fed_from_call, iterated_arguments,
+    Callee, Fed, all_bindings, plain_container, binding_sources, callable_argument, callees, cycle, fed_from_call, iterated_arguments,
     parameter_sources, value_parts,
 )
+from pitfalls.analyses.mutation import changed_parameter
 from pitfalls.analyses.launch_code import executor_call, one_line, parsed, text_segment
 from pitfalls.analyses.threads import LAUNCH_WORDS, Launch, launches
 from pitfalls.explanation import Explanation, FollowUp
@@ -34,9 +35,6 @@ PURE_BUILTINS = frozenset(
     # Raising is pure too: `raise ValueError(...)` calls the exception class.
     + [name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)]
 )
-
-# The implication's common end: what taking turns on the GIL costs.
-_TURNS = " so the threads from `$launcher` take turns: no faster than one thread, often a little slower."
 
 # The fix's first line when the target cannot go to a process pool as it stands: the pool
 # pickles a function by its qualified name, which a lambda or a nested function lacks.
@@ -85,6 +83,8 @@ _, wall = run_on_threads(time.sleep, (0.2,), 4)
 assert wall < 0.6, wall
 """
 
+# Launchers that start work once per input.
+MANY_METHODS = frozenset({"map", "map_async", "imap", "imap_unordered", "starmap", "starmap_async"})
 LOOPS = (ast.For, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # A function doing any of these is not a plain CPU-bound function: it is a generator or a
 # coroutine (a thread running it only creates the object), it waits on a context manager
@@ -127,10 +127,8 @@ class CpuBoundThreads(Rule):
     name = "cpu-bound-threads"
     severity = Severity.WARNING
     summary = "A CPU-bound pure-Python function run on threads gets no parallelism because of the GIL"
-    message = (
-        "'{function}' is CPU-bound pure Python; threads started here by {launcher} take turns "
-        "on the GIL instead of running in parallel"
-    )
+    hazards = True  # a single launch: nothing takes turns yet
+    message = "'{function}' is CPU-bound pure Python; {effect}"
     bad_example = """\
 import threading
 
@@ -169,31 +167,31 @@ if __name__ == "__main__":
         "why": "loops",
         "owner": "crunch",
         "launch_source": "threading.Thread(target=crunch, args=(10_000_000,))",
+        "launches": "many",
+        "effect": "on a build with the GIL, the threads started here by threading.Thread take turns instead of "
+        "running in parallel",
     }
 
     explanation = Explanation(
-        definition="In CPython a thread needs the GIL, the global interpreter lock, to run Python code, "
-        "so pure-Python work on several threads runs one thread at a time.",
+        definition="In CPython's default build a thread needs the GIL, the global interpreter lock, to run "
+        "Python code, so pure-Python work on several threads runs one thread at a time.",
         variant_key="why",
         implication={
-            "": "$target only computes in a pure-Python loop and never waits on I/O," + _TURNS,
-            "recurses": "$target only computes, recursing in pure Python, and never waits on I/O," + _TURNS,
-            "calls": "$target works in `$owner`, whose pure-Python loop never waits on I/O," + _TURNS,
-            "calls-recursive": "$target works in `$owner`, whose pure-Python recursion never waits on I/O,"
-            + _TURNS,
+            "": "$target only computes in a pure-Python loop and never waits on I/O, $turns",
+            "recurses": "$target only computes, recursing in pure Python, and never waits on I/O, $turns",
+            "calls": "$target works in `$owner`, whose pure-Python loop never waits on I/O, $turns",
+            "calls-recursive": "$target works in `$owner`, whose pure-Python recursion never waits on I/O, $turns",
         },
         example="$launch",
-        layer="CPython 3.13 added an optional free-threaded build, `python3.13t` (PEP 703), that runs "
-        "without the GIL, so threads like these do run in parallel; 3.14 made it officially supported "
-        "(PEP 779). The default builds of 3.9 to 3.14 still have the GIL, and even the free-threaded one "
-        "turns it back on when you import an extension not marked as safe; `sys._is_gil_enabled()` tells "
-        "you whether it is on.",
+        layer="The free-threaded build (`python3.13t`, supported from 3.14) has no GIL, and there such "
+        "threads do run in parallel unless an extension module turns the GIL back on; "
+        "`sys._is_gil_enabled()` tells you which you are running.",
         follow_ups=(
             FollowUp(
                 "So when do threads help in Python?",
                 "When they wait: CPython releases the GIL while a thread blocks on a socket, a file, a pipe "
                 "or `time.sleep`. They also help with C code that releases it while it works, such as "
-                "`hashlib` on large data, `zlib` and many numpy operations; this rule leaves those alone.",
+                "`hashlib` on large data, `zlib` and many numpy operations.",
             ),
             FollowUp(
                 "Why a process pool and not threads?",
@@ -210,8 +208,7 @@ if __name__ == "__main__":
                 "`run_in_executor` runs it in parallel.",
             ),
         ),
-        fix="Run $target in a `concurrent.futures.ProcessPoolExecutor` instead: each worker process has "
-        "its own interpreter and GIL, so separate calls run on separate cores at once.",
+        fix="$fix_advice",
         fix_code="${define}\nwith ProcessPoolExecutor() as pool:\n    $pool_call",
         demo=DEMO,
         names=("function", "launcher"),
@@ -275,9 +272,12 @@ if __name__ == "__main__":
                 for launch in found
             ]
         evidence = self._evidence()
-        for launch, given in zip(found, plain):
-            if given:
-                self._check(launch, evidence)
+        hits = [
+            launch for launch, given in zip(found, plain)
+            if given and all(self.facts[node] in evidence for node, _ in launch.runs)  # type: ignore[union-attr]
+        ]  # the others: some definition does I/O, calls unknown code, or never loops
+        for launch in hits:
+            self._check(launch, evidence, hits)
 
     def _facts(self, node: ast.AST) -> _Facts:
         """What PIT801 needs of a function's own body, from its function facts, gathered when
@@ -299,6 +299,13 @@ if __name__ == "__main__":
         facts.iterables = [  # `f(*rows)`, `[*rows]` iterate `rows`
             (n.value, ctx.scope_of(n)) for n in function.nodes(ast.Starred) if isinstance(n.ctx, ast.Load)
         ]
+        # `dst[a:b] = piece` on an object not known to be a list or dict may be a numpy array,
+        # whose copy runs in C with the GIL released: not pure Python.
+        if not facts.impure and any(
+            isinstance(n.ctx, (ast.Store, ast.Del)) and not plain_container(ctx, n.value)
+            for n in function.nodes(ast.Subscript)
+        ):
+            facts.impure = True
         for loop in function.nodes(*LOOPS):
             if isinstance(loop, ast.GeneratorExp) and not isinstance(ctx.parent(loop), ast.Call):
                 continue  # a generator expression that is returned or stored runs nothing here
@@ -551,10 +558,8 @@ if __name__ == "__main__":
             return f"for {segment(loop.target, 30)} in {segment(loop.iter, 40)}"
         return f"while {segment(loop.test, 50)}" if isinstance(loop, ast.While) else segment(loop)
 
-    def _check(self, launch: Launch, evidence: dict[_Facts, _Evidence]) -> None:
+    def _check(self, launch: Launch, evidence: dict[_Facts, _Evidence], hits: list[Launch]) -> None:
         runs = [self.facts[node] for node, _ in launch.runs]  # type: ignore[union-attr]
-        if not all(facts in evidence for facts in runs):
-            return  # some definition does I/O, calls unknown code, or never loops
         last, name = runs[-1], launch.name
         why = evidence[last]
         related = [(why.via[0], f"'{name}' calls CPU-bound '{why.via[1]}' here")] if why.via else []
@@ -568,21 +573,70 @@ if __name__ == "__main__":
             "owner": why.owner,
             "launch_source": self.ctx.source(launch.call),
         }
+        # Several threads (a loop, a comprehension, `map`, or more than one such launch in the
+        # same scope) take turns on the GIL: a warning. One launch gains nothing from the thread
+        # but loses nothing either, unless other Python threads run meanwhile: a hazard.
+        loops = self.ctx.loops_around(launch.call)
+        many = bool(loops) or launch.launcher.rpartition(".")[2] in MANY_METHODS or any(
+            other is not launch and other.scope is launch.scope for other in hits
+        )
+        context["launches"] = "many" if many else "one"
+        loop = loops[0] if loops else None
+        fed = launch.runs[-1][1]  # type: ignore[index]
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and [
+            getattr(a, "id", None) for a in fed.positional
+        ] == [loop.target.id] and not fed.keywords and not fed.rest:
+            context["map_over"] = self.ctx.segment(loop.iter, 50)  # `for n in sizes: Thread(args=(n,))`
+        shared = changed_parameter(self.ctx, last.node)
+        if shared:
+            context["shares"] = shared
         if isinstance(last.node, ast.Lambda):
             context["lambda_source"] = self.ctx.source(last.node)
         elif last.outer.kind not in (ScopeKind.MODULE, ScopeKind.CLASS):
             context["nested"] = "yes"  # a method travels with its instance; a nested def cannot
-        self.report(launch.call, related=related, function=name, launcher=launch.launcher, loop=why.header, **context)
+        effect = (
+            f"on a build with the GIL, the threads started here by {launch.launcher} take turns instead of "
+            "running in parallel"
+            if many else
+            f"run on one thread by {launch.launcher}, it is no faster, and on a build with the GIL it takes "
+            "turns with every other Python thread"
+        )
+        self.report(launch.call, severity=None if many else Severity.HAZARD, related=related, function=name,
+                    launcher=launch.launcher, loop=why.header, effect=effect, **context)
 
     @classmethod
     def elaborate(cls, context: Mapping[str, str]) -> Mapping[str, str]:
-        """The answer's code, built from the finding's source text only when an answer is rendered:
-        `launch` on one line, `pool_call` (the launch on a process pool) and `define`: what must
-        move first, as a pool pickles a function by name (a lambda or nested def cannot travel)."""
+        """The answer's words and code, built from the finding's context only when an answer is
+        rendered: `turns` (what several threads, or one, cost), `fix_advice`, `launch` on one
+        line, `pool_call` (the launch on a process pool) and `define`: what must move first, as
+        a pool pickles a function by name (a lambda or nested def cannot travel)."""
         source = context.get("launch_source")
         if source is None:
             return {}
         name = "work" if context["function"] == "lambda" else context["function"]
+        target, launcher = context.get("target", f"`{name}`"), context["launcher"]
+        many = context.get("launches", "many") == "many"
+        turns = (
+            f"so the threads from `{launcher}` take turns: no faster than one thread, often a little slower."
+            if many else
+            f"so running it on the one thread `{launcher}` starts makes it no faster, and while it runs "
+            "it takes turns on the GIL with every other Python thread."
+        )
+        shares = context.get("shares", "")
+        if shares:
+            advice = (
+                f"A process pool would hand each call a pickled copy of `{shares}`, so what {target} changes "
+                f"in `{shares}` would be lost. Make the work a module-level function of its inputs that returns "
+                "its result, run it in one `ProcessPoolExecutor` created once and reused, and apply the "
+                "results in the caller."
+            )
+        else:
+            advice = f"Run {target} in a `concurrent.futures.ProcessPoolExecutor`, created once and reused: " + (
+                "each worker process has its own interpreter and GIL, so separate calls run on separate cores at once."
+                if many else
+                "the worker process has its own interpreter and GIL, so the work runs on another core while "
+                "your threads go on."
+            )
         define = ""
         if "lambda_source" in context:
             node, text = parsed(context["lambda_source"])
@@ -590,7 +644,15 @@ if __name__ == "__main__":
             define = f"{LAMBDA_NOTE}\ndef {name}({ast.unparse(node.args)}):\n    return {body}\n"  # type: ignore[attr-defined]
         elif "nested" in context:
             define = NESTED_NOTE.format(name=name)
-        return {"launch": one_line(source, 76), "define": define, "pool_call": executor_call(source, context["launcher"], name)}
+        if shares:
+            define = f"# return results instead of changing `{shares}`: the pool gets a copy" + (
+                "\n" + define if define else "")
+        if "map_over" in context:
+            pool_call = f"results = list(pool.map({name}, {context['map_over']}))"
+        else:
+            pool_call = executor_call(source, launcher, name)
+        return {"launch": one_line(source, 76), "define": define, "pool_call": pool_call, "turns": turns,
+                "fix_advice": advice}
 
 
 def _module_verdict(qualified: str) -> str:
