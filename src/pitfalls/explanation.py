@@ -33,9 +33,9 @@ class Explanation:
     misconception). `demo`: a runnable program whose assertions prove what the text claims;
     the test suite executes it.
 
-    `implication` and `example` may instead map variants to templates: the finding's context
-    value under `variant_key` picks one ("" is the fallback), so a hit that mutates and a hit
-    that only reads are each told what is true of them.
+    `implication`, `example`, `fix` and `fix_code` may instead map variants to templates: the
+    finding's context value under `variant_key` picks one ("" is the fallback), so a hit that
+    mutates and a hit that only reads are each told what is true of them.
     """
 
     definition: str
@@ -43,8 +43,8 @@ class Explanation:
     example: Template
     layer: str
     follow_ups: tuple[FollowUp, ...]
-    fix: str
-    fix_code: str
+    fix: Template
+    fix_code: Template
     demo: str
     names: tuple[str, ...] = ()  # context keys whose values the 30-second answer must say
     flags: str = ""  # for the docs: what fires, in a sentence or two
@@ -114,7 +114,8 @@ def render(explanation: Explanation, context: Mapping[str, str]) -> Answer:
     follow_ups = tuple(
         FollowUp(fill(f.question, context), fill(f.answer, context)) for f in explanation.follow_ups
     )
-    fix_prose, fix_code = fill(explanation.fix, context), fill(explanation.fix_code, context)
+    fix_prose = fill(explanation.pick(explanation.fix, context), context)
+    fix_code = fill(explanation.pick(explanation.fix_code, context), context)
     fix = f"{fix_prose}\n\n{indent(fix_code)}"
     return Answer(answer_30s, answer_60s, follow_ups, fix, prose_30, example, fill(explanation.layer, context),
                   fix_prose, fix_code)

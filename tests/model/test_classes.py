@@ -360,3 +360,59 @@ def test_a_class_used_above_its_definition_resolves_in_function_bodies():
         return [a.attr for a in c["Later"].class_accesses()], len(c["Later"].references)
 
     assert classes(source, ask) == (["items"], 1)
+
+
+def test_one_module_instance_means_exactly_one():
+    source = """\
+        class Once: pass
+        only = Once()
+        class Twice: pass
+        a = Twice()
+        b = Twice()
+        class AlsoInAFunction: pass
+        c = AlsoInAFunction()
+        def make():
+            return AlsoInAFunction()
+        """
+
+    def ask(c, ctx):
+        return {name: f.module_instance for name, f in c.items()}
+
+    assert classes(source, ask) == {"Once": True, "Twice": False, "AlsoInAFunction": False}
+
+
+def test_what_new_sets_on_the_instance_it_makes():
+    source = """\
+        class Made:
+            def __new__(cls, *args):
+                obj = super().__new__(cls)
+                obj.tags = []
+                setattr(obj, "flags", [])
+                cls.shared = []
+                other = make()
+                other.elsewhere = []
+                return obj
+        class Plain:
+            def __new__(cls):
+                return object.__new__(cls)
+        class NoNew: pass
+        """
+
+    def ask(c, ctx):
+        return {name: sorted(f.constructed_attributes) for name, f in c.items()}
+
+    assert classes(source, ask) == {"Made": ["flags", "tags"], "Plain": [], "NoNew": []}
+
+
+def test_annotates_a_field():
+    source = """\
+        class C:
+            bare: list
+            valued: list = []
+            plain = []
+        """
+
+    def ask(c, ctx):
+        return [c["C"].annotates(n) for n in ("bare", "valued", "plain", "missing")]
+
+    assert classes(source, ask) == [True, True, False, False]

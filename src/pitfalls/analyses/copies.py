@@ -50,6 +50,9 @@ def loop_element(ctx: Context, loop: Loop) -> Optional[tuple[str, ast.Name]]:
         target = target.elts[1]
     else:
         return None
+    if (isinstance(source, ast.Call) and len(source.args) == 1 and not source.keywords
+            and ctx.qualified_name(source.func) == "builtins.reversed"):
+        source = source.args[0]  # `for row in reversed(b)`: the same elements, last first
     if isinstance(source, ast.Name):
         return target.id, source  # type: ignore[union-attr]
     return None
@@ -57,6 +60,16 @@ def loop_element(ctx: Context, loop: Loop) -> Optional[tuple[str, ast.Name]]:
 
 def _key(node: ast.expr) -> str:
     return ast.dump(node)
+
+
+def _negative(node: ast.expr) -> bool:
+    """`-1`, `-n`: an index counted from the end, where appended elements go."""
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+
+
+# Calls on the copy itself that add elements of its own: at the end, or anywhere.
+APPENDS = frozenset({"append", "extend"})
+INSERTS = frozenset({"insert", "appendleft", "extendleft"})
 
 
 def _is_constant(node: ast.expr) -> bool:
@@ -74,6 +87,7 @@ class Shared:
     name: str = ""
     replaced: set[str] = field(default_factory=set)  # keys whose element was replaced (`b[k] = v`)
     replaced_unknown: bool = False  # an element was replaced through a non-constant key
+    grown: bool = False  # elements were appended after the copy: `b[-1]` may be one of them
     mutations: list[ast.AST] = field(default_factory=list)  # in-place changes of shared elements
 
     def replace(self, key: ast.expr) -> None:
@@ -88,6 +102,8 @@ class Shared:
         # any element, so from then on nothing is claimed.
         if self.replaced_unknown:
             return False
+        if self.grown and key is not None and _negative(key):
+            return False  # `b.append([]); b[-1].append(1)`: the copy's own element
         return key is None or _key(key) not in self.replaced
 
 
@@ -100,7 +116,7 @@ class SharedElementsRule(Rule):
     """
 
     node_types: tuple[type[ast.AST], ...] = (
-        ast.Assign, ast.AnnAssign, ast.Subscript, ast.AugAssign, ast.For, ast.AsyncFor,
+        ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Subscript, ast.AugAssign, ast.For, ast.AsyncFor,
     )
     method_names = MUTATING_METHODS  # the calls that can change an element in place
 
@@ -113,7 +129,7 @@ class SharedElementsRule(Rule):
         return None
 
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if names and node.value is not None:
@@ -132,6 +148,7 @@ class SharedElementsRule(Rule):
             return
         change = in_place_change(self.ctx, node)
         if change is None:
+            self._through_setdefault(node)
             return
         tracked = self._tracked(change.root)
         if tracked is not None:
@@ -140,6 +157,19 @@ class SharedElementsRule(Rule):
                     tracked.mutations.append(change.node)
             elif change.item is not None:
                 tracked.replace(change.item)
+            elif isinstance(change.node, ast.Call):
+                method = change.node.func.attr  # type: ignore[attr-defined]
+                if method in APPENDS:
+                    tracked.grown = True
+                elif method in INSERTS:
+                    tracked.replaced_unknown = True  # any index may now hold a new element
+            return
+        # `first = b[0]` then `first.append(x)`: an element reached through a name.
+        element = self._element_alias(change.root)
+        if element is not None and not change.path:
+            tracked, key = element
+            if tracked.still_shared(key):
+                tracked.mutations.append(change.node)
             return
         # `row.append(x)`, `row[j] = v`: row is an element of a tracked container.
         loop = self._loop_of(change.root)
@@ -147,6 +177,32 @@ class SharedElementsRule(Rule):
             variable, tracked = loop
             if variable == change.root.id and tracked.still_shared(None):
                 tracked.mutations.append(change.node)
+
+    def _through_setdefault(self, node: ast.AST) -> None:
+        """`b.setdefault(k, []).append(x)`: when `k` is already in `b`, its element is the
+        original's (the config-merge bug)."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in self.method_names):
+            return
+        inner = node.func.value
+        if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "setdefault"
+                and isinstance(inner.func.value, ast.Name) and inner.args):
+            tracked = self._tracked(inner.func.value)
+            if tracked is not None and tracked.still_shared(inner.args[0]):
+                tracked.mutations.append(node)
+
+    def _element_alias(self, name: ast.Name) -> Optional[tuple[Shared, ast.expr]]:
+        """For a name bound to `b[k]` (`first = b[0]`, walrus too) where `b` is tracked: (b, k)."""
+        binding = self._binding(name)
+        value = binding.value if binding is not None and binding.kind in ("assign", "walrus") else None
+        if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                and not isinstance(value.slice, ast.Slice)):
+            return None
+        container = self.ctx.resolve(value.value)
+        if container is None or container.kind not in ("assign", "walrus") or container.value is None:
+            return None
+        tracked = self.shared.get(container.value)
+        return (tracked, value.slice) if tracked is not None else None
 
     def _binding(self, name: ast.Name) -> Optional[Binding]:
         binding = self.ctx.lookup(name.id)
@@ -156,7 +212,7 @@ class SharedElementsRule(Rule):
 
     def _tracked(self, name: ast.Name) -> Optional[Shared]:
         binding = self._binding(name)
-        if binding is None or binding.kind != "assign" or binding.value is None:
+        if binding is None or binding.kind not in ("assign", "walrus") or binding.value is None:
             return None
         return self.shared.get(binding.value)
 

@@ -446,15 +446,53 @@ class ClassFacts:
 
     @cached_property
     def module_instance(self) -> bool:
-        """Instantiated into a name at module level (`vcs = VcsSupport()`): the module's instance."""
-        parents = self.model.ctx.parents
-        for call in self.instantiations():
-            statement = parents.get(call)
-            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is call:
-                reference = self.model.ctx.reference(call.func)  # type: ignore[arg-type]
-                if reference is not None and reference.scope.kind is ScopeKind.MODULE:
-                    return True
+        """Instantiated exactly once in the module, into a name at module level (`vcs =
+        VcsSupport()`): the module's one instance. Two module-level instances, or one more made
+        anywhere else in the module, are not a singleton."""
+        calls = self.instantiations()
+        if len(calls) != 1:
+            return False
+        call = calls[0]
+        statement = self.model.ctx.parents.get(call)
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is call:
+            reference = self.model.ctx.reference(call.func)  # type: ignore[arg-type]
+            return reference is not None and reference.scope.kind is ScopeKind.MODULE
         return False
+
+    @cached_property
+    def constructed_attributes(self) -> frozenset[str]:
+        """The names `__new__` sets on the instance it makes before returning it: `obj =
+        super().__new__(cls)` (or `object.__new__(cls)`, `Base.__new__(cls)`) then `obj.x = []`
+        or `setattr(obj, "x", [])`. Like `__init__`, that gives each instance its own."""
+        new = self.method("__new__")
+        if new is None:
+            return frozenset()
+        ctx, found = self.model.ctx, set()
+
+        def made_here(name: ast.AST) -> bool:
+            binding = ctx.resolve(name) if isinstance(name, ast.Name) else None
+            value = binding.value if binding is not None and binding.kind in ("assign", "walrus") else None
+            return (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr == "__new__" and binding.scope.node is new.node  # type: ignore[union-attr]
+            )
+
+        for node in new.facts.nodes(ast.Attribute):
+            if isinstance(node.ctx, ast.Store) and made_here(node.value):  # type: ignore[attr-defined]
+                found.add(node.attr)  # type: ignore[attr-defined]
+        for call in new.facts.calls:
+            if (self.model.qualified(call.func) in ("builtins.setattr", "builtins.object.__setattr__")
+                    and len(call.args) > 1 and made_here(call.args[0])
+                    and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)):
+                found.add(call.args[1].value)
+        return frozenset(found)
+
+    def annotates(self, name: str) -> bool:
+        """Whether the body annotates `name` (`name: T`, with or without a value): in a
+        dataclass, attrs or pydantic class, a field that the generated `__init__` sets."""
+        return self.scope is not None and any(b.kind == "annotation" for b in self.scope.bindings.get(name, ())) or (
+            name in self.attributes and self.attributes[name].annotation is not None
+        )
 
     @cached_property
     def one_instance_per_call(self) -> bool:

@@ -9,6 +9,8 @@ nothing during the walk: everything is decided in `finish()`.
 from __future__ import annotations
 
 import ast
+import copy
+import re
 from typing import Optional
 
 from pitfalls.analyses.mutation import MUTATING_FUNCTIONS, MUTATING_METHODS, REMOVALS, uses_of
@@ -27,6 +29,16 @@ AUGMENTED = {  # augmented assignments, as the explanation spells them
     ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
     ast.BitAnd: "&=", ast.BitXor: "^=",
 }
+# Deliberate state by name (RULES.md): what the container is for, and the words that say it.
+PURPOSES = {
+    "cache": frozenset({"cache", "caches", "cached"}),
+    "memo table": frozenset({"memo", "memos", "memoized", "memoize"}),
+    "record of what was seen": frozenset({"seen"}),
+    "registry": frozenset({"registry", "registries"}),
+}
+# A test double's class-level list records what every instance did, for the test to read
+# through the class (`CapturingPublisher.messages`): shared on purpose.
+_TEST_DOUBLE = re.compile(r"_*(Capturing|Recording|Fake|Mock|Stub|Spy|Dummy)[A-Z_]")
 Order = tuple[int, int, int]  # the statement's line and column, then the load's sequence number
 
 
@@ -34,10 +46,12 @@ class _Mutation:
     """`how`: a method or function name, "store", "delete", "augassign", "item-augassign" or
     "element" (`self.x[k].append(v)`)."""
 
-    __slots__ = ("method", "attribute", "node", "how", "order")
+    __slots__ = ("method", "attribute", "node", "how", "order", "alias")
 
-    def __init__(self, method: Method, attribute: str, node: ast.AST, how: str, order: Order) -> None:
+    def __init__(self, method: Method, attribute: str, node: ast.AST, how: str, order: Order,
+                 alias: Optional[ast.AST] = None) -> None:
         self.method, self.attribute, self.node, self.how, self.order = method, attribute, node, how, order
+        self.alias = alias  # the `pending = self.pending` (or walrus) the change goes through
 
 
 class _Events:
@@ -50,6 +64,7 @@ class _Events:
         self.rebinds: dict[str, Order] = {}
         self.keyed_reads: set[str] = set()
         self.element_mutations: set[str] = set()
+        self.handed: dict[str, Order] = {}  # the first time `self.x` is passed to a call
 
 
 class SharedMutableClassAttribute(Rule):
@@ -57,6 +72,7 @@ class SharedMutableClassAttribute(Rule):
     needs = ("class",)
     name = "shared-mutable-class-attribute"
     severity = Severity.ERROR
+    hazards = True  # deliberate state (a cache, memo table, "seen" set, registry): strict only
     peer_codes = ("RUF012",)  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set assigned in a class body and mutated through self is shared by every instance"
     message = (
@@ -87,6 +103,9 @@ class Post:
         "receiver": "self",
         "mutation": "self.tags.append(tag)",
         "mutation_line": "self.tags.append(tag)",
+        "class_line": "class Post:",
+        "augop": "+=",
+        "init": "def __init__(self):\n        self.tags = []",
     }
 
     explanation = Explanation(
@@ -103,6 +122,12 @@ class Post:
             "subclass-augassign": "So `$mutation_line` in `$method` changes the class's $kind in place, then "
             "stores that same $kind on the instance: every `$class` still shares it, and what one instance "
             "changes, all of them see.",
+            **dict.fromkeys(
+                ("deliberate", "deliberate-augassign", "deliberate-subclass", "deliberate-subclass-augassign"),
+                "So `$mutation_line` in `$method` changes the one $kind every `$class` shares, which reads as "
+                "deliberate: a $purpose, shared by all instances. Keep it, but make that visible, or a reader will "
+                "take it for per-instance state.",
+            ),
         },
         example={
             "": "class $class:\n    $attribute = $value\n    def $method($receiver, ...): $mutation_line",
@@ -110,6 +135,10 @@ class Post:
             "    def $method_name($receiver, ...): $mutation_line",
             "subclass-augassign": "class $class: $attribute = $value\nclass $method_class($method_bases):\n"
             "    def $method_name($receiver, ...): $mutation_line",
+            "deliberate-subclass": "class $class: $attribute = $value\nclass $method_class($method_bases):\n"
+            "    def $method_name($receiver, ...): $mutation_line",
+            "deliberate-subclass-augassign": "class $class: $attribute = $value\n"
+            "class $method_class($method_bases):\n    def $method_name($receiver, ...): $mutation_line",
         },
         layer="The usual confusion is `self.count += 1` on a class-level int, which is fine: an int can't "
         "change, so `+=` builds a new int and assigns it to the instance, hiding the class's. Only assigning "
@@ -117,11 +146,10 @@ class Post:
         "the $kind, or setting or deleting an item, changes the shared object itself.",
         follow_ups=(
             FollowUp(
-                "Isn't `self.items += [x]` an assignment that gives the instance its own list?",
-                "It assigns, but too late. On a list, `+=` calls `__iadd__`, which extends the shared list "
-                "in place and returns it; then that same list is stored on the instance. "
-                "`self.items = self.items + [x]` would build a new list, but creating it in `__init__` is "
-                "the real fix.",
+                "Isn't `$receiver.$attribute $augop ...` an assignment that gives the instance its own $kind?",
+                "It assigns, but too late. On a $kind, `$augop` changes the shared object in place and returns "
+                "it; then that same $kind is stored on the instance, still shared. Only assigning a new object, "
+                "one built in `__init__` for instance, gives an instance a $kind of its own.",
             ),
             FollowUp(
                 "Why don't dataclasses have this problem?",
@@ -136,8 +164,22 @@ class Post:
                 "the class, `$class.$attribute` or `cls.$attribute`, so the sharing reads as deliberate.",
             ),
         ),
-        fix="Build the $kind in `__init__` instead of the class body, so each `$class` gets its own.",
-        fix_code="class $class:\n    def __init__(self, ...):\n        self.$attribute = $value",
+        fix={
+            "": "Build the $kind in `__init__` instead of the class body, so each `$class` gets its own.",
+            **dict.fromkeys(
+                ("deliberate", "deliberate-augassign", "deliberate-subclass", "deliberate-subclass-augassign"),
+                "Keep the shared $kind and make the sharing visible: annotate it `ClassVar`, which says it "
+                "belongs to the class (type checkers then reject assigning it through an instance), and "
+                "change it through the class, `type($receiver).$attribute`, where that reads clearer.",
+            ),
+        },
+        fix_code={
+            "": "$class_line\n    $init",
+            **dict.fromkeys(
+                ("deliberate", "deliberate-augassign", "deliberate-subclass", "deliberate-subclass-augassign"),
+                "from typing import ClassVar\n\n$class_line\n    $attribute: ClassVar[$annotation] = $value_code",
+            ),
+        },
         demo='''\\
 import dataclasses
 from typing import ClassVar
@@ -250,23 +292,27 @@ assert i.shelves == [] and h.shelves is not i.shelves
         "in a class body and changed in place through the instance (`self`, whatever its name) in a method "
         "of that class or of a subclass in the same module: a mutating method (`append`, `update`, `add`, "
         "`sort`...), item assignment or `del`, `+=`, a change to an element (`self.x[k].append(v)`), or "
-        "`heapq`/`bisect` functions. Reported at the class-level assignment, with the mutation as related "
-        "information.",
+        "`heapq`/`bisect` functions, directly or through a local alias (`pending = self.pending`, walrus "
+        "too). Reported at the class-level assignment, with the mutation as related information.",
         not_flagged=(
             "Mutation through the class anywhere in the hierarchy (`cls.x`, `Foo.x`, `type(self).x`, "
             "`self.__class__.x`), and methods that receive the class (classmethods, `__new__`, metaclass "
             "methods, a first parameter named `cls`): the sharing is explicit.",
             "An attribute annotated `ClassVar[...]`: shared by declaration.",
             "An attribute some method of the class, a base or a subclass rebinds (`self.x = []` or "
-            "`setattr` in `__init__`, `__post_init__`, `setUp`, a `reset()`), or that the mutating method "
+            "`setattr` in `__init__`, `__post_init__`, `setUp`, a `reset()`), that `__new__` sets on the "
+            "instance it makes (`obj = super().__new__(cls); obj.x = []`), or that the mutating method "
             "rebinds first: the class value is only a default.",
             "Dataclasses, attrs classes, `NamedTuple`, `TypedDict`, `Enum`, pydantic models and settings, "
-            "SQLModel, django-ninja schemas, `msgspec.Struct`, nested `Meta`/`Config` classes: their bodies "
-            "declare fields, members or options that the library handles its own way.",
+            "SQLModel, django-ninja schemas, `msgspec.Struct`, nested `Meta`/`Config` classes, judged on the "
+            "class that owns the attribute: their bodies declare fields, members or options that the library "
+            "handles its own way (a plain base's list changed from a dataclass subclass is still reported).",
             "An attribute that is only read, including lookups in a class-level `defaultdict`: nothing changes.",
             "Dunders such as `__slots__` and `__all__`: they are about the class, not its instances.",
-            "A dict filled one key at a time after a lookup by that key (`if k not in self._pools: "
-            "self._pools[k] = ...`): a memo table shared on purpose.",
+            "Deliberate state, reported only in strict mode (a hazard, whose answer says keep it and annotate "
+            "it `ClassVar`): a container named as a cache, memo, \"seen\" set or registry (`_cache`, "
+            "`seen_docs`, `plugin_registry`), a test double's record (`CapturingPublisher.messages`, `FakeMailer.sent`), or a dict filled one key at a time after a lookup by that key "
+            "(`if k not in self._pools: self._pools[k] = ...`, or after handing it to a function that reads it).",
             "Containers of the instances themselves, or keyed by the instance or its class "
             "(`self.live.append(self)`, `self.by_id[id(self)] = ...`): registries shared on purpose; "
             "PIT702 judges whether they leak.",
@@ -275,7 +321,8 @@ assert i.shelves == [] and h.shelves is not i.shelves
             "Classes that have, or may have, only one instance: a metaclass that can control instantiation (an "
             "imported one other than `ABCMeta`, or one of the module defining `__call__`, `__new__` or "
             "`__prepare__`), a `__new__` that caches the instance, a base named like a singleton, the Borg "
-            "idiom, a class instantiated once into a module-level name, or a class defined in a function "
+            "idiom, a class instantiated exactly once in the module, into a module-level name (two are not "
+            "a singleton), or a class defined in a function "
             "and instantiated once per call.",
             "An attribute redefined as something else by a subclass or later in the body (a property, a tuple).",
         ),
@@ -302,20 +349,26 @@ assert i.shelves == [] and h.shelves is not i.shelves
         shared: dict[tuple[ClassFacts, str], list[_Mutation]] = {}
         for cls in model.classes:
             mro = cls.mro()
-            if not any(c in owners for c in mro) or _exempt(cls) or cls.module_instance or cls.one_instance_per_call:
+            if not any(c in owners for c in mro) or cls.module_instance or cls.one_instance_per_call:
                 continue  # a class with one instance (made at module level, or once per call)
             for method in cls.instance_methods:
                 for mutation in self._events(method).mutations:
                     attribute = mutation.attribute
                     owner = self._owner(cls, attribute)
+                    # The exemptions are judged on the class that owns the attribute: a plain
+                    # base's list changed from a dataclass subclass is still one shared list.
                     if owner is None or _exempt(owner):
                         continue
+                    if any(c.family in FIELD_FAMILIES and c.annotates(attribute) for c in mro[: mro.index(owner)]):
+                        continue  # a field of a dataclass (attrs, pydantic) in between: its `__init__` sets it
                     if any(c.shared_state or c.opaque_metaclass for c in mro):
                         # One instance or one state by design (a `__new__` that caches, the Borg
                         # idiom), or a metaclass that may control instantiation (`SingletonMeta`)
                         # or turn class attributes into something else (ORMs): keep quiet.
                         continue
                     family = mro + owner.subclasses()
+                    if any(attribute in c.constructed_attributes for c in family):
+                        continue  # `__new__` gives each new instance its own, as `__init__` would
                     if any(attribute in self._events(m).rebinds for c in family for m in c.instance_methods if m is not method):
                         # Some method gives the instance its own object (`__init__`, `setUp`, a
                         # `reset()` the protocol calls first): the class attribute is only a default.
@@ -325,8 +378,20 @@ assert i.shelves == [] and h.shelves is not i.shelves
                     shared.setdefault((owner, attribute), []).append(mutation)
         for (owner, attribute), mutations in shared.items():
             mutations.sort(key=lambda m: m.order)
-            if not self._is_memo(owner, attribute, mutations):
-                self._report(owner, attribute, mutations)
+            self._report(owner, attribute, mutations, self._purpose(owner, attribute, mutations))
+
+    def _purpose(self, owner: ClassFacts, attribute: str, mutations: list[_Mutation]) -> Optional[str]:
+        """What the shared container is for, when it is deliberate state (RULES.md): a name that
+        says so (`_cache`, `memo`, `seen_docs`, `registry`), or a dict filled one key at a time
+        after a lookup by that key."""
+        words = [w for w in attribute.lower().split("_") if w]
+        for word in words:
+            for purpose, spellings in PURPOSES.items():
+                if word in spellings or (purpose == "cache" and word.endswith("cache")):
+                    return purpose
+        if _TEST_DOUBLE.match(owner.name):
+            return "record for tests to read"  # `CapturingPublisher.messages`, `FakeMailer.sent`
+        return "memo table" if self._is_memo(owner, attribute, mutations) else None
 
     def _owner(self, cls: ClassFacts, attribute: str) -> Optional[ClassFacts]:
         """The class whose mutable assignment `self.<attribute>` finds first, if any (None when
@@ -350,27 +415,57 @@ assert i.shelves == [] and h.shelves is not i.shelves
             name = attribute.name
             if name not in self.names:
                 continue
-            for use in uses_of(self.ctx, attribute.node, MUTATORS):
-                if use.how == "lookup":
-                    # A read changes nothing, not even a defaultdict worth reporting (a missing key is
-                    # inserted, but `self.handlers[k](x)` on a class-level defaultdict is a lookup
-                    # table, and flagging reads cost far more false positives than it found bugs).
-                    # It is a lookup that makes a later store look like a memo table.
-                    events.keyed_reads.add(name)
-                elif not use.element:
-                    self._mutate(method, events, name, use.node, use.how, attribute.reference)
-                elif use.how not in REMOVALS:
-                    # The element lives inside the shared container: changing it changes what every
-                    # instance sees, and the values are per-instance data, so no memo table either.
-                    # Removing from an element (`self.infos[kind].pop(alias)`) is upkeep of a
-                    # structure filled elsewhere. Keyed by the instance or its class
-                    # (`self.refs[self.__class__].add(...)`), it is a registry.
-                    events.element_mutations.add(name)
-                    if use.keys and not any(method.identifies(key) for key in use.keys):
-                        self._mutate(method, events, name, use.node, "element", attribute.reference)
+            self._uses(method, events, name, attribute.node, attribute.reference)
+            for node, reference, alias in self._aliases(attribute.node):
+                self._uses(method, events, name, node, reference, alias)
         # A change after this method gave the instance its own object changes that object.
         events.mutations = [m for m in events.mutations if not events.rebinds.get(m.attribute, m.order) < m.order]
         return events
+
+    def _aliases(self, node: ast.AST) -> list[tuple[ast.AST, Reference, ast.AST]]:
+        """The loads of a local name bound to `self.x` (`pending = self.pending`, walrus too):
+        each reaches the same object."""
+        parent = self.ctx.parent(node)
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and parent.value is node:
+            target = parent.targets[0]
+        elif isinstance(parent, ast.NamedExpr) and parent.value is node:
+            target = parent.target
+        else:
+            return []
+        if not isinstance(target, ast.Name):
+            return []
+        scope = self.ctx.scope_of(target)
+        binding = next((b for b in scope.bindings.get(target.id, ()) if b.node is target), None)
+        return [(r.node, r, parent) for r in binding.references] if binding is not None else []
+
+    def _uses(self, method: Method, events: _Events, name: str, node: ast.AST, reference: Reference,
+              alias: Optional[ast.AST] = None) -> None:
+        """Record what is done, in place, with `self.<name>` (or an alias of it) at `node`."""
+        uses = uses_of(self.ctx, node, MUTATORS)
+        parent = self.ctx.parent(node)
+        if not uses and isinstance(parent, ast.Call) and any(a is node for a in parent.args):
+            # Handed to a function that reads it (`_get_ancestor_redirect(self._map, name)`):
+            # before a store, that is a lookup too.
+            order = self._order(reference)
+            events.handed[name] = min(order, events.handed.get(name, order))
+        for use in uses:
+            if use.how == "lookup":
+                # A read changes nothing, not even a defaultdict worth reporting (a missing key is
+                # inserted, but `self.handlers[k](x)` on a class-level defaultdict is a lookup
+                # table, and flagging reads cost far more false positives than it found bugs).
+                # It is a lookup that makes a later store look like a memo table.
+                events.keyed_reads.add(name)
+            elif not use.element:
+                self._mutate(method, events, name, use.node, use.how, reference, alias)
+            elif use.how not in REMOVALS:
+                # The element lives inside the shared container: changing it changes what every
+                # instance sees, and the values are per-instance data, so no memo table either.
+                # Removing from an element (`self.infos[kind].pop(alias)`) is upkeep of a
+                # structure filled elsewhere. Keyed by the instance or its class
+                # (`self.refs[self.__class__].add(...)`), it is a registry.
+                events.element_mutations.add(name)
+                if use.keys and not any(method.identifies(key) for key in use.keys):
+                    self._mutate(method, events, name, use.node, "element", reference, alias)
 
     def _keeps_shared(self, method: Method, node: ast.AST, name: str) -> bool:
         """`self.x = self.x` or `self.x = type(self).x`: the instance holds the shared object."""
@@ -383,9 +478,10 @@ assert i.shelves == [] and h.shelves is not i.shelves
         statement = self.ctx.statement(reference.node)
         return (statement.lineno, statement.col_offset, reference.seq) if statement else (0, 0, reference.seq)
 
-    def _mutate(self, method: Method, events: _Events, name: str, node: ast.AST, how: str, reference: Reference) -> None:
+    def _mutate(self, method: Method, events: _Events, name: str, node: ast.AST, how: str, reference: Reference,
+                alias: Optional[ast.AST] = None) -> None:
         if not self._registers_instance(method, node):  # `self.instances.append(self)`: on purpose
-            events.mutations.append(_Mutation(method, name, node, how, self._order(reference)))
+            events.mutations.append(_Mutation(method, name, node, how, self._order(reference), alias))
 
     def _registers_instance(self, method: Method, node: ast.AST) -> bool:
         """`.append(self)`, `[self] = info`, `[k] = weakref.ref(self)`, `[type(self)] = v`...:
@@ -414,40 +510,59 @@ assert i.shelves == [] and h.shelves is not i.shelves
             if attribute in events.element_mutations:
                 return False
             if mutation.how == "store":
-                if attribute not in events.keyed_reads or self._accumulates(mutation):
+                looked_up = attribute in events.keyed_reads or events.handed.get(attribute, mutation.order) < mutation.order
+                if not looked_up or self._accumulates(mutation):
                     return False
             elif mutation.how not in KEYED_METHODS and mutation.how != "delete":
                 return False
         return any(m.how in ("store", "setdefault") for m in mutations)
 
     def _accumulates(self, mutation: _Mutation) -> bool:
-        """`self.x[k] = <reads self.x>`: the assignment reads `self.x` before its target does."""
+        """`self.x[k] = <reads self.x>` (or the same through an alias): the stored value reads
+        the container it is stored into."""
         target = mutation.node
         statement = self.ctx.statement(target)
         if not isinstance(statement, ast.Assign) or not any(t is target for t in statement.targets):
             return False
-        own = self.ctx.reference(target.value.value)  # type: ignore[attr-defined]
-        return own is not None and any(
-            use.reference.seq < own.seq and self.ctx.statement(use.node) is statement
-            for use in mutation.method.loads(mutation.attribute)
-        )
+        container = target.value  # type: ignore[attr-defined]
+        for node in ast.walk(statement.value):
+            if isinstance(node, ast.Attribute) and node.attr == mutation.attribute:
+                if self.model.instance_of(node.value) is mutation.method:
+                    return True
+            elif isinstance(node, ast.Name) and isinstance(container, ast.Name) and node.id == container.id:
+                return True
+        return False
 
-    def _report(self, owner: ClassFacts, attribute: str, mutations: list[_Mutation]) -> None:
+    def _report(self, owner: ClassFacts, attribute: str, mutations: list[_Mutation], purpose: Optional[str]) -> None:
         assigned: ClassAttribute = owner.attributes[attribute]
         first = mutations[0]
         method, cls = first.method, first.method.cls
+        receiver = method.receiver.arg if method.receiver else "self"
         context = {
             "class": owner.name,
             "attribute": attribute,
-            "value": self.ctx.segment(assigned.value),
+            "value": self._short_value(assigned.value),
             "kind": assigned.kind,
             "method": method.name if cls is owner else f"{cls.name}.{method.name}",
-            "receiver": method.receiver.arg if method.receiver else "self",
+            "receiver": receiver,
             "mutation": self.ctx.segment(first.node),
             "mutation_line": self._statement(first.node),
+            "class_line": self._class_line(owner),
+            "augop": "|=" if assigned.kind in ("set", "dict", "defaultdict", "OrderedDict") else "+=",
         }
+        if first.alias is not None:  # `pending = self.pending; pending.append(job)`
+            alias = first.alias
+            bound = f"({self.ctx.segment(alias)})" if isinstance(alias, ast.NamedExpr) else self._statement(alias)
+            context["mutation_line"] = f"{bound}; {context['mutation_line']}"
         # What the explanation needs to tell this hit's story (see `explanation.variant_key`).
         shape = []
+        if purpose:
+            shape.append("deliberate")
+            context["purpose"] = purpose
+            context["annotation"] = self._annotation(assigned)
+            context["value_code"] = self._value_code(owner, assigned, "")
+        else:
+            context["init"] = self._init_code(owner, assigned)
         if cls is not owner:
             shape.append("subclass")
             context["method_class"] = cls.name
@@ -458,7 +573,79 @@ assert i.shelves == [] and h.shelves is not i.shelves
         if shape:
             context["shape"] = "-".join(shape)
         related = [(m.node, f"'{m.method.name}' mutates the shared '{attribute}' here") for m in mutations]
-        self.report(assigned.statement, related=related, **context)
+        severity = Severity.HAZARD if purpose else None
+        self.report(assigned.statement, severity=severity, related=related, **context)
+
+    # -- the code the answer suggests ------------------------------------------------------
+
+    def _short_value(self, value: ast.expr) -> str:
+        """The value on one line, or its outline when it is too long (`[...]`, `deque(...)`):
+        never a display cut in the middle of a token."""
+        text = self.ctx.segment(value, limit=None)
+        if len(text) <= 60:
+            return text
+        if isinstance(value, (ast.List, ast.ListComp)):
+            return "[...]"
+        if isinstance(value, (ast.Dict, ast.Set, ast.DictComp, ast.SetComp)):
+            return "{...}"
+        if isinstance(value, ast.Call):
+            return f"{self.ctx.segment(value.func)}(...)"
+        return text[:57] + "..."
+
+    def _value_code(self, owner: ClassFacts, assigned: ClassAttribute, prefix: str) -> str:
+        """The value as code that runs where it is moved: in full, and with every class-body
+        name it reads (`[DEFAULT]`, `range(SIZE)`) spelled `<prefix>NAME` (`self.DEFAULT` in
+        `__init__`), since a method cannot see the class body's names."""
+        value = assigned.value
+        body_names = [
+            n for n in ast.walk(value)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and (binding := self.ctx.resolve(n)) is not None
+            and binding.scope is owner.scope
+        ]
+        if body_names and prefix:
+            copied = copy.deepcopy(value)
+            qualify = {id(n) for n in body_names}
+            for original, twin in zip(ast.walk(value), ast.walk(copied)):
+                if id(original) in qualify:
+                    twin.id = f"{prefix}{twin.id}"  # type: ignore[attr-defined]
+            return ast.unparse(copied)
+        text = self.ctx.source(value)
+        # Continuation lines move with the statement, from the class body's column to 4.
+        base = max(0, owner.node.body[0].col_offset - 4)
+        lines = text.split("\n")
+        return "\n".join([lines[0], *(line[min(base, len(line) - len(line.lstrip())):] for line in lines[1:])])
+
+    def _annotation(self, assigned: ClassAttribute) -> str:
+        if assigned.annotation is not None:
+            return self.ctx.segment(assigned.annotation, limit=None)
+        return assigned.kind
+
+    def _class_line(self, owner: ClassFacts) -> str:
+        node = owner.node
+        bases = [self.ctx.segment(b, limit=None) for b in node.bases]
+        bases += [f"{k.arg}={self.ctx.segment(k.value, limit=None)}" if k.arg else f"**{self.ctx.segment(k.value)}"
+                  for k in node.keywords]
+        return f"class {owner.name}({', '.join(bases)}):" if bases else f"class {owner.name}:"
+
+    def _init_code(self, owner: ClassFacts, assigned: ClassAttribute) -> str:
+        """`def __init__` that builds the value for each instance, fitting the class: its own
+        `__init__`'s signature (the assignment first, the body unchanged after it), or one that
+        passes everything on to the base's when the class has a base, or `(self)` alone."""
+        init = owner.method("__init__")
+        value = self._value_code(owner, assigned, "self.").replace("\n", "\n    ")
+        store = f"self.{assigned.name} = {value}"
+        if init is not None and init in owner.instance_methods:
+            node = init.node
+            returns = f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""  # type: ignore[attr-defined]
+            signature = f"def __init__({ast.unparse(node.args)}){returns}:"  # type: ignore[attr-defined]
+            return f"{signature}\n        {store}\n        ...  # the rest of __init__, unchanged"
+        plain = all(self.ctx.segment(b) == "object" for b in owner.node.bases) and not owner.node.keywords
+        if plain:
+            return f"def __init__(self):\n        {store}"
+        return (
+            "def __init__(self, *args, **kwargs):\n        super().__init__(*args, **kwargs)\n"
+            f"        {store}"
+        )
 
     def _statement(self, node: ast.AST) -> str:
         """The mutating statement on one line (`self.store[key] = value`, `del self.d[k]`).

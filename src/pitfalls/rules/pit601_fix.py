@@ -19,7 +19,8 @@ _CONSTRUCTORS = {"list", "dict", "set"}
 
 
 def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
-    if not finding.related or _copy_means_something_else(source):
+    if not finding.fixable or not finding.related or _copy_means_something_else(source):
+        # Not fixable: a copy whose elements are only emptied wants fresh ones, not a deep copy.
         return None
     return replace_node(
         source, finding, (cst.Call, cst.Subscript), _rebuild, span=finding.related[0].span,

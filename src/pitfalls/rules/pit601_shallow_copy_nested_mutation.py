@@ -48,6 +48,17 @@ ELEMENTS = "elements"  # an unannotated parameter: report only if an element is 
 Check = Callable[[], bool]  # decided once the whole module has been seen: still report?
 
 
+def _with_cleared(variants: dict[str, str]) -> dict[str, str]:
+    """The same story for a copy whose elements are then cleared: only the fix differs."""
+    return {**variants, **{f"{key}-cleared".lstrip("-"): text for key, text in variants.items()}}
+
+
+def _cleared_or(deep: str, fresh: str) -> dict[str, str]:
+    reaches = ("", "index", "loop", "index-rebound", "loop-rebound")
+    return {**{r: deep for r in reaches}, **{f"{r}-cleared".lstrip("-"): fresh for r in reaches}}
+
+
+
 class ShallowCopyNestedMutation(SharedElementsRule):
     code = "PIT601"
     name = "shallow-copy-nested-mutation"
@@ -83,7 +94,7 @@ def with_header(table: list[list[str]]):
         definition="`$copy_expr` is a shallow copy: a new outer container that holds the very same "
         "objects as `$original`, not copies of them.",
         variant_key="reach",
-        implication={
+        implication=_with_cleared({
             "": "So `$mutation` changes an inner object that `$original` also holds: `$original` "
             "changes as well, the very thing the copy was meant to prevent.",
             "loop": "So `$mutation` changes, in place, every item the loop takes from `$copy`, and "
@@ -96,12 +107,12 @@ def with_header(table: list[list[str]]):
             "`$copy`, and each of those is also held by the old `$original`: anyone else who still "
             "holds it, a caller for instance, sees the change, the very thing the copy was meant to "
             "prevent.",
-        },
-        example={
+        }),
+        example=_with_cleared({
             "": "$copy = $copy_expr\n$mutation",
             "loop": "$copy = $copy_expr\n$loop\n    $mutation",
             "loop-rebound": "$copy = $copy_expr\n$loop\n    $mutation",
-        },
+        }),
         layer="A common misconception is that some other spelling would copy deeper than "
         "`$copy_expr`. None does: `x.copy()`, `x[:]`, `list(x)`, `dict(x)`, `copy.copy(x)`, "
         "`[*x]` and `{**x}` all make a new container around the same items. Only `copy.deepcopy` "
@@ -127,9 +138,13 @@ def with_header(table: list[list[str]]):
                 "two references to one list become two references to one new list.",
             ),
         ),
-        fix="Copy every level with `copy.deepcopy`, so `$copy` gets inner objects of its own and "
-        "changes to them stay in `$copy`.",
-        fix_code="import copy\n$copy = $deep_copy",
+        fix=_cleared_or(
+            "Copy every level with `copy.deepcopy`, so `$copy` gets inner objects of its own and "
+            "changes to them stay in `$copy`.",
+            "Every element of `$copy` that this code changes is emptied first, so a deep copy would copy "
+            "contents only to throw them away: give `$copy` fresh, empty elements of its own instead.",
+        ),
+        fix_code=_cleared_or("import copy\n$copy = $deep_copy", "$fresh_copy"),
         demo="""\
 import copy
 import threading
@@ -211,19 +226,24 @@ merged["paths"].append("/tmp")
 assert options == {"paths": ["/usr"]} and merged["extra"] == []
 """,
         names=("mutation", "copy", "original", "copy_expr"),
-        flags="A name bound to a shallow copy of a list or dict (`a.copy()`, `a[:]`, `list(a)`, "
-        "`dict(a)`, `copy.copy(a)` under any import form, `[*a]`, `{**a}`) whose element is then "
-        "changed in place through it in the same scope: `b[i].append(x)`, `b[i][j] = v`, "
-        "`b[k].update(...)`, `del b[i][j]`, `b[i] += [x]`, or the loop variable of `for row in b` "
-        "(also `b.values()`, `b.items()`, `enumerate(b)`). `x.copy()` counts only when `x` is known "
+        flags="A name bound (by assignment or walrus) to a shallow copy of a list or dict (`a.copy()`, "
+        "`a[:]`, `list(a)`, `dict(a)`, `copy.copy(a)` under any import form, `[*a]`, `{**a}`, "
+        "`dict(a.items())`, `dict(**a)`, `list(a.values())`) whose element is then changed in place "
+        "through it in the same scope: `b[i].append(x)`, `b[i][j] = v`, `b[k].update(...)`, `del b[i][j]`, "
+        "`b[i] += [x]`, `b.setdefault(k, []).append(x)` (the config-merge bug), a name bound to an "
+        "element (`first = b[0]; first.append(x)`), or the loop variable of `for row in b` (also "
+        "`reversed(b)`, `b.values()`, `b.items()`, `enumerate(b)`). When every element changed is "
+        "emptied first, the answer gives the copy fresh elements instead of a deep copy, and the fixer "
+        "leaves it alone. `x.copy()` counts only when `x` is known "
         "to be a list or dict: a list/dict value, a container annotation, or a `self.x` only ever "
         "assigned one; on an unannotated parameter, only when a list/dict-only method such as "
         "`append` changes the element.",
         not_flagged=(
             "Replacing an element (`b[i] = new`) or changing the copy itself (`b.append(x)`, `b.sort()`, "
             "`del b[0]`): only the copy's own slots change.",
-            "An element replaced before it is changed (`b[k] = list(b[k])`), and keys the copy adds "
-            "itself (`{**a, \"k\": []}`, `dict(a, k=[])`): those elements are new. After a replacement "
+            "An element replaced before it is changed (`b[k] = list(b[k])`), keys the copy adds "
+            "itself (`{**a, \"k\": []}`, `dict(a, k=[])`), and elements appended after the copy "
+            "(`b.append([]); b[-1].append(1)`): those elements are new. After a replacement "
             "through a non-constant key, any element may be new, so nothing is reported.",
             "`copy.deepcopy(a)`, per-row copies such as `[row[:] for row in a]`, and a name rebound "
             "before the change: nothing is shared any more.",
@@ -349,10 +369,14 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             if self._is_copy_method(value):
                 return value.func.value  # type: ignore[attr-defined]
             qualname = self.ctx.call_name(value)
+            if qualname == "builtins.dict" and not value.args:
+                spread = [k.value for k in value.keywords if k.arg is None]
+                return spread[0] if len(spread) == 1 else None  # `dict(**a)`
             if qualname in SHALLOW_COPY_CALLS and len(value.args) == 1 and not isinstance(value.args[0], ast.Starred):
                 if value.keywords and qualname != "builtins.dict":
                     return None
-                return value.args[0]
+                view = _view_of(value.args[0], "items" if qualname == "builtins.dict" else "values")
+                return view if view is not None else value.args[0]  # `dict(a.items())`, `list(a.values())`
         elif isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
             piece = value.slice
             if piece.lower is None and piece.upper is None and piece.step is None:
@@ -527,6 +551,8 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             ):
                 continue
             segment = self.ctx.segment
+            # Elements only emptied (then refilled): fresh empty ones do, not a deep copy.
+            cleared = self._only_emptied(copied)
             for mutation in copied.mutations:
                 context = {
                     "mutation": segment(mutation),
@@ -543,13 +569,15 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
                 # whether the copy took the original's own name (`rows = rows.copy()`).
                 reach = "loop" if found is not None else "index"
                 rebound = context["copy"] == context["original"]
-                context["reach"] = reach + ("-rebound" if rebound else "")
+                context["reach"] = reach + ("-rebound" if rebound else "") + ("-cleared" if cleared else "")
+                if cleared:
+                    context["fresh_copy"] = self._fresh_copy(copied)
                 original = context["original"]
                 context["shared_with"] = f"the object '{original}' named before" if rebound else f"'{original}'"
                 self.report(
                     mutation,
                     related=[(copied.value, f"'{copied.name}' is a shallow copy of '{segment(copied.source)}' here")],
-                    fixable=_fixable_copy(copied.value),
+                    fixable=_fixable_copy(copied.value) and not cleared,
                     **context,
                 )
 
@@ -563,6 +591,40 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             if entry is not None and entry[1] is copied and entry[0] == root:
                 return ancestor  # type: ignore[return-value]
         return None
+
+    def _only_emptied(self, copied: Shared) -> bool:
+        """Every element changed is first emptied (`row.clear()`, `del row[:]`), then maybe
+        refilled: none of the original's contents is kept."""
+        emptied: set[str] = set()
+        for mutation in sorted(copied.mutations, key=lambda m: (m.lineno, m.col_offset)):  # type: ignore[attr-defined]
+            element = _element(mutation)
+            if element is None:
+                return False
+            key = self.ctx.segment(element, limit=None)
+            if _empties(mutation):
+                emptied.add(key)
+            elif key not in emptied:
+                return False
+        return bool(emptied)
+
+    def _fresh_copy(self, copied: Shared) -> str:
+        """Code that gives the copy new, empty elements where it empties the original's: in a
+        loop, every element (`[type(row)() for row in a]`); by key, that element, replaced
+        rather than cleared (`b[k] = type(b[k])()`), the other elements left as they are."""
+        original, name = self.ctx.segment(copied.source), copied.name
+        if any(self._loop_of_mutation(copied, m) is not None for m in copied.mutations):
+            if self.ctx.call_name(copied.value) == "builtins.dict" or isinstance(copied.value, ast.Dict):
+                return f"{name} = {{key: type(value)() for key, value in {original}.items()}}"
+            return f"{name} = [type(item)() for item in {original}]"
+        lines = [f"{name} = {self.ctx.segment(copied.value)}"]
+        for mutation in copied.mutations:
+            element = _element(mutation)
+            if _empties(mutation) and element is not None:
+                text = self.ctx.segment(element, limit=None)
+                line = f"{text} = type({text})()  # instead of emptying the shared one"
+                if line not in lines:
+                    lines.append(line)
+        return "\n".join(lines)
 
     def _deep_copy(self, copied: Shared) -> str:
         """The fix's expression: `copy.deepcopy(a)`, keeping keys the copy adds (`{**a, "k": []}`)."""
@@ -579,6 +641,34 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             )
             return f"{segment(value.func)}({deep}, {keywords})"
         return deep
+
+
+def _view_of(node: ast.expr, method: str) -> Optional[ast.expr]:
+    """`a` for `a.items()` (method "items") or `a.values()`: a view whose items hold a's values."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+            and not node.args and not node.keywords):
+        return node.func.value
+    return None
+
+
+def _empties(change: ast.AST) -> bool:
+    """`row.clear()`, `b[0].clear()`, `del row[:]`: the element is emptied."""
+    if isinstance(change, ast.Call):
+        return isinstance(change.func, ast.Attribute) and change.func.attr == "clear" and not change.args
+    if isinstance(change, ast.Delete):
+        return all(isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Slice) and t.slice.lower is None
+                   and t.slice.upper is None and t.slice.step is None for t in change.targets)
+    return False
+
+
+def _element(change: ast.AST) -> Optional[ast.expr]:
+    """The element a change changes: `row` in `row.append(x)`, `b[0]` in `b[0][1] = v`."""
+    if isinstance(change, ast.Call) and isinstance(change.func, ast.Attribute):
+        return change.func.value
+    target = change.target if isinstance(change, ast.AugAssign) else next(
+        (t for t in getattr(change, "targets", ()) if isinstance(t, ast.Subscript)), None
+    )
+    return target.value if isinstance(target, ast.Subscript) else None
 
 
 def _root(change: ast.AST) -> Optional[str]:
