@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.analyses.mutation import MUTATING_METHODS, in_place_change
+from pitfalls.analyses.mutation import MUTATING_METHODS, in_place_change, uses_of
 from pitfalls.model import Binding, Context
 from pitfalls.rule import Rule
 
@@ -103,6 +103,7 @@ class SharedElementsRule(Rule):
         ast.Assign, ast.AnnAssign, ast.Subscript, ast.AugAssign, ast.For, ast.AsyncFor,
     )
     method_names = MUTATING_METHODS  # the calls that can change an element in place
+    bound_kinds: tuple[str, ...] = ("assign",)  # the bindings followed (PIT602/603 add "walrus")
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
@@ -113,7 +114,7 @@ class SharedElementsRule(Rule):
         return None
 
     def visit(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [t.id for t in targets if isinstance(t, ast.Name)]
             if names and node.value is not None:
@@ -156,7 +157,7 @@ class SharedElementsRule(Rule):
 
     def _tracked(self, name: ast.Name) -> Optional[Shared]:
         binding = self._binding(name)
-        if binding is None or binding.kind != "assign" or binding.value is None:
+        if binding is None or binding.kind not in self.bound_kinds or binding.value is None:
             return None
         return self.shared.get(binding.value)
 
@@ -168,3 +169,117 @@ class SharedElementsRule(Rule):
         if isinstance(parent, ast.Tuple):
             parent = self.ctx.parent(parent)
         return self.loops.get(parent) if isinstance(parent, (ast.For, ast.AsyncFor)) else None
+
+
+# Builtins that only read the object passed to them (the rows or the dict stay where they are).
+READING_BUILTINS = frozenset(
+    "builtins." + name
+    for name in (
+        "len", "print", "str", "repr", "sum", "min", "max", "any", "all", "enumerate", "zip", "sorted",
+        "reversed", "iter", "id", "isinstance", "bool", "format", "hash", "set", "frozenset", "map", "filter",
+    )
+)
+# Methods of a list or dict that read it and return nothing that holds its elements.
+READING_METHODS = frozenset({"index", "count", "keys", "__len__", "__contains__", "get"})
+
+
+def binding_of(ctx: Context, target: ast.AST) -> Optional[Binding]:
+    """The binding made by the Name `target` (an assignment's or a walrus's)."""
+    if not isinstance(target, ast.Name):
+        return None
+    for scope in ctx.scopes.values():
+        for binding in scope.bindings.get(target.id, ()):
+            if binding.node is target:
+                return binding
+    return None
+
+
+def kept_beyond(ctx: Context, binding: Binding, depth: int = 0) -> bool:
+    """Whether the object bound by `binding` outlives the code that reads it here: the name is
+    module- or class-level (importable), or some load returns, yields, stores or passes it on
+    (to anything but a builtin that only reads). Loads that index it, loop over it, compare it,
+    test it or take its length only read it. An alias (`other = rows`) is followed."""
+    if binding.scope.kind.name in ("MODULE", "CLASS") or depth > 3:
+        return True
+    for reference in binding.references:
+        node: ast.AST = reference.node
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Starred):
+            node, parent = parent, ctx.parent(parent)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            continue  # `rows[i]`: one element, read (changes are tracked apart)
+        if isinstance(parent, ast.Attribute):
+            call = ctx.parent(parent)
+            if isinstance(call, ast.Call) and call.func is parent and (
+                parent.attr in READING_METHODS or parent.attr in MUTATING_METHODS
+            ):
+                continue
+            if parent.attr in ("values", "items") and isinstance(call, ast.Call):
+                continue  # iterated, not kept (a loop's variable is tracked apart)
+            return True
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+            continue
+        if isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert, ast.IfExp)):
+            if not isinstance(parent, (ast.BoolOp, ast.IfExp)) or _only_tested(ctx, parent, node):
+                continue
+            return True
+        if isinstance(parent, ast.FormattedValue):
+            continue
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            if ctx.call_name(parent) in READING_BUILTINS and node in parent.args:
+                continue
+            return True
+        if isinstance(parent, (ast.Assign, ast.NamedExpr)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            alias = binding_of(ctx, targets[0]) if len(targets) == 1 else None
+            if alias is not None and not kept_beyond(ctx, alias, depth + 1):
+                continue
+            return True
+        if isinstance(parent, ast.Delete):
+            continue
+        return True
+    return False
+
+
+def _only_tested(ctx: Context, parent: ast.AST, node: ast.AST) -> bool:
+    """`rows if c else x` hands `rows` on; `x if rows else y` only tests it."""
+    if isinstance(parent, ast.IfExp):
+        return parent.test is node
+    return isinstance(ctx.parent(parent), (ast.If, ast.While, ast.Assert, ast.UnaryOp))
+
+
+def element_aliases_changed(ctx: Context, binding: Binding, depth: int = 0) -> list[ast.AST]:
+    """In-place changes of an element reached through an alias: `first = rows[0]` then
+    `first.append(1)`, or `other = rows` then `other[0].append(1)`."""
+    found: list[ast.AST] = []
+    if depth > 3:
+        return found
+    for reference in binding.references:
+        node: ast.AST = reference.node
+        parent = ctx.parent(node)
+        element = False
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+            node, parent, element = parent, ctx.parent(parent), True
+        if not (isinstance(parent, (ast.Assign, ast.NamedExpr)) and parent.value is node):
+            continue
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        alias = binding_of(ctx, targets[0]) if len(targets) == 1 else None
+        if alias is None:
+            continue
+        if not element:
+            found.extend(element_aliases_changed(ctx, alias, depth + 1))
+            for use in _alias_uses(ctx, alias):
+                if use.element:
+                    found.append(use.node)
+            continue
+        for use in _alias_uses(ctx, alias):
+            if use.how != "lookup":
+                found.append(use.node)
+    return found
+
+
+def _alias_uses(ctx: Context, alias: Binding) -> list:
+    uses = []
+    for reference in alias.references:
+        uses.extend(uses_of(ctx, reference.node))
+    return uses
