@@ -41,6 +41,7 @@ grid[0][0] = 1
         "element": "[0] * 3",
         "count": "3",
         "times": "3",
+        "shares": "Every slot of '[[0] * 3] * 3' holds the same '[0] * 3' object",
         "rows": "grid",
         "mutation": "grid[0][0] = 1",
         "kind": "list",
@@ -51,6 +52,8 @@ grid[0][0] = 1
         "slot": "row",
         "change": "`append` or item assignment",
         "fresh": "[0] * 3",
+        "cost": "",
+        "probe": "`grid[0] is grid[1]`",
         "use": "mutates",
     }
 
@@ -81,8 +84,8 @@ grid[0][0] = 1
         follow_ups=(
             FollowUp(
                 "How would you show that the ${slot}s are one object?",
-                "Compare identity: `grid[0] is grid[1]` is `True`, and `id()` gives the same number for "
-                "both. `==` can't tell, because it compares contents: a grid built with a comprehension "
+                "Compare identity: $probe is `True`, and `id()` gives the same number for "
+                "both. `==` can't tell, because it compares contents: a list built with a comprehension "
                 "is equal to the multiplied one.",
             ),
             FollowUp(
@@ -94,12 +97,11 @@ grid[0][0] = 1
             FollowUp(
                 "Is repeating one object ever what you want?",
                 "Yes, when it is read, not filled in. `zip(*[iter(items)] * 3)` repeats one iterator so "
-                "`zip` takes three consecutive items for each tuple: the usual chunking idiom. That's why "
-                "products passed straight to a call aren't flagged.",
+                "`zip` takes three consecutive items for each tuple: the usual chunking idiom.",
             ),
         ),
         fix="Build the ${slot}s in a comprehension: it runs `$fresh` once per pass, so every $slot gets "
-        "its own $kind.",
+        "its own $kind.$cost",
         fix_code="$fixed_line",
         demo="""\
 import copy
@@ -341,6 +343,8 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
             "slot": "row" if kind == "list" else "slot",
             "change": IN_PLACE_CHANGES.get(kind, "in-place change"),
             "fresh": _fresh(self.ctx, element),
+            "cost": _cost(self.ctx, element, product),
+            "probe": _probe(self.ctx, product, site, shown),
         }
         if mutations:
             loop = self._loop_around(mutations[0], shared) if shared is not None else None
@@ -353,7 +357,7 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
         elif isinstance(site, (ast.Return, ast.Yield, ast.Lambda)):
             words["use"] = "yields" if isinstance(site, ast.Yield) else "returns"
             function = site if isinstance(site, ast.Lambda) else self.ctx.enclosing_function(site)
-            words["function"] = getattr(function, "name", "the lambda")
+            words["function"] = getattr(function, "name", None) or self.ctx.segment(function)
         else:
             words["use"] = "holds"
             words["target"] = _text(self.ctx, _kept_in(site))
@@ -386,6 +390,38 @@ def _rebuilt(ctx: Context, product: ast.BinOp, count: ast.expr) -> str:
     else:
         body = f"item for _ in {times} for item in ({', '.join(items)})"
     return f"[{body}]" if isinstance(sequence, ast.List) else f"tuple({body})"
+
+
+def _probe(ctx: Context, product: ast.BinOp, site: ast.AST, shown: str) -> str:
+    """Code that shows two slots are one object, in the user's names: `rows[0] is rows[1]`."""
+    sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+    step = len(sequence.elts)  # type: ignore[attr-defined]
+    target = _kept_in(site)
+    if isinstance(site, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and isinstance(target, (ast.Name, ast.Attribute)) \
+            and ctx.segment(site.value, limit=None) == shown:
+        name = _text(ctx, target)
+        return f"`{name}[0] is {name}[{step}]`"
+    if isinstance(site, ast.arguments) and isinstance(target, ast.Name):
+        return f"`{target.id}[0] is {target.id}[{step}]` (for a call that leaves `{target.id}` out)"
+    return f"`rows[0] is rows[{step}]` after `rows = {shown}`"
+
+
+def _cost(ctx: Context, element: ast.expr, product: ast.BinOp) -> str:
+    """What the comprehension costs when each row is itself a repetition (`[0] * m`): the
+    shared form allocated one row, the fixed one allocates a row per slot."""
+    if not (isinstance(element, ast.BinOp) and isinstance(element.op, ast.Mult)):
+        return ""
+    width = element.right if isinstance(element.left, (ast.List, ast.Tuple)) else element.left
+    if isinstance(width, ast.Constant) and isinstance(width.value, int) and width.value < 1000:
+        return ""  # short rows: the copies cost little
+    sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+    count = product.right if sequence is product.left else product.left
+    return (
+        f" That costs memory the shared form never used: `{ctx.segment(product, limit=None)}` allocated one "
+        f"row, the comprehension allocates `{ctx.segment(count, limit=None)}` of them, so with large sizes (10,000 "
+        "rows of 10,000 zeros: 100 million slots, about 800 MB of pointers on a 64-bit build) check that "
+        "you need separate rows; a shared row that is only ever read is safe to keep, with a comment saying so."
+    )
 
 
 def _header(ctx: Context, function: Optional[ast.AST]) -> str:
