@@ -283,3 +283,30 @@ def _alias_uses(ctx: Context, alias: Binding) -> list:
     for reference in alias.references:
         uses.extend(uses_of(ctx, reference.node))
     return uses
+
+
+def route_to(ctx: Context, change: ast.AST, name: str) -> str:
+    """For an answer's example: the line that leads from `name` to the object `change` changes,
+    when the change goes through another name (`first = rows[0]` before `first.append(1)`, or
+    `for bucket in index.values():` before an indented `bucket.append(1)`); "" otherwise."""
+    node: ast.AST = change
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    elif isinstance(node, (ast.Assign, ast.Delete)):
+        node = node.targets[0]
+    elif isinstance(node, ast.AugAssign):
+        node = node.target
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id == name:
+        return ""
+    binding = ctx.resolve(node)
+    parent = ctx.parent(binding.node) if binding is not None else None
+    if isinstance(parent, ast.Tuple):
+        parent = ctx.parent(parent)
+    if isinstance(parent, (ast.Assign, ast.NamedExpr)):
+        return ctx.segment(ctx.statement(parent) if isinstance(parent, ast.NamedExpr) else parent, limit=None) + "\n"
+    if isinstance(parent, (ast.For, ast.AsyncFor)):
+        head = "async for" if isinstance(parent, ast.AsyncFor) else "for"
+        return f"{head} {ctx.segment(parent.target, limit=None)} in {ctx.segment(parent.iter, limit=None)}:\n    "
+    return ""

@@ -8,7 +8,7 @@ from typing import Optional
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.analyses.copies import (
-    FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, binding_of, element_aliases_changed, kept_beyond,
+    FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, binding_of, element_aliases_changed, kept_beyond, route_to,
 )
 from pitfalls.analyses.mutation import is_mutable_expr
 from pitfalls.model import Context
@@ -53,6 +53,7 @@ grid[0][0] = 1
         "change": "`append` or item assignment",
         "fresh": "[0] * 3",
         "cost": "",
+        "via": "",
         "probe": "`grid[0] is grid[1]`",
         "use": "mutates",
     }
@@ -75,7 +76,7 @@ grid[0][0] = 1
         },
         example={
             "": "$line",
-            "mutates": "$line\n$mutation",
+            "mutates": "$line\n$via$mutation",
             "loop": "$line\n$loop\n    $mutation",
         },
         layer="A flat `[0] * n` shares its one `0` the same way, and there it's harmless: an int can't "
@@ -359,6 +360,7 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
                 words["loop"] = f"{prefix} {self.ctx.segment(loop.target, limit=None)} in {self.ctx.segment(loop.iter, limit=None)}:"
             else:
                 words["use"] = "mutates"
+                words["via"] = route_to(self.ctx, mutations[0], shared.name if shared is not None else "")
         elif isinstance(site, (ast.Return, ast.Yield, ast.Lambda)):
             words["use"] = "yields" if isinstance(site, ast.Yield) else "returns"
             function = site if isinstance(site, ast.Lambda) else self.ctx.enclosing_function(site)

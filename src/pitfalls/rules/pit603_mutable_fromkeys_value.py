@@ -8,7 +8,7 @@ from typing import Optional
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.analyses.copies import (
-    FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, binding_of, element_aliases_changed,
+    FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, binding_of, element_aliases_changed, route_to,
 )
 from pitfalls.analyses.mutation import MUTATING_METHODS, is_mutable_expr, uses_of
 
@@ -70,6 +70,7 @@ def group(names):
         "dname": "groups",
         "probe": "Compare identities",
         "mutation": "groups[names[0]].append(1)",
+        "via": "",
         "fixed_line": "groups = {key: [] for key in names}",
     }
 
@@ -85,7 +86,7 @@ def group(names):
             "up under every key in `$keys`.",
             "": "So the first $change through one key shows up under every key in `$keys`.",
         },
-        example={"": "$line", "mutates": "$line\n$mutation"},
+        example={"": "$line", "mutates": "$line\n$via$mutation"},
         layer="If you don't need every key up front, `defaultdict($kind)` builds a fresh $kind the first "
         "time each key is used. The catch: even reading a missing key with `d[key]` adds it, so a typo "
         "quietly grows the dict.",
@@ -252,6 +253,7 @@ assert lazy.get("dairy") is None and "dairy" not in lazy
             if mutations:
                 words["use"] = "mutates"
                 words["mutation"] = self.ctx.segment(mutations[0], limit=None)
+                words["via"] = route_to(self.ctx, mutations[0], words.get("target", ""))
             self.report(
                 node,
                 severity=Severity.ERROR if mutations else Severity.HAZARD,
