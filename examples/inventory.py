@@ -16,12 +16,18 @@ class Warehouse:
         self.shelves.append(item)
 
 
-def empty_grid(rows, cols):
-    return [[0] * cols] * rows
+def seat_map(rows, cols, taken):
+    grid = [[0] * cols] * rows
+    for row, col in taken:
+        grid[row][col] = 1
+    return grid
 
 
-def index_by_category(categories):
-    return dict.fromkeys(categories, [])
+def index_by_category(categories, items):
+    index = dict.fromkeys(categories, [])
+    for category, name in items:
+        index[category].append(name)
+    return index
 
 
 def with_extra_row(grid):

@@ -19,7 +19,7 @@ from pitfalls.output import FORMATS
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
-GRID = "def grid(n):\n    return [[0] * n] * n\n"
+GRID = "def grid(n):\n    rows = [[0] * n] * n; rows[0][0] = 1; return rows\n"  # PIT602 at the same place
 
 
 def run(*args):
@@ -128,7 +128,7 @@ def test_github_annotations(project):
     assert result.stdout.splitlines() == [
         "::error file=pkg/a.py,line=1,col=22,endLine=1,endColumn=24,title=PIT101 mutable-default-argument::"
         "Default [] of 'bucket' is created once and shared by every call of 'add'",
-        "::warning file=pkg/b.py,line=2,col=12,endLine=2,endColumn=25,title=PIT602 list-multiplication-shares-rows::"
+        "::error file=pkg/b.py,line=2,col=12,endLine=2,endColumn=25,title=PIT602 list-multiplication-shares-rows::"
         "Every slot of '[[0] * n] * n' holds the same '[0] * n' object",
         "::error file=pkg/b.py,line=3,col=22,endLine=3,endColumn=24,title=PIT101 mutable-default-argument::"
         "Default [] of 'bucket' is created once and shared by every call of 'put'",
@@ -150,7 +150,8 @@ def test_github_escapes_what_would_end_a_property_or_the_message():
 # -- text: --show-source, --statistics, --output-file, colour ---------------------------------------
 
 def test_show_source_puts_a_caret_under_the_span(project):
-    (project / "wide.py").write_text("x = '日本'; y = [[0] * 2] * 3\nif x:\n\tz = dict.fromkeys('ab', [])\n", encoding="utf-8")
+    (project / "wide.py").write_text("x = '日本'; y = [[0] * 2] * 3\nif x:\n\tz = dict.fromkeys('ab', [])\n"
+                                      "y[0][0] = 1\nz['a'].append(1)\n", encoding="utf-8")
     result = run("check", "--show-source", "wide.py")
     lines = result.stdout.splitlines()
     assert lines[1] == "x = '日本'; y = [[0] * 2] * 3"
@@ -163,7 +164,7 @@ def test_show_source_with_a_tab_in_the_span_a_span_over_lines_crlf_and_a_vanishe
     from pitfalls.output import Style, render_text
     from pitfalls.source import check_file
 
-    (project / "t.py").write_bytes(b"y = [[0]\t* 2] * 3\r\nz = dict.fromkeys(\r\n    'ab', [])\r\n")
+    (project / "t.py").write_bytes(b"y = [[0]\t* 2] * 3\r\nz = dict.fromkeys(\r\n    'ab', [])\r\ny[0][0] = 1\r\nz['a'].append(1)\r\n")
     lines = run("check", "--show-source", "t.py").stdout.splitlines()
     assert lines[1:3] == ["y = [[0]\t* 2] * 3", " " * 4 + "^" * 20]  # the tab stops at column 16
     assert lines[4:6] == ["z = dict.fromkeys(", " " * 4 + "^" * 14]  # to the end of the first line
@@ -316,7 +317,7 @@ def test_gitlab_code_quality_report(project):
     assert result.exit_code == 1
     issues = json.loads(result.stdout)
     assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["positions"]["begin"]["line"])
-            for i in issues] == [("PIT101", "major", "pkg/a.py", 1), ("PIT602", "minor", "pkg/b.py", 2),
+            for i in issues] == [("PIT101", "major", "pkg/a.py", 1), ("PIT602", "major", "pkg/b.py", 2),
                                  ("PIT101", "major", "pkg/b.py", 3)]
     assert issues[0]["description"].startswith("PIT101 Default [] of 'bucket'")
     assert len({i["fingerprint"] for i in issues}) == 3

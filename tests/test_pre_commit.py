@@ -50,8 +50,8 @@ def test_check_and_fix_hooks_through_pre_commit_try_repo(repo, tmp_path_factory)
     hits = sorted(line.split(": ")[0] + " " + line.split(": ")[1].split()[0]
                   for line in result.stdout.splitlines() if ": PIT" in line)
     # Every file is named to the hook; the project's exclude and per-file-ignores still hold.
-    assert hits == ["src/shop/cart.py:15:35 PIT101", "src/shop/cart.py:5:5 PIT301", "src/shop/stock.py:5:12 PIT602",
-                    "src/shop/stock.py:9:12 PIT603", "tests/test_cart.py:21:16 PIT603"]
+    assert hits == ["src/shop/cart.py:15:35 PIT101", "src/shop/cart.py:5:5 PIT301", "src/shop/stock.py:12:14 PIT603",
+                    "src/shop/stock.py:5:14 PIT602", "tests/test_cart.py:21:16 PIT603"]
     assert "pitfalls check" in result.stdout and "Failed" in result.stdout
 
     result = try_repo(repo, "pitfalls-fix", home)

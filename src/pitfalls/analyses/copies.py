@@ -6,7 +6,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from pitfalls.analyses.mutation import MUTATING_METHODS, in_place_change
+from pitfalls.analyses.mutation import MUTATING_METHODS, in_place_change, uses_of
 from pitfalls.model import Binding, Context
 from pitfalls.rule import Rule
 
@@ -224,3 +224,144 @@ class SharedElementsRule(Rule):
         if isinstance(parent, ast.Tuple):
             parent = self.ctx.parent(parent)
         return self.loops.get(parent) if isinstance(parent, (ast.For, ast.AsyncFor)) else None
+
+
+# Builtins that only read the object passed to them (the rows or the dict stay where they are).
+READING_BUILTINS = frozenset(
+    "builtins." + name
+    for name in (
+        "len", "print", "str", "repr", "sum", "min", "max", "any", "all", "enumerate", "zip", "sorted",
+        "reversed", "iter", "id", "isinstance", "bool", "format", "hash", "set", "frozenset", "map", "filter",
+    )
+)
+# Methods of a list or dict that read it and return nothing that holds its elements.
+READING_METHODS = frozenset({"index", "count", "keys", "__len__", "__contains__", "get"})
+
+
+def binding_of(ctx: Context, target: ast.AST) -> Optional[Binding]:
+    """The binding made by the Name `target` (an assignment's or a walrus's)."""
+    if not isinstance(target, ast.Name):
+        return None
+    for scope in ctx.scopes.values():
+        for binding in scope.bindings.get(target.id, ()):
+            if binding.node is target:
+                return binding
+    return None
+
+
+def kept_beyond(ctx: Context, binding: Binding, depth: int = 0) -> bool:
+    """Whether the object bound by `binding` outlives the code that reads it here: the name is
+    module- or class-level (importable), or some load returns, yields, stores or passes it on
+    (to anything but a builtin that only reads). Loads that index it, loop over it, compare it,
+    test it or take its length only read it. An alias (`other = rows`) is followed."""
+    if binding.scope.kind.name in ("MODULE", "CLASS") or depth > 3:
+        return True
+    for reference in binding.references:
+        node: ast.AST = reference.node
+        parent = ctx.parent(node)
+        if isinstance(parent, ast.Starred):
+            node, parent = parent, ctx.parent(parent)
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            continue  # `rows[i]`: one element, read (changes are tracked apart)
+        if isinstance(parent, ast.Attribute):
+            call = ctx.parent(parent)
+            if isinstance(call, ast.Call) and call.func is parent and (
+                parent.attr in READING_METHODS or parent.attr in MUTATING_METHODS
+            ):
+                continue
+            if parent.attr in ("values", "items") and isinstance(call, ast.Call):
+                continue  # iterated, not kept (a loop's variable is tracked apart)
+            return True
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
+            continue
+        if isinstance(parent, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.If, ast.While, ast.Assert, ast.IfExp)):
+            if not isinstance(parent, (ast.BoolOp, ast.IfExp)) or _only_tested(ctx, parent, node):
+                continue
+            return True
+        if isinstance(parent, ast.FormattedValue):
+            continue
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            if ctx.call_name(parent) in READING_BUILTINS and node in parent.args:
+                continue
+            return True
+        if isinstance(parent, (ast.Assign, ast.NamedExpr)) and parent.value is node:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            alias = binding_of(ctx, targets[0]) if len(targets) == 1 else None
+            if alias is not None and not kept_beyond(ctx, alias, depth + 1):
+                continue
+            return True
+        if isinstance(parent, ast.Delete):
+            continue
+        return True
+    return False
+
+
+def _only_tested(ctx: Context, parent: ast.AST, node: ast.AST) -> bool:
+    """`rows if c else x` hands `rows` on; `x if rows else y` only tests it."""
+    if isinstance(parent, ast.IfExp):
+        return parent.test is node
+    return isinstance(ctx.parent(parent), (ast.If, ast.While, ast.Assert, ast.UnaryOp))
+
+
+def element_aliases_changed(ctx: Context, binding: Binding, depth: int = 0) -> list[ast.AST]:
+    """In-place changes of an element reached through an alias: `first = rows[0]` then
+    `first.append(1)`, or `other = rows` then `other[0].append(1)`."""
+    found: list[ast.AST] = []
+    if depth > 3:
+        return found
+    for reference in binding.references:
+        node: ast.AST = reference.node
+        parent = ctx.parent(node)
+        element = False
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+            node, parent, element = parent, ctx.parent(parent), True
+        if not (isinstance(parent, (ast.Assign, ast.NamedExpr)) and parent.value is node):
+            continue
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        alias = binding_of(ctx, targets[0]) if len(targets) == 1 else None
+        if alias is None:
+            continue
+        if not element:
+            found.extend(element_aliases_changed(ctx, alias, depth + 1))
+            for use in _alias_uses(ctx, alias):
+                if use.element:
+                    found.append(use.node)
+            continue
+        for use in _alias_uses(ctx, alias):
+            if use.how != "lookup":
+                found.append(use.node)
+    return found
+
+
+def _alias_uses(ctx: Context, alias: Binding) -> list:
+    uses = []
+    for reference in alias.references:
+        uses.extend(uses_of(ctx, reference.node))
+    return uses
+
+
+def route_to(ctx: Context, change: ast.AST, name: str) -> str:
+    """For an answer's example: the line that leads from `name` to the object `change` changes,
+    when the change goes through another name (`first = rows[0]` before `first.append(1)`, or
+    `for bucket in index.values():` before an indented `bucket.append(1)`); "" otherwise."""
+    node: ast.AST = change
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    elif isinstance(node, (ast.Assign, ast.Delete)):
+        node = node.targets[0]
+    elif isinstance(node, ast.AugAssign):
+        node = node.target
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id == name:
+        return ""
+    binding = ctx.resolve(node)
+    parent = ctx.parent(binding.node) if binding is not None else None
+    if isinstance(parent, ast.Tuple):
+        parent = ctx.parent(parent)
+    if isinstance(parent, (ast.Assign, ast.NamedExpr)):
+        return ctx.segment(ctx.statement(parent) if isinstance(parent, ast.NamedExpr) else parent, limit=None) + "\n"
+    if isinstance(parent, (ast.For, ast.AsyncFor)):
+        head = "async for" if isinstance(parent, ast.AsyncFor) else "for"
+        return f"{head} {ctx.segment(parent.target, limit=None)} in {ctx.segment(parent.iter, limit=None)}:\n    "
+    return ""

@@ -25,7 +25,7 @@ def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = 
         return True
     if follow_names and isinstance(node, ast.Name):
         binding = ctx.lookup(node.id)
-        if binding is not None and binding.kind == "assign":
+        if binding is not None and binding.kind in ("assign", "walrus"):
             return is_mutable_expr(ctx, binding.value, follow_names=False)
     return False
 

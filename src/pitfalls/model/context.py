@@ -172,7 +172,7 @@ class Context:
         """
         if isinstance(node, ast.Name):
             binding = self.resolve(node)
-            if binding is not None and binding.kind == "assign" and binding.value is not None:
+            if binding is not None and binding.kind in ("assign", "walrus") and binding.value is not None:
                 node = binding.value
         if isinstance(node, (ast.List, ast.ListComp, ast.BinOp)):
             return "list"

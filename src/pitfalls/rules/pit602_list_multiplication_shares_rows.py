@@ -7,7 +7,9 @@ from typing import Optional
 
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.analyses.copies import FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule
+from pitfalls.analyses.copies import (
+    FRESH_VALUES, IN_PLACE_CHANGES, Shared, SharedElementsRule, binding_of, element_aliases_changed, kept_beyond, route_to,
+)
 from pitfalls.analyses.mutation import is_mutable_expr
 from pitfalls.model import Context
 
@@ -22,7 +24,7 @@ class ListMultiplicationSharesRows(SharedElementsRule):
     name = "list-multiplication-shares-rows"
     severity = Severity.WARNING
     summary = "Multiplying a list that holds a list, dict or set repeats one object in every slot"
-    message = "Every slot of '{expression}' holds the same '{element}' object"
+    message = "{shares}"
     node_types = (*SharedElementsRule.node_types, ast.BinOp)
     fixable = True
     fixer = "pitfalls.rules.pit602_fix:fix"  # safe: each slot gets the object it was meant to
@@ -39,6 +41,7 @@ grid[0][0] = 1
         "element": "[0] * 3",
         "count": "3",
         "times": "3",
+        "shares": "Every slot of '[[0] * 3] * 3' holds the same '[0] * 3' object",
         "rows": "grid",
         "mutation": "grid[0][0] = 1",
         "kind": "list",
@@ -49,6 +52,9 @@ grid[0][0] = 1
         "slot": "row",
         "change": "`append` or item assignment",
         "fresh": "[0] * 3",
+        "cost": "",
+        "via": "",
+        "probe": "`grid[0] is grid[1]`",
         "use": "mutates",
     }
 
@@ -70,7 +76,7 @@ grid[0][0] = 1
         },
         example={
             "": "$line",
-            "mutates": "$line\n$mutation",
+            "mutates": "$line\n$via$mutation",
             "loop": "$line\n$loop\n    $mutation",
         },
         layer="A flat `[0] * n` shares its one `0` the same way, and there it's harmless: an int can't "
@@ -79,8 +85,8 @@ grid[0][0] = 1
         follow_ups=(
             FollowUp(
                 "How would you show that the ${slot}s are one object?",
-                "Compare identity: `grid[0] is grid[1]` is `True`, and `id()` gives the same number for "
-                "both. `==` can't tell, because it compares contents: a grid built with a comprehension "
+                "Compare identity: $probe is `True`, and `id()` gives the same number for "
+                "both. `==` can't tell, because it compares contents: a list built with a comprehension "
                 "is equal to the multiplied one.",
             ),
             FollowUp(
@@ -92,12 +98,11 @@ grid[0][0] = 1
             FollowUp(
                 "Is repeating one object ever what you want?",
                 "Yes, when it is read, not filled in. `zip(*[iter(items)] * 3)` repeats one iterator so "
-                "`zip` takes three consecutive items for each tuple: the usual chunking idiom. That's why "
-                "products passed straight to a call aren't flagged.",
+                "`zip` takes three consecutive items for each tuple: the usual chunking idiom.",
             ),
         ),
         fix="Build the ${slot}s in a comprehension: it runs `$fresh` once per pass, so every $slot gets "
-        "its own $kind.",
+        "its own $kind.$cost",
         fix_code="$fixed_line",
         demo="""\
 import copy
@@ -171,10 +176,13 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
         prior_art=("wemake-python-styleguide WPS435 ListMultiplyViolation (flags every list multiplication)",),
     )
 
+    hazards = True
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         # (product, element, count, where the rows are kept, the element's kind and the rewrite)
         self.products: list[tuple[ast.BinOp, ast.expr, ast.expr, ast.AST, dict[str, str]]] = []
+        self.by_product: dict[ast.BinOp, Shared] = {}  # the tracked rows, by their product
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.BinOp):
@@ -189,29 +197,51 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
             super().visit(node)
 
     def shared_value(self, value: ast.expr) -> Optional[Shared]:
-        found = self._repeated(value)
-        return Shared(value, found[0]) if found is not None else None
+        product = self._unwrapped(value)
+        found = self._repeated(product)
+        if found is None:
+            return None
+        shared = self.by_product[product] = Shared(value, found[0])  # type: ignore[index]
+        return shared
+
+    def _unwrapped(self, value: ast.expr) -> ast.expr:
+        """`list([[]] * n)` and `tuple(...)` copy the slots, not the rows: the product inside."""
+        while (
+            isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
+            and self.ctx.call_name(value) in ("builtins.list", "builtins.tuple")
+        ):
+            value = value.args[0]
+        return value
 
     def _site(self, product: ast.BinOp) -> Optional[ast.AST]:
-        """Where the rows outlive the expression (the assignment, `return`, `yield` or storing
-        call), or None when they don't.
+        """Where the rows outlive the expression (the assignment, `return`, `yield`, lambda
+        body, default or storing call), or None when they don't.
 
         A product used in place is read, not filled in: `product(*[values] * 4)` and
         `zip(*[it] * n)` repeat one object on purpose, `Matrix([[0] * 3] * 3)` copies the
         rows, `lines + [[blank]] * k` pads with read-only rows, `x == [[0] * 4] * 3`
         compares. Only rows that live on in a name, attribute or item invite the row-wise
-        changes that make the sharing a bug.
+        changes that make the sharing a bug. `list(...)` and `tuple(...)` around them copy the
+        slots and keep the rows.
         """
         node: ast.AST = product
         parent = self.ctx.parent(node)
         # Climb through what hands the value on unchanged: `a if c else [[0] * n] * n`,
         # `rows or [[0] * n] * n`, `(grid, n)`, `{"board": ...}`, a comprehension's element.
-        while isinstance(parent, PASS_THROUGH) or (
-            isinstance(parent, (ast.Dict, ast.DictComp)) and node is not getattr(parent, "key", None)
-            and not any(node is key for key in getattr(parent, "keys", ()))
-        ):
-            if isinstance(parent, ast.IfExp) and node is parent.test:
-                return None
+        while True:
+            if isinstance(parent, PASS_THROUGH) or (
+                isinstance(parent, (ast.Dict, ast.DictComp)) and node is not getattr(parent, "key", None)
+                and not any(node is key for key in getattr(parent, "keys", ()))
+            ):
+                if isinstance(parent, ast.IfExp) and node is parent.test:
+                    return None
+            elif (
+                isinstance(parent, ast.Call) and len(parent.args) == 1 and parent.args[0] is node
+                and not parent.keywords and self.ctx.call_name(parent) in ("builtins.list", "builtins.tuple")
+            ):
+                pass
+            else:
+                break
             node, parent = parent, self.ctx.parent(parent)
         if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)):
             return parent if parent.value is node else None
@@ -219,6 +249,15 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
             # `rows.extend([[0] * w] * k)`, `table.append(...)`: stored into a container.
             stores = isinstance(parent.func, ast.Attribute) and parent.func.attr in STORING_METHODS
             return parent if stores else None
+        if isinstance(parent, ast.Lambda):
+            call = self.ctx.parent(parent)
+            if isinstance(call, ast.Call) and parent in call.args and (
+                (self.ctx.dotted(call.func) or "").rpartition(".")[2].lower().endswith("raises")
+            ):
+                return None  # `raises(TypeError, lambda: [[1]] * A)`: run to see it fail
+            return parent if parent.body is node else None
+        if isinstance(parent, ast.arguments):
+            return parent  # a default: every call that leaves it out gets these rows
         return parent if isinstance(parent, (ast.Return, ast.Yield)) else None
 
     def _repeated(self, node: ast.expr) -> Optional[tuple[ast.expr, ast.expr]]:
@@ -245,34 +284,59 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
     def finish(self) -> None:
         segment = self.ctx.segment
         for product, element, count, site, words in self.products:
-            shared = self.shared.get(product)
+            shared = self.by_product.get(product)
             context = {"expression": segment(product), "element": segment(element), "count": segment(count)}
             context["times"] = context["count"] if context["count"].isdigit() else f"`{context['count']}`"
-            if shared is not None:
-                context["rows"] = shared.name
-                if shared.replaced_unknown and not shared.mutations:
-                    # `grid = [[]] * n` then `grid[i] = []` for each i: the shared placeholder
-                    # is overwritten before anything changes it.
-                    continue
-            mutations = shared.mutations if shared is not None else []
-            related = [(m, f"changes one element of '{context['rows']}', so every slot changes") for m in mutations[:1]]
+            sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+            elements = len(sequence.elts)  # type: ignore[attr-defined]
+            if elements > 1:
+                context["shares"] = (
+                    f"The {context['count']} copies in '{context['expression']}' share each of its "
+                    f"{elements} elements: every copy holds the same '{context['element']}' object"
+                )
+            else:
+                context["shares"] = f"Every slot of '{context['expression']}' holds the same '{context['element']}' object"
+            mutations = list(shared.mutations) if shared is not None else []
+            if shared is not None and shared.replaced_unknown and not mutations:
+                # `grid = [[]] * n` then `grid[i] = []` for each i: the shared placeholder
+                # is overwritten before anything changes it.
+                continue
+            target = _kept_in(site)
+            binding = binding_of(self.ctx, target) if _single_target(site) else None
+            if binding is not None:
+                if shared is not None:
+                    mutations.extend(element_aliases_changed(self.ctx, binding))
+                if not mutations and not kept_beyond(self.ctx, binding):
+                    continue  # rows only read where they are made: nothing shares them further
+            context["rows"] = shared.name if shared is not None and shared.name else (
+                _text(self.ctx, target) if isinstance(target, (ast.Name, ast.Attribute)) else ""
+            )
+            related = [
+                (m, f"changes one element of '{context['rows']}', so every slot changes") for m in mutations[:1]
+            ]
             if mutations:
-                context["mutation"] = segment(mutations[0])
-            context.update(self._answer_words(product, element, site, words, shared))
+                context["mutation"] = segment(mutations[0], limit=None)
+            context.update(self._answer_words(product, element, site, words, shared, mutations))
             self.report(
                 product,
-                severity=Severity.ERROR if mutations else Severity.WARNING,
+                severity=Severity.ERROR if mutations else Severity.HAZARD,
                 related=related,
                 fixable=_fixable(product),
                 **context,
             )
 
     def _answer_words(
-        self, product: ast.BinOp, element: ast.expr, site: ast.AST, words: dict[str, str], shared: Optional[Shared]
+        self, product: ast.BinOp, element: ast.expr, site: ast.AST, words: dict[str, str], shared: Optional[Shared],
+        mutations: list[ast.AST],
     ) -> dict[str, str]:
         """The explanation's context: what is kept where, and the rewrite, in the user's names."""
         shown = self.ctx.segment(product, limit=None)
-        line = self.ctx.segment(site, limit=None)
+        if isinstance(site, ast.arguments):
+            line = _header(self.ctx, self.ctx.parent(site))
+        elif isinstance(site, ast.Lambda):
+            line = self.ctx.segment(site, limit=None)
+        else:
+            line = self.ctx.segment(self.ctx.statement(site) if isinstance(site, ast.Call) else site, limit=None)
         if isinstance(site, ast.NamedExpr):
             line = line if line.startswith("(") else f"({line})"
         fixed, kind = words["fixed"], words["kind"]
@@ -284,22 +348,25 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
             "slot": "row" if kind == "list" else "slot",
             "change": IN_PLACE_CHANGES.get(kind, "in-place change"),
             "fresh": _fresh(self.ctx, element),
+            "cost": _cost(self.ctx, element, product),
+            "probe": _probe(self.ctx, product, site, shown),
         }
-        if shared is not None and shared.mutations:
-            loop = self._loop_around(shared.mutations[0], shared)
+        if mutations:
+            loop = self._loop_around(mutations[0], shared) if shared is not None else None
             if loop is not None:
                 prefix = "async for" if isinstance(loop, ast.AsyncFor) else "for"
                 words["use"] = "loop"
                 words["loop"] = f"{prefix} {self.ctx.segment(loop.target, limit=None)} in {self.ctx.segment(loop.iter, limit=None)}:"
             else:
                 words["use"] = "mutates"
-        elif isinstance(site, (ast.Return, ast.Yield)):
-            words["use"] = "returns" if isinstance(site, ast.Return) else "yields"
-            function = self.ctx.enclosing_function(site)
-            words["function"] = getattr(function, "name", "the lambda")
+                words["via"] = route_to(self.ctx, mutations[0], shared.name if shared is not None else "")
+        elif isinstance(site, (ast.Return, ast.Yield, ast.Lambda)):
+            words["use"] = "yields" if isinstance(site, ast.Yield) else "returns"
+            function = site if isinstance(site, ast.Lambda) else self.ctx.enclosing_function(site)
+            words["function"] = getattr(function, "name", None) or self.ctx.segment(function)
         else:
             words["use"] = "holds"
-            words["target"] = self.ctx.segment(_kept_in(site), limit=None)
+            words["target"] = _text(self.ctx, _kept_in(site))
         return words
 
     def _loop_around(self, change: ast.AST, shared: Shared) -> Optional[ast.AST]:
@@ -331,8 +398,62 @@ def _rebuilt(ctx: Context, product: ast.BinOp, count: ast.expr) -> str:
     return f"[{body}]" if isinstance(sequence, ast.List) else f"tuple({body})"
 
 
+def _probe(ctx: Context, product: ast.BinOp, site: ast.AST, shown: str) -> str:
+    """Code that shows two slots are one object, in the user's names: `rows[0] is rows[1]`."""
+    sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+    step = len(sequence.elts)  # type: ignore[attr-defined]
+    target = _kept_in(site)
+    if isinstance(site, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and isinstance(target, (ast.Name, ast.Attribute)) \
+            and ctx.segment(site.value, limit=None) == shown:
+        name = _text(ctx, target)
+        return f"`{name}[0] is {name}[{step}]`"
+    if isinstance(site, ast.arguments) and isinstance(target, ast.Name):
+        return f"`{target.id}[0] is {target.id}[{step}]` (for a call that leaves `{target.id}` out)"
+    return f"`rows[0] is rows[{step}]` after `rows = {shown}`"
+
+
+def _cost(ctx: Context, element: ast.expr, product: ast.BinOp) -> str:
+    """What the comprehension costs when each row is itself a repetition (`[0] * m`): the
+    shared form allocated one row, the fixed one allocates a row per slot."""
+    if not (isinstance(element, ast.BinOp) and isinstance(element.op, ast.Mult)):
+        return ""
+    width = element.right if isinstance(element.left, (ast.List, ast.Tuple)) else element.left
+    if isinstance(width, ast.Constant) and isinstance(width.value, int) and width.value < 1000:
+        return ""  # short rows: the copies cost little
+    sequence = product.left if isinstance(product.left, (ast.List, ast.Tuple)) else product.right
+    count = product.right if sequence is product.left else product.left
+    return (
+        f" That costs memory the shared form never used: `{ctx.segment(product, limit=None)}` allocated one "
+        f"row, the comprehension allocates `{ctx.segment(count, limit=None)}` of them, so with large sizes (10,000 "
+        "rows of 10,000 zeros: 100 million slots, about 800 MB of pointers on a 64-bit build) check that "
+        "you need separate rows; a shared row that is only ever read is safe to keep, with a comment saying so."
+    )
+
+
+def _header(ctx: Context, function: Optional[ast.AST]) -> str:
+    """The `def` line(s) up to the body, or the lambda, whose parameter defaults are quoted."""
+    if isinstance(function, ast.Lambda) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return ctx.segment(function, limit=None) if function is not None else ""
+    first, body = function.lineno, function.body[0].lineno
+    lines = ctx.lines[first - 1 : max(body - 1, first)]
+    return "\n".join(lines).strip()
+
+
+def _text(ctx: Context, node: ast.AST) -> str:
+    if isinstance(node, ast.Name) and not hasattr(node, "lineno"):
+        return node.id  # a parameter, named by `_parameter`
+    return ctx.segment(node, limit=None)
+
+
+def _single_target(site: ast.AST) -> bool:
+    return isinstance(site, (ast.AnnAssign, ast.NamedExpr)) or (isinstance(site, ast.Assign) and len(site.targets) == 1)
+
+
 def _kept_in(site: ast.AST) -> ast.AST:
-    """What keeps the rows at `site`: the assigned name or attribute, or the list extended."""
+    """What keeps the rows at `site`: the assigned name or attribute, the list extended, the
+    parameter whose default they are."""
+    if isinstance(site, ast.arguments):
+        return _parameter(site)
     if isinstance(site, ast.Assign):
         return site.targets[0]
     if isinstance(site, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
@@ -340,6 +461,17 @@ def _kept_in(site: ast.AST) -> ast.AST:
     if isinstance(site, ast.Call) and isinstance(site.func, ast.Attribute):
         return site.func.value
     return site
+
+
+def _parameter(arguments: ast.arguments) -> ast.AST:
+    """The parameter whose default is a repetition (the first such, in order)."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+    pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default]
+    for arg, default in pairs:
+        if isinstance(default, ast.BinOp) or isinstance(default, ast.Call):
+            return ast.Name(id=arg.arg, ctx=ast.Load())
+    return arguments
 
 
 def _root_name(change: ast.AST) -> str:

@@ -1,9 +1,15 @@
 """Stock levels per warehouse and shelf."""
 
 
-def empty_levels(warehouses, shelves):
-    return [[0] * shelves] * warehouses
+def stock_levels(warehouses, shelves, deliveries):
+    levels = [[0] * shelves] * warehouses
+    for warehouse, shelf, count in deliveries:
+        levels[warehouse][shelf] += count
+    return levels
 
 
-def group_by_supplier(suppliers):
-    return dict.fromkeys(suppliers, [])
+def group_by_supplier(suppliers, products):
+    groups = dict.fromkeys(suppliers, [])
+    for supplier, product in products:
+        groups[supplier].append(product)
+    return groups
