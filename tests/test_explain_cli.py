@@ -12,7 +12,11 @@ from conftest import cli_runner
 
 from pitfalls.cli import cli
 
-SOURCE = "def add_item(item, basket=[]):\n    basket.append(item)\n    return basket\n\n\ndef other(tags={}):\n    return tags\n"
+SOURCE = (
+    "def add_item(item, basket=[]):\n    basket.append(item)\n    return basket\n\n\n"
+    "def other(tags={}):\n    tags['seen'] = True\n    return tags\n\n\n"
+    "def read_only(names=[]):\n    return len(names)\n"
+)
 
 
 def run(*args):
@@ -42,6 +46,15 @@ def test_explain_a_file_talks_about_its_own_names(buggy):
     assert result.exit_code == 0
     assert "basket" in result.stdout and "add_item" in result.stdout and "tags" in result.stdout
     assert "30-second answer" in result.stdout and "Follow-up" not in result.stdout
+
+
+def test_explain_a_file_shows_a_hazard_only_with_strict(buggy):
+    plain = run("explain", str(buggy), "--format", "json")
+    assert [item["line"] for item in json.loads(plain.stdout)] == [1, 6]
+    strict = run("explain", str(buggy), "--format", "json", "--strict")
+    items = json.loads(strict.stdout)
+    assert [(item["line"], item["severity"]) for item in items] == [(1, "error"), (6, "error"), (11, "hazard")]
+    assert "read_only" in items[2]["answer"]["answer_30s"] and "only reads it" in items[2]["answer"]["answer_30s"]
 
 
 def test_explain_one_line(buggy):
