@@ -352,7 +352,7 @@ assert last_three(10) == [8, 9, 10]
     def _named_tuple(self, node: ast.ClassDef) -> None:
         ctx = self.ctx
         facts = ctx.classes.of(node)
-        if facts.family != "namedtuple" or facts.inherited_family:
+        if facts.family != "namedtuple":
             return
         for statement in node.body:
             if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)):
