@@ -443,6 +443,10 @@ assert last_three(10) == [8, 9, 10]
             context["use"] = "deliberate"
             context["purpose"] = purpose
             use_node = (changes[0].node if changes else None) or (found.lookups[0].node if found.lookups else None)
+        elif changes and found.shape == "constant":
+            # `config=config`: the module's own object, shared in plain sight (dask's config.pop): a hazard
+            use_node = changes[0].node
+            context["use"] = "mutates"
         elif changes:
             severity = Severity.ERROR
             first = changes[0]
