@@ -91,10 +91,10 @@ def test_missing_path_is_one_line_error(tmp_path):
 
 def test_noqa_bare_and_with_codes(tmp_path):
     (tmp_path / "a.py").write_text(
-        "def f(x=[]):  # noqa\n    pass\n"
-        "def g(x=[]):  # noqa: PIT101\n    pass\n"
-        "def h(x=[]):  # NOQA:PIT1\n    pass\n"
-        "def i(x=[]):  # noqa: E501\n    pass\n"
+        "def f(x=[]):  # noqa\n    x.append(1)\n"
+        "def g(x=[]):  # noqa: PIT101\n    x.append(1)\n"
+        "def h(x=[]):  # NOQA:PIT1\n    x.append(1)\n"
+        "def i(x=[]):  # noqa: E501\n    x.append(1)\n"
     )
     result = run("check", "--format", "json", str(tmp_path))
     assert [item["line"] for item in json.loads(result.stdout)] == [7]
@@ -128,9 +128,9 @@ def test_undecodable_or_unparsable_file_is_one_line(tmp_path, content, message):
 
 
 def test_coding_cookie_bom_and_crlf_are_decoded(tmp_path):
-    (tmp_path / "latin.py").write_bytes("# -*- coding: latin-1 -*-\ns = 'é'\ndef f(x=[]): pass\n".encode("latin-1"))
-    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfdef f(x=[]): pass\n")
-    (tmp_path / "crlf.py").write_bytes(b"x = 1\r\n\r\ndef f(x=[]): pass\r\n")
+    (tmp_path / "latin.py").write_bytes("# -*- coding: latin-1 -*-\ns = 'é'\ndef f(x=[]): x.append(1)\n".encode("latin-1"))
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfdef f(x=[]): x.append(1)\n")
+    (tmp_path / "crlf.py").write_bytes(b"x = 1\r\n\r\ndef f(x=[]): x.append(1)\r\n")
     result = run("check", "--format", "json", str(tmp_path))
     assert [(item["path"].rsplit("/", 1)[-1], item["line"], item["column"]) for item in json.loads(result.stdout)] == [
         ("bom.py", 1, 9), ("crlf.py", 3, 9), ("latin.py", 3, 9)
@@ -138,7 +138,7 @@ def test_coding_cookie_bom_and_crlf_are_decoded(tmp_path):
 
 
 def test_columns_count_characters_not_bytes(tmp_path):
-    (tmp_path / "a.py").write_text("def f(é='ü', ñ=[]): pass\n", encoding="utf-8")
+    (tmp_path / "a.py").write_text("def f(é='ü', ñ=[]): ñ.append(1)\n", encoding="utf-8")
     [item] = json.loads(run("check", "--format", "json", str(tmp_path)).stdout)
     assert (item["column"], item["end_column"]) == (16, 18)
 

@@ -12,8 +12,13 @@ import pytest
 from conftest import cli_runner
 
 from pitfalls.cli import cli
+from pitfalls.explanation import indent
 
-SOURCE = "def add_item(item, basket=[]):\n    basket.append(item)\n    return basket\n\n\ndef other(tags={}):\n    return tags\n"
+SOURCE = (
+    "def add_item(item, basket=[]):\n    basket.append(item)\n    return basket\n\n\n"
+    "def other(tags={}):\n    tags['seen'] = True\n    return tags\n\n\n"
+    "def read_only(names=[]):\n    return len(names)\n"
+)
 
 
 def run(*args):
@@ -45,6 +50,15 @@ def test_explain_a_file_talks_about_its_own_names(buggy):
     assert "30-second answer" in result.stdout and "Follow-up" not in result.stdout
 
 
+def test_explain_a_file_shows_a_hazard_only_with_strict(buggy):
+    plain = run("explain", str(buggy), "--format", "json")
+    assert [item["line"] for item in json.loads(plain.stdout)] == [1, 6]
+    strict = run("explain", str(buggy), "--format", "json", "--strict")
+    items = json.loads(strict.stdout)
+    assert [(item["line"], item["severity"]) for item in items] == [(1, "error"), (6, "error"), (11, "hazard")]
+    assert "read_only" in items[2]["answer"]["answer_30s"] and "only reads it" in items[2]["answer"]["answer_30s"]
+
+
 def test_explain_one_line(buggy):
     result = run("explain", f"{buggy}:6", "--format", "json")
     [item] = json.loads(result.stdout)
@@ -52,7 +66,7 @@ def test_explain_one_line(buggy):
     assert {"answer_30s", "answer_60s", "follow_ups", "fix"} <= set(item["answer"])  # DESIGN.md's keys
     # The parts, prose apart from code: the code is in no prose field, and the whole texts are made of them.
     parts = item["answer"]
-    assert parts["example"] and parts["example"] not in parts["prose_30s"] and parts["example"] in parts["answer_30s"]
+    assert parts["example"] and parts["example"] not in parts["prose_30s"] and indent(parts["example"]) in parts["answer_30s"]
     assert parts["fix_code"] and "\n" not in parts["fix_prose"] and parts["fix_prose"] in parts["fix"]
     assert parts["layer"] in parts["answer_60s"] and parts["layer"] not in parts["answer_30s"]
     assert item["references"] and all(r.startswith("https://") for r in item["references"])

@@ -52,3 +52,37 @@ def test_fixing_generated_programs(source):
     left = [f for f in check_source(fixed, "p.py").findings if f.fixable]
     assert left == [], (fixed, left)
     assert fix_all(fixed, lambda text: check_source(text, "p.py").findings, unsafe=True) == fixed
+
+
+_MUTATIONS = {  # default -> a statement that changes it, given the argument `item`
+    "[]": "{p}.append(item)", "{}": "{p}[item] = True", "set()": "{p}.add(item)",
+    "[0] * 0": "{p}.extend([item])", "dict()": "{p}.update({{item: 1}})", "([],)": "{p}[0].append(item)",
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(sorted(_MUTATIONS)), st.sampled_from(["bucket", "acc", "out_"]), st.booleans(),
+    st.sampled_from(["", ": list", ": dict", ": Optional[list]"]),
+)
+def test_a_fixed_default_is_fresh_on_every_call_as_the_answer_says(default, name, docstring, annotation):
+    """PIT101 says every call that leaves the parameter out shares one object; after the fix each call
+    gets its own, and a caller's own object is still used."""
+    change = _MUTATIONS[default].format(p=name)
+    doc = '    """Doc."""\n' if docstring else ""
+    source = (
+        "from typing import Optional\n\n\n"
+        f"def add(item, {name}{annotation}={default}):\n{doc}    {change}\n    return {name}\n"
+    )
+    [finding] = [f for f in check_source(source, "p.py").findings if f.code == "PIT101"]
+    assert finding.severity.value == "error" and finding.fixable
+    fixed = fix_all(source, lambda text: check_source(text, "p.py").findings, unsafe=True)
+    before, after = {}, {}
+    exec(compile(source, "before.py", "exec"), before)
+    exec(compile(fixed, "after.py", "exec"), after)
+    assert before["add"](1) is before["add"](2)  # shared, as the answer says
+    first, second = after["add"](1), after["add"](2)
+    assert first is not second and first == after["add"](1)  # fresh on every call
+    mine = eval(default)
+    assert after["add"](3, mine) is mine  # a caller's own object is still the one changed
+    assert not [f for f in check_source(fixed, "p.py").findings if f.code == "PIT101"]

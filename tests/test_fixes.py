@@ -215,3 +215,24 @@ def test_existing_imports_and_class_members_are_understood(source, line):
     assert fixed.count("import copy") <= 1 and fixed.count("import Optional") + fixed.count(", Optional") == (
         1 if "Optional" in fixed else 0
     )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # the default names the parameter it would become (`lnum=[lnum]` in a nested def): the
+        # fixed code would read None, or the parameter, where the def read the outer name
+        "def outer(lnum):\n    def inner(lnum=[lnum]):\n        lnum.append(0)\n        return lnum\n    return inner\n",
+        "def f(a, b=1):\n    def g(x, acc=[a, x]):\n        acc.append(0)\n    return g\n",
+        # None already means something to the function, or a caller passes it on purpose
+        "def f(x, found=[]):\n    if found is None:\n        return x\n    found.append(x)\n",
+        "def f(x, out=[]):\n    out.append(x)\n\nf(1, out=None)\n",
+        "def f(x, out=[]):\n    out.append(x)\n\nf(1, None)\n",
+        # state kept on purpose: a None default would throw the memo away
+        "def fib(n, memo={}):\n    if n in memo:\n        return memo[n]\n    memo[n] = n\n    return n\n",
+    ],
+)
+def test_refused_pit101_cases_stay_untouched(source):
+    [finding] = [f for f in check_source(source, "x.py").findings if f.code == "PIT101"]
+    assert not finding.fixable
+    assert fixed(source) == source

@@ -63,11 +63,11 @@ def test_flake8_and_check_agree_on_every_fixture(flake8_on_fixtures):
 
 def test_flake8_noqa_and_per_file_ignores(tmp_path):
     (tmp_path / "a.py").write_text(
-        "def f(x=[]):  # noqa: PIT101\n    return x\n"
-        "def g(x=[]):  # noqa\n    return x\n"
-        "def h(x=[]):  # noqa: E501\n    return x\n"
+        "def f(x=[]):  # noqa: PIT101\n    x.append(1)\n"
+        "def g(x=[]):  # noqa\n    x.append(1)\n"
+        "def h(x=[]):  # noqa: E501\n    x.append(1)\n"
     )
-    (tmp_path / "b.py").write_text("def f(x=[]):\n    return x\n")
+    (tmp_path / "b.py").write_text("def f(x=[]):\n    x.append(1)\n")
     proc = flake8("--per-file-ignores", "b.py:PIT101", ".", cwd=tmp_path)
     assert proc.stdout.splitlines() == ["./a.py:5:9: PIT101 Default [] of 'x' is created once and shared by every call of 'h'"]
 

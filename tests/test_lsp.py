@@ -83,6 +83,16 @@ async def test_diagnostics_underline_the_hit_in_the_negotiated_encoding(spec, tm
         assert diagnostic.code_description is None  # no docs URL configured
 
 
+async def test_a_read_only_default_is_sent_as_a_hint(tmp_path):
+    """A hazard (the default is only read): not in the problems list, but the editor still greys it."""
+    uri = (tmp_path / "hint.py").as_uri()
+    text = "def total(values=[]):\n    return sum(values)\n\n\ndef add(x, bucket=[]):\n    bucket.append(x)\n"
+    async with editor("visual-studio-code", tmp_path) as client:
+        params = await published(client, uri, open_doc(client, uri, text))
+        found = sorted((d.range.start.line, d.code, d.severity) for d in params.diagnostics)
+        assert found == [(0, "PIT101", t.DiagnosticSeverity.Hint), (4, "PIT101", t.DiagnosticSeverity.Error)]
+
+
 async def test_encodings_differ_where_they_should(tmp_path):
     """The three editors negotiate three encodings; the emoji makes the columns differ."""
     seen = {}

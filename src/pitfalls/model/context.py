@@ -36,6 +36,10 @@ MUTABLE_CALLS = frozenset(
         "collections.defaultdict",
         "collections.OrderedDict",
         "collections.Counter",
+        "collections.ChainMap",
+        "collections.UserDict",
+        "collections.UserList",
+        "array.array",
     }
 )
 MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)

@@ -4,8 +4,11 @@
 Unsafe because a caller that passes `None` on purpose now gets a new list, and code that used
 the shared default as a memo loses it. An annotation `list[int]` becomes `list[int] | None`, or
 `Optional[list[int]]` (with the import) when the code must run on Python before 3.10 and has no
-`from __future__ import annotations`. Not fixed: lambdas, and a `def` whose body is on its own
-line's end (`def f(x=[]): return x`), which cannot take a statement before it.
+`from __future__ import annotations`. Not fixed (the rule marks the hit not fixable): lambdas; a `def` whose body is on its own
+line's end (`def f(x=[]): return x`), which cannot take a statement before it; state kept on
+purpose (a None default would throw it away); a default naming something the function binds
+(`lnum=[lnum]` in a nested def would then read the parameter); a function for which `None` already
+means something (it tests `param is None`, or a call in the module passes None).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ _OLD_PYTHONS = ("py37", "py38", "py39")
 
 
 def fix(source: str, finding: Finding, target_version: Optional[str] = None, **options: object) -> Optional[str]:
+    if not finding.fixable:
+        return None  # refused by the rule: state kept on purpose, a name the parameter would shadow, None meaningful
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
@@ -33,6 +38,8 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
     params = function.params
     ordered = [*params.posonly_params, *params.params, *params.kwonly_params]
     param = next((p for p in ordered if p.default is not None and p.default is default), None)
+    if param is None:  # `([],)` or `(v for v in vs)`: libcst's position leaves the parentheses out
+        param = next((p for p in ordered if p.default is not None and _within(where_is[p.default], finding)), None)
     if param is None:
         return None
     name = param.name.value
@@ -65,6 +72,13 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
     if needs_optional_import:
         module = add_import(module, "from typing import Optional")
     return module.code
+
+
+def _within(where, finding: Finding) -> bool:
+    span = finding.span
+    return (span.line, span.column) <= (where.start.line, where.start.column) and (
+        (where.end.line, where.end.column) <= (span.end_line, span.end_column)
+    )
 
 
 def _replace_param(params: cst.Parameters, old: cst.Param, new: cst.Param) -> cst.Parameters:
