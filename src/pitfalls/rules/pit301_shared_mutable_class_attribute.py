@@ -375,6 +375,11 @@ assert i.shelves == [] and h.shelves is not i.shelves
                         continue
                     if any(a.attr == attribute for c in family for a in c.class_accesses()):
                         continue  # reached as `Foo.x` or `cls.x` somewhere: shared knowingly
+                    if _after_foreign_init(method, mutation.node, mro):
+                        # `super().__init__()` of a base from another module ran first, and it
+                        # may give the instance its own (docutils' Translator sets `_docinfo`,
+                        # Sphinx's subclass redeclares it `_docinfo: dict[str, Any] = {}`).
+                        continue
                     shared.setdefault((owner, attribute), []).append(mutation)
         for (owner, attribute), mutations in shared.items():
             mutations.sort(key=lambda m: m.order)
@@ -671,6 +676,19 @@ def _shareable(assigned: ClassAttribute) -> bool:
     (`__slots__`, `__all__` are about the class, not its instances)."""
     name = assigned.name
     return assigned.mutable and not (len(name) > 4 and name[:2] == name[-2:] == "__") and not assigned.classvar
+
+
+def _after_foreign_init(method: Method, node: ast.AST, mro: list[ClassFacts]) -> bool:
+    """Whether `node` is in `__init__` after the base initializer runs (`super().__init__(...)`,
+    `Base.__init__(self, ...)`) and a base we cannot see (one from another module) is among the
+    classes that initializer may reach."""
+    if method.name != "__init__" or not any(b for c in mro for b in c.foreign_bases if b not in ("object", "builtins.object")):
+        return False
+    for call in ast.walk(method.node):
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "__init__" \
+                and (call.end_lineno, call.end_col_offset) <= (node.lineno, node.col_offset):
+            return True
+    return False
 
 
 def _exempt(cls: ClassFacts) -> bool:
