@@ -236,3 +236,33 @@ def test_refused_pit101_cases_stay_untouched(source):
     [finding] = [f for f in check_source(source, "x.py").findings if f.code == "PIT101"]
     assert not finding.fixable
     assert fixed(source) == source
+
+
+def test_a_default_over_several_lines_keeps_its_shape_in_the_body():
+    source = textwrap.dedent('''\
+        class K:
+            def method(self, other=[
+                1,
+                2,
+            ], note={"text": """two
+          lines"""}):
+                other.append(3)
+                note["seen"] = True
+                return other, note
+
+
+        def top(rows=[
+            [1, 2],
+        ]):
+            rows.append([4])
+            return rows
+
+
+        print(K().method(), K().method(), top(), top())
+    ''')
+    result = fixed(source)
+    assert "            other = [\n                1,\n                2,\n            ]\n" in result
+    assert "        rows = [\n            [1, 2],\n        ]\n" in result
+    assert '"""two\n  lines"""' in result  # a string over several lines is moved as it is
+    assert run(result) != run(source)
+    assert run(result) == "([1, 2, 3], {'text': 'two\\n  lines', 'seen': True}) " * 2 + "[[1, 2], [4]] [[1, 2], [4]]\n"

@@ -13,6 +13,8 @@ means something (it tests `param is None`, or a call in the module passes None).
 
 from __future__ import annotations
 
+import io
+import tokenize
 from typing import Optional
 
 import libcst as cst
@@ -51,7 +53,7 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
             return None
         annotation_expr, needs_optional_import = widened
         annotation = annotation.with_changes(annotation=annotation_expr)
-    default_code = module.code_for_node(param.default)
+    default_code = _reindented(module.code_for_node(param.default), _indent_of(source, where_is[param.default].start.line) - where_is[function].start.column)
     try:
         check = cst.parse_statement(f"if {name} is None:\n    {name} = {default_code}\n")
     except cst.ParserSyntaxError:
@@ -72,6 +74,37 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
     if needs_optional_import:
         module = add_import(module, "from typing import Optional")
     return module.code
+
+
+def _reindented(code: str, deeper: int) -> str:
+    """A default written over several lines, moved into the body's `if` block: its continuation
+    lines keep where they stood against the line the default starts on. libcst gives them
+    relative to the `def`'s block (`deeper` columns more than that line's own indentation), and
+    adds the statement's indentation back to a line that starts with the `if` block's own. Left
+    as written when a string spans lines."""
+    lines = code.split("\n")
+    if len(lines) == 1 or _string_spans_lines(code):
+        return code
+    deeper = max(deeper, 0)
+    margin = " " * deeper
+    moved = ("    " + (line[deeper:] if line.startswith(margin) else line.lstrip()) if line.strip() else line
+             for line in lines[1:])
+    return "\n".join([lines[0], *moved])
+
+
+def _indent_of(source: str, line: int) -> int:
+    text = source.splitlines()[line - 1]
+    return len(text) - len(text.lstrip(" "))
+
+
+def _string_spans_lines(code: str) -> bool:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(f"({code})").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True
+    return any(t.type == tokenize.STRING and "\n" in t.string for t in tokens) or any(
+        t.type == getattr(tokenize, "FSTRING_MIDDLE", -1) and "\n" in t.string for t in tokens
+    )
 
 
 def _within(where, finding: Finding) -> bool:
