@@ -42,6 +42,11 @@ MUTABLE_CALLS = frozenset(
         "array.array",
     }
 )
+AUGMENTED_OPERATORS = {  # as augmented assignments spell them
+    ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.MatMult: "@=", ast.Div: "/=", ast.FloorDiv: "//=",
+    ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
+    ast.BitAnd: "&=", ast.BitXor: "^=",
+}
 MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 SCOPE_NODES = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef, *COMPREHENSION_NODES)
 # Statement fields that hold a block of statements.
@@ -157,7 +162,31 @@ class Context:
             except RecursionError:
                 text = self.lines[span.line - 1][span.column :].rstrip() + " ..."
         text = " ".join(text.split())
-        return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
+        if limit is None or len(text) <= limit:
+            return text
+        return self._elided(node, limit) or text[: limit - 3] + "..."
+
+    def _elided(self, node: ast.AST, limit: int) -> Optional[str]:
+        """A statement or call too long to quote whole, shortened where it reads as code: a
+        call's arguments become `...` (`self.warnings.add(...)`), an assignment keeps its
+        targets and shortens its value (`doc['a']['b'] = ...`)."""
+        if isinstance(node, ast.Expr):
+            return self._elided(node.value, limit)
+        if isinstance(node, (ast.Call, ast.Await)):
+            call = node.value if isinstance(node, ast.Await) else node
+            if not isinstance(call, ast.Call):
+                return None
+            head = ("await " if isinstance(node, ast.Await) else "") + self.segment(call.func, None) + "(...)"
+            return head if len(head) <= limit else None
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            operator = "=" if not isinstance(node, ast.AugAssign) else AUGMENTED_OPERATORS[type(node.op)]
+            prefix = " = ".join(self.segment(t, None) for t in targets) + f" {operator} "
+            if len(prefix) + 3 > limit:
+                return None
+            value = self.segment(node.value, limit - len(prefix))
+            return prefix + (value if not value.endswith("...") or value.endswith("(...)") else "...")
+        return None
 
     def source(self, node: ast.AST) -> str:
         """The node's exact source text, over as many lines as it spans (comments included)."""

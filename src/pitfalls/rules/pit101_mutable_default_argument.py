@@ -7,6 +7,7 @@ from typing import Mapping, Optional, Union
 
 from pitfalls.analyses.calls import iterated_arguments
 from pitfalls.analyses.mutation import Use, uses_of
+from pitfalls.analyses.signatures import header
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.model import classes as _classes, functions as _functions  # noqa: F401  (asked for every def)
@@ -534,9 +535,9 @@ assert last_three(10) == [8, 9, 10]
             return {"signature": f"class {found.name}(NamedTuple):\n    {self._line(found.node)}"}
         if isinstance(function, ast.Lambda):
             name = found.name if found.name != "lambda" else "function"
-            return {"signature": self._line(function), "fixed_signature": _header(function, found.param, function_name=name),
+            return {"signature": self._line(function), "fixed_signature": header(function, found.param, function_name=name),
                     "lambda_body": ast.unparse(function.body)}
-        return {"signature": _header(function), "fixed_signature": _header(function, found.param)}
+        return {"signature": header(function), "fixed_signature": header(function, found.param)}
 
     def _fixable(self, found: _Default) -> bool:
         """What pit101_fix rewrites safely: a `def` (not a lambda) whose body starts on a line of its
@@ -659,53 +660,6 @@ assert last_three(10) == [8, 9, 10]
 
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
-
-
-def _header(function: Function, none_for: Optional[str] = None, drop: Optional[str] = None,
-            function_name: Optional[str] = None) -> str:
-    """`def name(a, b=[], *, c=1):` as Python reads it (one line; one parameter a line when long), with
-    `none_for`'s default replaced by None."""
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[Optional[ast.expr]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    parts: list[str] = []
-
-    def one(arg: ast.arg, default: Optional[ast.expr]) -> None:
-        if arg.arg == drop:
-            return
-        text = arg.arg
-        if arg.annotation is not None and not isinstance(function, ast.Lambda):
-            text += f": {ast.unparse(arg.annotation)}"
-        if default is not None:
-            value = "None" if arg.arg == none_for else ast.unparse(default)
-            text += f" = {value}" if arg.annotation is not None and not isinstance(function, ast.Lambda) else f"={value}"
-        parts.append(text)
-
-    for index, (arg, default) in enumerate(zip(positional, defaults)):
-        one(arg, default)
-        if args.posonlyargs and index == len(args.posonlyargs) - 1:
-            parts.append("/")
-    if args.vararg is not None:
-        parts.append(f"*{args.vararg.arg}")
-    elif args.kwonlyargs:
-        parts.append("*")
-    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-        one(arg, default)
-    if args.kwarg is not None:
-        parts.append(f"**{args.kwarg.arg}")
-    if isinstance(function, ast.Lambda):
-        body = ast.unparse(function.body)
-        if none_for is not None:
-            name = function_name or "function"
-            return f"def {name}({', '.join(parts)}):"
-        return f"lambda {', '.join(parts)}: {body}"
-    prefix = "async def" if isinstance(function, ast.AsyncFunctionDef) else "def"
-    returns = f" -> {ast.unparse(function.returns)}" if function.returns is not None else ""
-    line = f"{prefix} {function.name}({', '.join(parts)}){returns}:"
-    if len(line) <= 88:
-        return line
-    inner = "".join(f"\n    {p}," for p in parts)
-    return f"{prefix} {function.name}({inner}\n){returns}:"
 
 
 def _drop_param(signature: str, param: str, default: str) -> str:

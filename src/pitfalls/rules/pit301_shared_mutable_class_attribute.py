@@ -16,19 +16,16 @@ from typing import Optional
 from pitfalls.analyses.mutation import MUTATING_FUNCTIONS, MUTATING_METHODS, REMOVALS, uses_of
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
+from pitfalls.analyses.signatures import header
 from pitfalls.model import Reference
 from pitfalls.model.classes import FIELD_FAMILIES, ClassAttribute, ClassFacts, Method
+from pitfalls.model.context import AUGMENTED_OPERATORS
 from pitfalls.rule import Rule
 
 # A dict filled only by these, each after a lookup by the same key, is a memo table.
 KEYED_METHODS = frozenset({"setdefault", "pop", "move_to_end"})
 MUTATORS = MUTATING_METHODS | {"move_to_end"}
 DICTS = frozenset({"dict", "OrderedDict"})
-AUGMENTED = {  # augmented assignments, as the explanation spells them
-    ast.Add: "+=", ast.Sub: "-=", ast.Mult: "*=", ast.MatMult: "@=", ast.Div: "/=", ast.FloorDiv: "//=",
-    ast.Mod: "%=", ast.Pow: "**=", ast.LShift: "<<=", ast.RShift: ">>=", ast.BitOr: "|=",
-    ast.BitAnd: "&=", ast.BitXor: "^=",
-}
 # Deliberate state by name (RULES.md): what the container is for, and the words that say it.
 PURPOSES = {
     "cache": frozenset({"cache", "caches", "cached"}),
@@ -640,9 +637,7 @@ assert i.shelves == [] and h.shelves is not i.shelves
         value = self._value_code(owner, assigned, "self.").replace("\n", "\n    ")
         store = f"self.{assigned.name} = {value}"
         if init is not None and init in owner.instance_methods:
-            node = init.node
-            returns = f" -> {ast.unparse(node.returns)}" if node.returns is not None else ""  # type: ignore[attr-defined]
-            signature = f"def __init__({ast.unparse(node.args)}){returns}:"  # type: ignore[attr-defined]
+            signature = header(init.node).replace("\n", "\n    ")  # type: ignore[arg-type]
             return f"{signature}\n        {store}\n        ...  # the rest of __init__, unchanged"
         plain = all(self.ctx.segment(b) == "object" for b in owner.node.bases) and not owner.node.keywords
         if plain:
@@ -665,7 +660,7 @@ assert i.shelves == [] and h.shelves is not i.shelves
         if statement.lineno == statement.end_lineno and not text.endswith("..."):
             return text
         if isinstance(statement, ast.AugAssign):
-            return f"{self.ctx.segment(statement.target)} {AUGMENTED[type(statement.op)]} ..."
+            return f"{self.ctx.segment(statement.target)} {AUGMENTED_OPERATORS[type(statement.op)]} ..."
         if isinstance(statement, ast.Assign):
             return " = ".join(self.ctx.segment(t) for t in statement.targets) + " = ..."
         return self.ctx.segment(node)

@@ -555,7 +555,7 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             cleared = self._only_emptied(copied)
             for mutation in copied.mutations:
                 context = {
-                    "mutation": segment(mutation),
+                    "mutation": segment(mutation, 80),
                     "copy": copied.name,
                     "original": segment(copied.source),
                     "copy_expr": segment(copied.value),
