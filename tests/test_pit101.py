@@ -137,3 +137,35 @@ def test_follow_up_says_def_runs_each_time_reached():
     _, answer = _hit("def f(x, acc=[]):\n    acc.append(x)\n")
     [why] = [f for f in answer.follow_ups if f.question.startswith("Why")]
     assert "runs once" not in why.answer and "each time execution reaches it" in why.answer
+
+
+MODULE_CONFIG = (
+    'config = {"db": {"port": 1}}\n\n\n'
+    "def forget(key, config=config):\n    return config.pop(key)\n"
+)
+
+
+def test_a_default_naming_the_module_object_says_so_and_its_copy_fix_runs():
+    finding, answer = _hit(MODULE_CONFIG, 4)
+    assert finding.severity is Severity.HAZARD  # the module's own object, in plain sight (decisions.md)
+    assert "is the module's own dict, shared by every call of 'forget'" in finding.message
+    assert "changes the module's `config` for everyone who reads it" in answer.answer_30s
+    assert "created once" not in finding.message and "Keep it if `forget` is meant to" in answer.fix
+    # The suggested code: the parameter hides the module's name, so the copy goes through another.
+    assert "config: dict" not in answer.fix_code and "_DEFAULT_CONFIG = config" in answer.fix_code
+    program = (
+        'config = {"db": {"port": 1}}\n\n' + answer.fix_code + "\n    return config.pop(key)\n\n"
+        'forget("db")\n'
+    )
+    namespace: dict = {}
+    exec(compile(program, "fixed.py", "exec"), namespace)  # noqa: S102  (the answer's own code)
+    assert namespace["config"] == {"db": {"port": 1}}  # the module's dict is left alone, as the fix says
+    before: dict = {}
+    exec(compile(MODULE_CONFIG + 'forget("db")\n', "before.py", "exec"), before)  # noqa: S102
+    assert before["config"] == {}  # and the code as written did change it
+
+
+def test_a_module_constant_under_another_name_is_copied_by_its_own_name():
+    _, answer = _hit("ALLOWED = {'a'}\n\n\ndef allow(name, allowed: set = ALLOWED):\n    allowed.add(name)\n", 4)
+    assert "allowed = copy.deepcopy(ALLOWED)" in answer.fix_code
+    assert "def allow(name, allowed: set | None = None):" in answer.fix_code

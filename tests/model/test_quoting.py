@@ -48,3 +48,16 @@ def test_a_header_is_the_real_signature(source, expected):
     function = ast.parse(source).body[0]
     assert header(function) == expected  # type: ignore[arg-type]
     assert header(function, none_for="b") == expected.replace("b=[]", "b=None")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("def f(x: dict = {}): pass", "def f(x: dict | None = None):"),
+        ("def f(x: Optional[dict] = {}): pass", "def f(x: Optional[dict] = None):"),
+        ("def f(x: dict | None = {}): pass", "def f(x: dict | None = None):"),
+        ("def f(x: 'dict' = {}): pass", "def f(x: 'dict' = None):"),
+    ],
+)
+def test_a_header_with_none_for_widens_the_annotation_as_the_fix_does(source, expected):
+    assert header(ast.parse(source).body[0], none_for="x") == expected  # type: ignore[arg-type]

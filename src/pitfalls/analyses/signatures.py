@@ -23,7 +23,10 @@ def header(function: Function, none_for: Optional[str] = None, drop: Optional[st
             return
         text = stars + arg.arg
         if arg.annotation is not None and not isinstance(function, ast.Lambda):
-            text += f": {ast.unparse(arg.annotation)}"
+            annotation = ast.unparse(arg.annotation)
+            if arg.arg == none_for and default is not None and not _admits_none(arg.annotation):
+                annotation += " | None"  # as the fix writes it (Optional[...] for old targets)
+            text += f": {annotation}"
         if default is not None:
             value = "None" if arg.arg == none_for else ast.unparse(default)
             text += f" = {value}" if arg.annotation is not None and not isinstance(function, ast.Lambda) else f"={value}"
@@ -54,3 +57,11 @@ def header(function: Function, none_for: Optional[str] = None, drop: Optional[st
         return line
     inner = "".join(f"\n    {p}," for p in parts)
     return f"{prefix} {function.name}({inner}\n){returns}:"
+
+
+def _admits_none(annotation: ast.expr) -> bool:
+    """`Optional[X]`, `X | None`, `Union[X, None]`, `Any`, or a string (left as written)."""
+    if isinstance(annotation, ast.Constant):
+        return True
+    text = ast.unparse(annotation)
+    return "None" in text or "Optional" in text or text in ("Any", "typing.Any", "object")

@@ -54,7 +54,7 @@ class MutableDefaultArgument(Rule):
     hazards = True
     peer_codes = ("B006", "W0102", "dangerous-default-value")  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set used as a default argument is shared by every call"
-    message = "Default {default} of '{param}' is created once and shared by every call of '{function}'"
+    message = "Default {default} of '{param}' {sharing} every call of '{function}'"
     needs = ("=",)
     bad_example = """\
 def add_item(item, collection=[]):
@@ -73,6 +73,7 @@ def add_item(item, collection=None):
         "param": "collection",
         "default": "[]",
         "kind": "list",
+        "sharing": "is created once and shared by",
         "use": "grows",
         "use_line": "collection.append(item)",
         "shape": "value",
@@ -90,6 +91,8 @@ def add_item(item, collection=None):
             "exists.",
             "mutates": "`$function` changes it with `$use_line`, so a call that leaves out `$param` starts "
             "with whatever an earlier call left in it.",
+            "changes_module": "`$function` changes it with `$use_line`, so a call that leaves out `$param` "
+            "changes the module's `$default` for everyone who reads it, on purpose or not.",
             "inner": "The tuple itself can't change, but `$function` changes what it holds with `$use_line`, "
             "so a call that leaves out `$param` starts with whatever an earlier call left in it.",
             "through_self": "`$function` stores it with `$store_line`, and `$use_line` changes it in place, so "
@@ -117,6 +120,7 @@ def add_item(item, collection=None):
             "": "$signature",
             "grows": "$signature\n    $use_line",
             "mutates": "$signature\n    $use_line",
+            "changes_module": "$signature\n    $use_line",
             "inner": "$signature\n    $use_line",
             "iterates": "$signature\n    $use_line",
             "deliberate": "$signature\n    $use_line",
@@ -447,7 +451,7 @@ assert last_three(10) == [8, 9, 10]
         elif changes and found.shape == "constant":
             # `config=config`: the module's own object, shared in plain sight (dask's config.pop): a hazard
             use_node = changes[0].node
-            context["use"] = "mutates"
+            context["use"] = "changes_module"
         elif changes:
             severity = Severity.ERROR
             first = changes[0]
@@ -473,8 +477,10 @@ assert last_three(10) == [8, 9, 10]
             verb = {"iterates": "iterates", "deliberate": "keeps state in", "returns": "returns", "yields": "yields",
                     "stores": "stores"}.get(context["use"], "mutates" if severity is Severity.ERROR else "uses")
             related.append((use_node, f"'{found.param}' {verb} the shared default here"))
+        context["sharing"] = "is created once and shared by"
         if found.shape == "constant":
             context["constant_kind"] = ctx.container_kind(self._constant(found.node))  # type: ignore[arg-type]
+            context["sharing"] = f"is the module's own {context.get('kind', 'object')}, shared by"
         context.update(self._signatures(found))
         self.report(
             found.node, severity=severity, related=related,
@@ -630,6 +636,24 @@ assert last_three(10) == [8, 9, 10]
                         f"`{function}` uses, so no caller can pass a replacement by accident.")
             without = _drop_param(signature, param, default)
             fix_code = f"_{upper} = {default}  # shared on purpose\n\n{without}\n    {param} = _{upper}"
+        elif shape == "constant":
+            layer = (f"Unlike `{param}=[]`, the sharing is in plain sight: the default names the module's "
+                     f"`{default}`. The surprise is for a caller who leaves `{param}` out expecting a {kind} of its "
+                     "own.")
+            copied = f"copy.deepcopy({default})"  # its own all the way down: a shallow copy would share the rows
+            if param == default:  # `config=config`: in the body, the parameter hides the module's name
+                fix_text = (f"Keep it if `{function}` is meant to work on the module's `{default}`, and say so in "
+                            f"its docstring. If each call should get its own, default `{param}` to `None` and copy "
+                            f"the module's {kind} in the body, under a name the parameter does not hide.")
+                alias = f"_DEFAULT_{upper}"
+                fresh_copy = copied.replace(f"({default})", f"({alias})")
+                fix_code = (f"import copy\n\n{alias} = {default}\n\n{fixed}\n    if {param} is None:\n"
+                            f"        {param} = {fresh_copy}")
+            else:
+                fix_text = (f"Keep it if `{function}` is meant to work on the module's `{default}`, and say so in "
+                            f"its docstring. If each call should get its own, default `{param}` to `None` and copy "
+                            f"`{default}` in the body.")
+                fix_code = f"import copy\n\n{fixed}\n    if {param} is None:\n        {param} = {copied}"
         elif shape == "field":
             layer = ("A NamedTuple has no default factory; a `dataclass` with `field(default_factory=...)` builds "
                      "a fresh value for each instance.")
@@ -640,9 +664,6 @@ assert last_three(10) == [8, 9, 10]
                      "itself a meaningful argument, use a private marker such as `_MISSING = object()` and test "
                      "`is _MISSING`.")
             fresh = default
-            if shape == "constant":
-                constant_kind = context.get("constant_kind", kind)
-                fresh = f"{constant_kind}({default})" if constant_kind in ("list", "dict", "set") else f"copy.copy({default})"
             if where == "lambda":
                 fix_text = (f"Turn the lambda into a `def` with `{param}=None` and build a new {kind} in its body "
                             "on every call.")
