@@ -266,6 +266,9 @@ assert last_three(10) == [8, 9, 10]
 
     def _function(self, node: Function) -> None:
         ctx = self.ctx
+        args = node.args
+        if not any(d is not None and self._shape(d) for d in (*args.defaults, *args.kw_defaults)):
+            return  # most defs: no shared default, so no need for the body's facts
         facts = ctx.function(node)
         scope = ctx.scopes.get(node)
         if scope is None:
