@@ -169,3 +169,11 @@ def test_a_module_constant_under_another_name_is_copied_by_its_own_name():
     _, answer = _hit("ALLOWED = {'a'}\n\n\ndef allow(name, allowed: set = ALLOWED):\n    allowed.add(name)\n", 4)
     assert "allowed = copy.deepcopy(ALLOWED)" in answer.fix_code
     assert "def allow(name, allowed: set | None = None):" in answer.fix_code
+
+
+def test_deliberate_state_in_a_module_object_is_left_as_it_is():
+    source = "REGISTRY = {}\n\n\ndef register(name, registry=REGISTRY):\n    registry[name] = True\n"
+    finding, answer = _hit(source, 4)
+    assert finding.severity is Severity.HAZARD and not finding.fixable
+    assert "in plain sight" in answer.answer_30s and "hides in the signature" not in answer.answer_30s
+    assert "Nothing to change" in answer.fix and "registry=REGISTRY" in answer.fix_code

@@ -109,6 +109,8 @@ def add_item(item, collection=None):
             "every later one finds it empty.",
             "deliberate": "`$function` keeps $purpose in it on purpose (`$use_line`); that works, but the "
             "state hides in the signature, where a caller can replace it by accident and nobody can clear it.",
+            "deliberate_module": "`$function` keeps $purpose in it on purpose (`$use_line`), and the default "
+            "names the module's `$default`: shared state, in plain sight.",
             "field": "Every `$function(...)` built without `$param` holds that one $kind, so a change "
             "through one instance shows up in all of them.",
             "tuple": "The tuple can't change, but what it holds can, and every call shares it; nothing here "
@@ -124,6 +126,7 @@ def add_item(item, collection=None):
             "inner": "$signature\n    $use_line",
             "iterates": "$signature\n    $use_line",
             "deliberate": "$signature\n    $use_line",
+            "deliberate_module": "$signature\n    $use_line",
             "stores": "$signature\n    $use_line",
             "through_self": "$signature\n    $store_line",
         },
@@ -448,7 +451,7 @@ assert last_three(10) == [8, 9, 10]
         }
         severity = Severity.HAZARD
         if purpose:
-            context["use"] = "deliberate"
+            context["use"] = "deliberate_module" if found.shape == "constant" else "deliberate"
             context["purpose"] = purpose
             use_node = (changes[0].node if changes else None) or (found.lookups[0].node if found.lookups else None)
         elif changes and found.shape == "constant":
@@ -477,7 +480,7 @@ assert last_three(10) == [8, 9, 10]
                 found.shape, "")
         if use_node is not None:
             context["use_line"] = self._line(use_node)
-            verb = {"iterates": "iterates", "deliberate": "keeps state in", "returns": "returns", "yields": "yields",
+            verb = {"iterates": "iterates", "deliberate": "keeps state in", "deliberate_module": "keeps state in", "returns": "returns", "yields": "yields",
                     "stores": "stores"}.get(context["use"], "mutates" if severity is Severity.ERROR else "uses")
             related.append((use_node, f"'{found.param}' {verb} the shared default here"))
         context["sharing"] = "is created once and shared by"
@@ -632,7 +635,13 @@ assert last_three(10) == [8, 9, 10]
             evaluated = (f"The class body runs once; NamedTuple keeps `{default}` as the default of `{param}` in "
                          f"`{function}.__new__.__defaults__`, and every instance built without `{param}` gets it.")
         upper = param.strip("_").upper() or "STATE"
-        if use == "deliberate":
+        if use == "deliberate_module":
+            layer = (f"Keep it: the state is already visible, in the module's `{default}`, and a caller can pass "
+                     f"its own `{param}` to keep apart from it.")
+            fix_text = (f"Nothing to change. To make it plainer still, say in `{function}`'s docstring that calls "
+                        f"without `{param}` use the module's `{default}`.")
+            fix_code = signature
+        elif use == "deliberate":
             layer = (f"Keep it, make it visible: a module-level `_{upper} = {default}` (or `functools.lru_cache` "
                      "for a memo table) says openly that the state is shared, and can be cleared in tests.")
             fix_text = (f"Keep the state, but move it out of the signature: a module-level `_{upper}` that "
