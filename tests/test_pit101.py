@@ -177,3 +177,13 @@ def test_deliberate_state_in_a_module_object_is_left_as_it_is():
     assert finding.severity is Severity.HAZARD and not finding.fixable
     assert "in plain sight" in answer.answer_30s and "hides in the signature" not in answer.answer_30s
     assert "Nothing to change" in answer.fix and "registry=REGISTRY" in answer.fix_code
+
+
+@pytest.mark.parametrize(
+    "default, change",
+    [("[]", "the first `append` or item assignment"), ("{}", "the first item assignment"),
+     ("set()", "the first `add`")],
+)
+def test_a_read_only_default_names_a_change_its_kind_has(default, change):
+    _, answer = _hit(f"def f(x={default}):\n    return len(x)\n")
+    assert f"{change} someone adds will leak state" in answer.answer_30s

@@ -6,6 +6,7 @@ import ast
 from typing import Mapping, Optional, Union
 
 from pitfalls.analyses.calls import iterated_arguments
+from pitfalls.analyses.copies import IN_PLACE_CHANGES
 from pitfalls.analyses.mutation import Use, uses_of
 from pitfalls.analyses.signatures import header
 from pitfalls.explanation import Explanation, FollowUp
@@ -115,8 +116,8 @@ def add_item(item, collection=None):
             "through one instance shows up in all of them.",
             "tuple": "The tuple can't change, but what it holds can, and every call shares it; nothing here "
             "changes it yet.",
-            "": "`$function` only reads it today, so nothing breaks yet; the first `append` or item "
-            "assignment someone adds will leak state between calls.",
+            "": "`$function` only reads it today, so nothing breaks yet; the first $first_change someone "
+            "adds will leak state between calls.",
         },
         example={
             "": "$signature",
@@ -688,6 +689,7 @@ assert last_three(10) == [8, 9, 10]
             "definition": definition, "evaluated": evaluated, "layer": layer, "fix_text": fix_text,
             "fix_code": fix_code, "signature": signature, "purpose": context.get("purpose", "state"),
             "use_line": context.get("use_line", param), "store_line": context.get("store_line", param),
+            "first_change": IN_PLACE_CHANGES.get(context.get("constant_kind", kind), "change in place"),
         }
 
 
