@@ -85,6 +85,14 @@ BEHAVIOUR = {
         "[['a', 'tag'], ['b']]\n",
         "[['a'], ['b']]\n",
     ),
+    "PIT105": (
+        """
+        method = "GE"
+        print(method in ("GET"))
+        """,
+        "True\n",
+        "False\n",
+    ),
     "PIT603": (
         """
         groups = dict.fromkeys(["fruit", "veg"], [])
@@ -104,7 +112,7 @@ def test_the_fix_changes_behaviour_as_intended(code):
     [finding] = [f for f in check_source(program, "p.py").findings if f.code == code]
     assert finding.fixable
     fix = fix_finding(program, finding)
-    assert fix is not None and fix.safe == (code in ("PIT602", "PIT603"))
+    assert fix is not None and fix.safe == (code in ("PIT105", "PIT602", "PIT603"))
     assert run(program) == before
     assert run(fix.source) == after
     assert "# three rows" in fix.source or code != "PIT602"

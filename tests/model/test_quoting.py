@@ -61,3 +61,31 @@ def test_a_header_is_the_real_signature(source, expected):
 )
 def test_a_header_with_none_for_widens_the_annotation_as_the_fix_does(source, expected):
     assert header(ast.parse(source).body[0], none_for="x") == expected  # type: ignore[arg-type]
+
+
+def strings_parenthesized(source: str) -> list[bool]:
+    def look(ctx):
+        found = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        return [ctx.parenthesized(n) for n in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
+
+    return inspect(source, look)
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('x in ("a")\n', [True]),
+        ('x in "a"\n', [False]),
+        ('(x in "a")\n', [False]),
+        ('x in ("a",)\n', [False]),
+        ('f("a")\n', [True]),  # a call's own parentheses look the same: callers ask only where they can't be
+        ('x in (\n    # why\n    "a"  # the one\n)\n', [True]),
+        ('x in ("a"\n)\n', [True]),
+        ('x in ("a" "b")\n', [True]),
+        ('x in ("a") or y in "b"\n', [True, False]),
+        ('x in ("#(")\n', [True]),
+        ('x in ( "a" )\n', [True]),
+    ],
+)
+def test_a_node_in_its_own_parentheses(source, expected):
+    assert strings_parenthesized(source) == expected

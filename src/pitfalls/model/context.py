@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from pitfalls.model.scopes import (
@@ -50,6 +51,8 @@ AUGMENTED_OPERATORS = {  # as augmented assignments spell them
 MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 SCOPE_NODES = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef, *COMPREHENSION_NODES)
 # Statement fields that hold a block of statements.
+# A trailing comment (with no quote in it, so not inside a string).
+_CODE_BEFORE_COMMENT = re.compile(r"#[^'\"]*$")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
@@ -187,6 +190,22 @@ class Context:
             value = self.segment(node.value, limit - len(prefix))
             return prefix + (value if not value.endswith("...") or value.endswith("(...)") else "...")
         return None
+
+    def parenthesized(self, node: ast.AST) -> bool:
+        """Whether `node` is wrapped in parentheses of its own (`x in ("abc")`). The tree keeps no
+        grouping parentheses, so this reads the text on either side, across line breaks and a
+        comment after the `(`. Only for a node whose parent does not itself start or end there
+        (a call's or a tuple's brackets would look the same)."""
+        span = self.index.span(node)
+        line, before = span.line, self.lines[span.line - 1][: span.column]
+        while not before.strip() and line > 1:  # the `(` on an earlier line
+            line -= 1
+            before = _CODE_BEFORE_COMMENT.sub("", self.lines[line - 1])
+        line, after = span.end_line, self.lines[span.end_line - 1][span.end_column :]
+        while not _CODE_BEFORE_COMMENT.sub("", after).strip() and line < len(self.lines):
+            line += 1  # the `)` on a later line
+            after = self.lines[line - 1]
+        return before.rstrip().endswith("(") and after.lstrip().startswith(")")
 
     def source(self, node: ast.AST) -> str:
         """The node's exact source text, over as many lines as it spans (comments included)."""
