@@ -1,6 +1,6 @@
 """pitfalls against the floor and the peers, on real code, in one interleaved run.
 
-    python bench/peers.py [--project django] [--rounds 5] [--write docs/performance.md]
+    python bench/peers.py [--project django] [--rounds 5] [--skip NAME] [--marginal PIT102,PIT103 | all]
 
 Run by hand, never as a test. It prepares, outside the repository (~/.cache/pitfalls-bench):
 
@@ -11,6 +11,10 @@ Run by hand, never as a test. It prepares, outside the repository (~/.cache/pitf
 Then it runs every contender once per round, round after round (A B C ... A B C ...), and prints
 the wall and CPU medians, each as a ratio to the floor measured in the same run: reading and
 `ast.parse`-ing every file in one process. Peak RSS comes from each run's own rusage.
+
+`--marginal` adds, for each rule named, `check --jobs 1 --ignore RULE` to every round, and prints
+the rule's marginal cost: per round, all rules minus all but that one (both in the same round),
+then the median over the rounds, as a ratio to the floor.
 """
 
 from __future__ import annotations
@@ -98,12 +102,15 @@ def floor(files: list[Path]) -> tuple[float, float, int]:
     return time.perf_counter() - start, time.process_time() - cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+ALL_RULES = "pitfalls check --jobs 1"
+
+
 def contenders(target: Path, cache: str) -> dict[str, tuple[list[str], Optional[dict]]]:
     pitfalls = str(venv("flake8-pitfalls") / "pitfalls")  # reinstalled from this checkout
     cached = dict(os.environ, PITFALLS_CACHE_DIR=cache)
     t = str(target)
     return {
-        "pitfalls check --jobs 1": ([pitfalls, "check", "--exit-zero", "--no-cache", "--jobs", "1", t], None),
+        ALL_RULES: ([pitfalls, "check", "--exit-zero", "--no-cache", "--jobs", "1", t], None),
         "pitfalls check --jobs 2": ([pitfalls, "check", "--exit-zero", "--no-cache", "--jobs", "2", t], None),
         "pitfalls check, warm cache": ([pitfalls, "check", "--exit-zero", "--jobs", "1", t], cached),
         "flake8 alone (pyflakes, pycodestyle)": ([str(venv("flake8") / "flake8"), "-j", "1", "--exit-zero", t], None),
@@ -122,6 +129,7 @@ def main() -> None:
     parser.add_argument("--project", default="django", choices=sorted(PINS))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip", action="append", default=[], help="leave out contenders whose name contains this")
+    parser.add_argument("--marginal", default="", help="rules (comma-separated, or 'all') whose marginal cost to measure")
     args = parser.parse_args()
     target = project(args.project)
     files = sorted(target.rglob("*.py"))
@@ -130,7 +138,13 @@ def main() -> None:
 
     cache = tempfile.mkdtemp(prefix="pitfalls-bench-cache-")
     runs = {name: spec for name, spec in contenders(target, cache).items() if not any(s in name for s in args.skip)}
-    run(*runs["pitfalls check, warm cache"])  # fill the cache
+    codes = _rules(args.marginal)
+    if codes:
+        command, env = runs.setdefault(ALL_RULES, contenders(target, cache)[ALL_RULES])
+        for code in codes:  # in the same round as the run with every rule: a pair shares the machine's mood
+            runs[f"all but {code}"] = ([*command, "--ignore", code], env)
+    if "pitfalls check, warm cache" in runs:
+        run(*runs["pitfalls check, warm cache"])  # fill the cache
     results: dict[str, list[tuple[float, float, int]]] = {"floor: read + ast.parse": [], **{n: [] for n in runs}}
     for round_number in range(args.rounds):
         results["floor: read + ast.parse"].append(floor(files))
@@ -155,6 +169,21 @@ def main() -> None:
             print(f"\nmarginal cost of {plugin.split('+ ')[1]} in flake8: {marginal:.2f} s = {marginal / base_wall:.2f}× the floor",
                   end="")
     print()
+    for code in codes:
+        pairs = [all_[0] - but[0] for all_, but in zip(results[ALL_RULES], results[f"all but {code}"])]
+        cpu_pairs = [all_[1] - but[1] for all_, but in zip(results[ALL_RULES], results[f"all but {code}"])]
+        print(f"marginal cost of {code} (check --jobs 1, paired per round): wall "
+              f"{statistics.median(pairs) / base_wall:+.3f}× the floor, CPU {statistics.median(cpu_pairs) / base_cpu:+.3f}×")
+
+
+def _rules(spec: str) -> list[str]:
+    """The codes `--marginal` names ('all': the whole catalog of this checkout)."""
+    if spec.strip().lower() == "all":
+        sys.path.insert(0, str(REPO / "src"))
+        from pitfalls.catalog import ALL_RULES as CATALOG
+
+        return [rule.code for rule in CATALOG]
+    return [code.strip().upper() for code in spec.split(",") if code.strip()]
 
 
 if __name__ == "__main__":
