@@ -67,7 +67,7 @@ class TupleItemAugmentedAssignment(Rule):
     code = "PIT106"
     name = "tuple-item-augmented-assignment"
     severity = Severity.ERROR
-    summary = "An augmented assignment to a tuple's item raises TypeError, after changing a list inside"
+    summary = "An augmented assignment to a tuple's item always raises TypeError, and a list inside changes first"
     message = "'{statement}' raises TypeError{twist}"
     node_types = (ast.AugAssign,)
     needs = OPERATORS
