@@ -41,8 +41,14 @@ def test_select_extend_select_and_per_file_ignores(tmp_path):
         {"select": ["PIT1"], "extend-select": ["PIT6"], "per-file-ignores": {"tests/*": ["PIT1"], "*_gen.py": ["PIT"]}},
         tmp_path / "pyproject.toml",
     )
-    assert codes(config, str(tmp_path / "a.py")) == ["PIT101", "PIT601", "PIT602", "PIT603"]
-    assert codes(config, str(tmp_path / "tests" / "deep" / "test_a.py")) == ["PIT601", "PIT602", "PIT603"]
+    # By prefix, whatever rules PIT1xx and PIT6xx hold as the catalog grows.
+    from pitfalls.catalog import ALL_RULES
+
+    pit1 = [rule.code for rule in ALL_RULES if rule.code.startswith("PIT1")]
+    pit6 = [rule.code for rule in ALL_RULES if rule.code.startswith("PIT6")]
+    assert "PIT101" in pit1 and "PIT603" in pit6
+    assert codes(config, str(tmp_path / "a.py")) == pit1 + pit6
+    assert codes(config, str(tmp_path / "tests" / "deep" / "test_a.py")) == pit6
     assert codes(config, str(tmp_path / "x" / "schema_gen.py")) == []
     assert codes(config.override(select=["PIT8"]), str(tmp_path / "a.py")) == ["PIT801"]
     assert "PIT101" not in codes(parse_table({"extend-select": ["PIT1"], "ignore": ["PIT101"]}), "a.py")
