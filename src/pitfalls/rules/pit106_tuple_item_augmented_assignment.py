@@ -36,6 +36,9 @@ ANNOTATED = {"List": "list", "Dict": "dict", "Set": "set", "Deque": "deque", "De
              "Tuple": "tuple", "FrozenSet": "frozenset", "Counter": "Counter", "OrderedDict": "OrderedDict"}
 ITERABLE_CALLS = frozenset({"tuple", "range", "sorted", "reversed", "zip", "map", "filter", "enumerate", "list",
                             "set", "dict", "frozenset", "deque"})
+# Values that are certainly not tuples, whatever the annotation says.
+NOT_TUPLES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp,
+              ast.Constant, ast.JoinedStr, ast.Lambda)
 # Context managers and handlers that expect the TypeError: a test or demo of this very pitfall.
 EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
 
@@ -289,6 +292,8 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
                 return ("display", binding.value.elts)
             if ctx.call_name(binding.value, binding.scope) == "builtins.tuple":
                 return ("unknown",)
+            if isinstance(binding.value, NOT_TUPLES) or ctx.is_mutable_value(binding.value, binding.scope):
+                return None  # `t: tuple = []`: the value, not the annotation, is what runs
             annotated = ctx.parent(binding.node)
             if isinstance(annotated, ast.AnnAssign):
                 return self._annotated(annotated.annotation, binding.scope)
