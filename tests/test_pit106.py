@@ -89,10 +89,18 @@ def test_an_unknown_item_gets_the_hedged_answer():
     """)
     [finding] = check_source(source, "f.py").findings
     assert finding.context["variant"] == "maybe"
-    assert finding.message == "'box[0] += [1]' raises TypeError: 'box' is a tuple (a list in 'box[0]' would be changed first)"
+    assert finding.message == "'box[0] += [1]' raises TypeError: 'box' is a tuple; if 'box[0]' holds a list, it changes first"
     answer = answer_for(finding)
     assert "If `box[0]` holds a list" in answer.answer_30s
     assert "box[0].extend([1])" in answer.fix
+
+
+def test_an_unknown_item_with_a_number_names_what_could_change():
+    source = "def f(a):\n    box = (a, 1)\n    box[0] -= 1\n"
+    [finding] = check_source(source, "f.py").findings
+    assert finding.context["variant"] == "maybe_rebuilt"
+    assert "such as a NumPy array, it changes first" in finding.message
+    assert "items = list(box)" in answer_for(finding).fix
 
 
 def test_the_answer_names_the_users_binding_and_statement():

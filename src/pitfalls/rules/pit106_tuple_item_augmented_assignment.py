@@ -52,6 +52,8 @@ MAY_CHANGE = ("The $kind in `$item` has its own in-place `$op`, so (when `$value
 METHOD_FIX = "Call the $kind's own method: it changes the $kind in place and stores nothing into `$name`."
 INNER_FIX = ("Bind the $kind to a name first: a name can be rebound, and it is the same object as `$item`, so "
              "the $kind changes and nothing is stored into `$name`.")
+MAYBE = ("So it always raises TypeError. If `$item` holds $holder, that changes first, and the change stays "
+         "although the statement failed.")
 CHANGED_FIRST = ": '{name}' is a tuple, and the {kind} in '{item}' is changed in place first"
 MAY_CHANGE_FIRST = CHANGED_FIRST + " (if it takes '{value}')"
 TWISTS = {
@@ -59,7 +61,8 @@ TWISTS = {
     "changed_inner": CHANGED_FIRST,
     "may_change": MAY_CHANGE_FIRST,
     "may_change_inner": MAY_CHANGE_FIRST,
-    "maybe": ": '{name}' is a tuple (a list in '{item}' would be changed first)",
+    "maybe": ": '{name}' is a tuple; if '{item}' holds {holder}, it changes first",
+    "maybe_rebuilt": ": '{name}' is a tuple; if '{item}' holds {holder}, it changes first",
     "immutable": ": '{name}' is a tuple, and nothing changes",
     "unsupported": ": {a_kind} has no in-place '{op}' for '{value}' (and '{name}' is a tuple)",
 }
@@ -95,6 +98,7 @@ pair[0].extend([3])
         "dunder": "__iadd__",
         "bop": "+",
         "a_kind": "a list",
+        "holder": "a list",
         "shown": 'pair = ([1, 2], "x")\npair[0] += [3]',
         "fixed": "pair[0].extend([3])",
     }
@@ -104,8 +108,7 @@ pair[0].extend([3])
         variant_key="variant",
         implication={**{variant: CHANGED for variant in ("changed", "changed_inner")},
                      **{variant: MAY_CHANGE for variant in ("may_change", "may_change_inner")},
-            "maybe": "So it always raises TypeError. If `$item` holds a list (or another object with an "
-            "in-place `$op`), that object changes first, and the change stays although the statement failed.",
+            **{variant: MAYBE for variant in ("maybe", "maybe_rebuilt")},
             "immutable": "So it raises TypeError, and nothing changes: $a_kind has no in-place `$op`, so at most "
             "Python computes a new value, which it can't store.",
             "unsupported": "And it fails even earlier: $a_kind has no in-place `$op` that takes `$value`, so it "
@@ -140,8 +143,10 @@ pair[0].extend([3])
         fix={
             **{variant: METHOD_FIX for variant in ("changed", "may_change")},
             **{variant: INNER_FIX for variant in ("changed_inner", "may_change_inner")},
-            "maybe": "If `$item` is a list you meant to grow, call its method, which stores nothing into "
-            "`$name`. If you meant to replace the item, build a new tuple instead.",
+            "maybe": "If `$item` is a list you meant to grow, extend it: that changes it in place and stores "
+            "nothing into `$name`. To replace the item instead, build a new tuple.",
+            "maybe_rebuilt": "Build a new tuple with the new item. If `$item` holds a mutable object you meant to "
+            "change in place, call its own method instead: that stores nothing into `$name`.",
             "immutable": "Build a new tuple with the new item (or keep the values in a list if they change):",
             "unsupported": "To add to the $kind, call its method: it changes the $kind in place and stores "
             "nothing into `$name`.",
@@ -276,6 +281,7 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
             op=op, value=self.ctx.segment(node.value), index=self.ctx.segment(target.slice),
             kind=kind or "object", variant=variant, dunder=f"__i{DUNDERS[op]}__", bop=op[:-1], fixed=fixed,
         )
+        words["holder"] = _holder(op, node.value)
         words["a_kind"] = ("an " if words["kind"][0] in "aeiouAEIOU" else "a ") + words["kind"]
         words["twist"] = TWISTS[variant].format(**words)
         words["shown"] = self._shown(binding, words["statement"])
@@ -394,9 +400,11 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
     def _item_kind(self, facts: tuple, index: ast.expr) -> Optional[str]:
         if isinstance(index, ast.Slice):
             return "tuple"  # a slice of a tuple is a new tuple
-        if facts[0] == "unknown" or not isinstance(index, ast.Constant) or type(index.value) is not int:
+        negative = isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub)
+        number = index.operand if negative else index  # type: ignore[attr-defined]
+        if facts[0] == "unknown" or not isinstance(number, ast.Constant) or type(number.value) is not int:
             return ""
-        at = index.value
+        at = -number.value if negative else number.value
         if facts[0] == "annotation":
             elements, repeated = facts[1], facts[2]
             if repeated is not None:
@@ -443,8 +451,9 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
         rebuilt = f"items = list({name})\nitems[{self.ctx.segment(target.slice, limit=None)}] {op} {value}\n" \
                   f"{name} = tuple(items)"
         if not kind:
-            method = "extend" if op == "+=" else None
-            return "maybe", f"{item}.extend({value})" if method else rebuilt
+            if op == "+=" and _fits("iterable", node.value, "list") != "no":
+                return "maybe", f"{item}.extend({value})"
+            return "maybe_rebuilt", rebuilt
         if kind in IMMUTABLE:
             return "immutable", rebuilt
         needs = IN_PLACE[kind].get(op)
@@ -466,6 +475,20 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
             if isinstance(bound, (ast.Assign, ast.AnnAssign)) and len(line) <= 60 and "..." not in line:
                 return f"{line}\n{statement}"
         return statement
+
+
+def _holder(op: str, value: ast.expr) -> str:
+    """What an unknown item would have to be for `op` to change it in place before the error."""
+    number = isinstance(value, ast.Constant) and isinstance(value.value, (int, float, complex))
+    if op == "+=" and not number:
+        return "a list"
+    if op == "*=" and isinstance(value, ast.Constant) and type(value.value) is int:
+        return "a list"
+    if op == "|=" and not number:
+        return "a set or a dict"
+    if op in ("-=", "&=", "^=") and not number:
+        return "a set"
+    return f"an object with its own in-place {op}, such as a NumPy array"
 
 
 def _fits(needs: str, value: ast.expr, kind: str) -> str:
