@@ -346,6 +346,8 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
             return True
         if binding.kind == "augassign":  # a tuple only if what it added to was one
             return False
+        if any(self.ctx.scope_of(b.node).frame is not binding.scope for b in foreign):
+            return False  # rebound from another function (`global`, `nonlocal`): any time
         reference = self.ctx.reference(use)
         if reference is None or reference.scope.frame is not binding.scope or self.ctx.rebound_between(binding, use):
             return False
