@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from pitfalls.analyses.paths import expected_error, reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.model.context import AUGMENTED_OPERATORS
@@ -39,8 +40,6 @@ ITERABLE_CALLS = frozenset({"tuple", "range", "sorted", "reversed", "zip", "map"
 # Values that are certainly not tuples, whatever the annotation says.
 NOT_TUPLES = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp,
               ast.Constant, ast.JoinedStr, ast.Lambda)
-# Context managers and handlers that expect the TypeError: a test or demo of this very pitfall.
-EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
 
 
 DUNDERS = {"+=": "add", "-=": "sub", "*=": "mul", "@=": "matmul", "/=": "truediv", "//=": "floordiv",
@@ -250,8 +249,6 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
             self.candidates.append(node)
 
     def finish(self) -> None:
-        # Decided once the walk is over: a binding further down (in a loop, or in another
-        # function through `global`) can make the name something else when the statement runs.
         for node in self.candidates:
             self._check(node)
 
@@ -262,14 +259,14 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
         if isinstance(base, ast.Tuple):
             facts: Optional[tuple] = ("display", base.elts)
             binding = None
-        elif isinstance(base, ast.Name):
-            binding = self.ctx.resolve(base)
-            facts = self._tuple_facts(binding) if binding is not None else None
-            if facts is None or not self._always_tuple(binding, base, node):
-                return
         else:
-            return
-        if self._expected(node):
+            # A tuple on every path: a binding further down (in a loop, or in another function
+            # through `global`) can make the name something else when the statement runs.
+            binding = reads_only(self.ctx, base, lambda each: self._tuple_facts(each) is not None)
+            if binding is None:
+                return
+            facts = self._tuple_facts(binding)
+        if expected_error(self.ctx, node, "TypeError"):
             return
         op = AUGMENTED_OPERATORS[type(node.op)]
         kind = self._item_kind(facts, target.slice)
@@ -320,7 +317,7 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
             if method is not None and method.receives == "instance" and method.cls.family == "namedtuple":
                 if method.cls.lookup("__setitem__") is None:
                     return ("unknown",)
-        if binding.kind == "augassign":  # `t += (x,)` keeps a tuple a tuple (see `_always_tuple`)
+        if binding.kind == "augassign":  # `t += (x,)` keeps a tuple a tuple (see `reads_only`)
             return ("unknown",)
         return None
 
@@ -334,68 +331,6 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
         if len(elements) == 2 and isinstance(elements[1], ast.Constant) and elements[1].value is Ellipsis:
             return ("annotation", [], elements[0])
         return ("annotation", elements, None)
-
-    def _always_tuple(self, binding, use: ast.Name, node: ast.AugAssign) -> bool:
-        """Whether `use` reads a tuple on every path: every binding of the name is one, or this
-        binding comes first in the statement's own block (or is a parameter of its function),
-        nothing rebinds the name before the statement, and no other binding in a loop around it
-        comes round again."""
-        others = [b for b in binding.scope.bindings.get(binding.name, ()) if b is not binding and b.kind != "annotation"]
-        foreign = [b for b in others if self._tuple_facts(b) is None]
-        if not foreign:
-            return True
-        if binding.kind == "augassign":  # a tuple only if what it added to was one
-            return False
-        if any(self.ctx.scope_of(b.node).frame is not binding.scope for b in foreign):
-            return False  # rebound from another function (`global`, `nonlocal`): any time
-        reference = self.ctx.reference(use)
-        if reference is None or reference.scope.frame is not binding.scope or self.ctx.rebound_between(binding, use):
-            return False
-        if binding.kind != "param" and not self._dominates(self.ctx.statement(binding.node), node):
-            return False
-        loops = self.ctx.loops_around(node)
-        return not any(loop in self.ctx.ancestors(b.node) for b in foreign for loop in loops)
-
-    def _dominates(self, first: Optional[ast.stmt], node: ast.stmt) -> bool:
-        """`first` runs before `node` whenever `node` runs: it is an earlier statement of a block
-        holding `node` or a statement around it."""
-        if first is None:
-            return False
-        block = self.ctx.parent(first)
-        for statement in (node, *self.ctx.ancestors(node)):
-            if statement is block:
-                return False
-            if self.ctx.parent(statement) is block:
-                for field in ("body", "orelse", "finalbody"):
-                    statements = getattr(block, field, None) or ()
-                    if first in statements and statement in statements:
-                        return statements.index(first) < statements.index(statement)
-                return False
-        return False
-
-    def _expected(self, node: ast.AugAssign) -> bool:
-        """Inside `pytest.raises(TypeError)`, `assertRaises`, `suppress(TypeError)` or a `try`
-        handling TypeError: code that shows the pitfall on purpose."""
-        child: ast.AST = node
-        for ancestor in self.ctx.ancestors(node):
-            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                return False
-            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
-                for item in ancestor.items:
-                    call = item.context_expr
-                    func = call.func if isinstance(call, ast.Call) else None
-                    if getattr(func, "attr", None) in EXPECTING or getattr(func, "id", None) in EXPECTING:
-                        return True
-            if isinstance(ancestor, ast.Try) or type(ancestor).__name__ == "TryStar":
-                if child in ancestor.body and any(
-                    handler.type is not None and any(
-                        getattr(n, "id", None) == "TypeError" or getattr(n, "attr", None) == "TypeError"
-                        for n in ast.walk(handler.type))
-                    for handler in ancestor.handlers
-                ):
-                    return True
-            child = ancestor
-        return False
 
     # -- what the item is, and what the statement does to it --------------------------------------
 
