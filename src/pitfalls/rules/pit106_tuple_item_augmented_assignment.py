@@ -286,7 +286,7 @@ assert fails("t[4] += b'b'", t=table) and table[4] == bytearray(b"ab")
 
     # -- is it a tuple? -------------------------------------------------------------------------
 
-    def _tuple_facts(self, binding, depth: int = 0) -> Optional[tuple]:
+    def _tuple_facts(self, binding) -> Optional[tuple]:
         """("display", elements), ("annotation", element annotations, repeated one or None) or
         ("unknown",) when `binding` makes its name a tuple; None otherwise."""
         ctx = self.ctx
