@@ -51,7 +51,7 @@ MAY_CHANGE = ("The $kind in `$item` has its own in-place `$op`, so (when `$value
 METHOD_FIX = "Call the $kind's own method: it changes the $kind in place and stores nothing into `$name`."
 INNER_FIX = ("Bind the $kind to a name first: a name can be rebound, and it is the same object as `$item`, so "
              "the $kind changes and nothing is stored into `$name`.")
-MAYBE = ("So it always raises TypeError. If `$item` holds $holder, that changes first, and the change stays "
+MAYBE = ("So it never succeeds: at the latest, the store raises TypeError. If `$item` holds $holder, that changes first, and the change stays "
          "although the statement failed.")
 CHANGED_FIRST = ": '{name}' is a tuple, and the {kind} in '{item}' is changed in place first"
 MAY_CHANGE_FIRST = CHANGED_FIRST + " (if it takes '{value}')"
