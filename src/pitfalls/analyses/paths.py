@@ -1,0 +1,103 @@
+"""What holds on every path to a statement: which kind of binding a load reads there, and
+whether an exception it raises is expected by the code around it."""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable, Optional
+
+from pitfalls.model import Context
+from pitfalls.model.scopes import Binding
+
+# Context managers that expect an exception named in their arguments (pytest, unittest, contextlib).
+EXPECTING = frozenset({"raises", "assertRaises", "assertRaisesRegex", "suppress"})
+
+
+def reads_only(ctx: Context, use: ast.Name, alike: Callable[[Binding], bool]) -> Optional[Binding]:
+    """The binding `use` resolves to, when every value it may read there comes from a binding
+    `alike` accepts (asked after the walk, when every binding of the name is known); else None.
+
+    True when every binding of the name in its scope is alike; otherwise the one it resolves to
+    must be alike, in the same function as the load, and run first on every path to it: a
+    parameter, or an earlier statement of a block that holds the load's statement, with nothing
+    rebinding the name in between, no other binding in a loop around the load (it comes round
+    again) and none from a nested function (`nonlocal`, `global`: any time). An augmented
+    assignment (`t += x`) is alike when what it adds to is, so it needs every other binding alike.
+    """
+    binding = ctx.resolve(use)
+    if binding is None or not alike(binding):
+        return None
+    foreign = [b for b in binding.scope.bindings.get(binding.name, ())
+               if b is not binding and b.kind != "annotation" and not alike(b)]
+    if not foreign:
+        return binding
+    if binding.kind == "augassign" or any(ctx.scope_of(b.node).frame is not binding.scope for b in foreign):
+        return None
+    reference = ctx.reference(use)
+    if reference is None or reference.scope.frame is not binding.scope or ctx.rebound_between(binding, use):
+        return None
+    statement = ctx.statement(use)
+    if statement is None or binding.kind != "param" and not runs_before(ctx, ctx.statement(binding.node), statement):
+        return None
+    loops = ctx.loops_around(statement)
+    if any(loop in ctx.ancestors(b.node) for b in foreign for loop in loops):
+        return None
+    return binding
+
+
+def runs_before(ctx: Context, first: Optional[ast.stmt], statement: ast.stmt) -> bool:
+    """`first` runs before `statement` whenever `statement` runs: it is an earlier statement of a
+    block that holds `statement` or a statement around it (within one function)."""
+    if first is None:
+        return False
+    block = ctx.parent(first)
+    for current in (statement, *ctx.ancestors(statement)):
+        if current is block:
+            return False
+        if ctx.parent(current) is block:
+            for field in ("body", "orelse", "finalbody"):
+                statements = getattr(block, field, None) or ()
+                if first in statements and current in statements:
+                    return statements.index(first) < statements.index(current)
+            return False
+    return False
+
+
+def expected_error(ctx: Context, node: ast.AST, error: str) -> bool:
+    """Whether `node` runs inside `pytest.raises(<error>)`, `assertRaises`, `suppress` (the error,
+    `Exception` or `BaseException` among their arguments) or the body of a `try` with a handler
+    naming `error`, in the same function: code that raises it on purpose, a test or a demo."""
+    names = {error, "Exception", "BaseException"}
+    child: ast.AST = node
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            for item in ancestor.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and _name(call.func) in EXPECTING and any(
+                    _names(argument) & names for argument in call.args
+                ):
+                    return True
+        elif isinstance(ancestor, ast.Try) or type(ancestor).__name__ == "TryStar":
+            if child in ancestor.body and any(  # type: ignore[attr-defined]
+                handler.type is not None and error in _names(handler.type)
+                for handler in ancestor.handlers  # type: ignore[attr-defined]
+            ):
+                return True
+        child = ancestor
+    return False
+
+
+def _name(node: ast.AST) -> Optional[str]:
+    return getattr(node, "attr", None) or getattr(node, "id", None)
+
+
+def _names(node: ast.AST) -> set[str]:
+    """The last parts of the names in an exception expression (`(TypeError, errors.Bad)`)."""
+    found = set()
+    for each in ast.walk(node):
+        name = _name(each) if isinstance(each, (ast.Name, ast.Attribute)) else None
+        if name:
+            found.add(name)
+    return found
