@@ -63,6 +63,22 @@ def test_a_header_with_none_for_widens_the_annotation_as_the_fix_does(source, ex
     assert header(ast.parse(source).body[0], none_for="x") == expected  # type: ignore[arg-type]
 
 
+LONG = "def __init__(self, shell: InteractiveShell, config: Configuration | None = None, **traits: typing.Any): pass"
+
+
+@pytest.mark.parametrize(
+    "focus, expected",
+    [
+        ("config", "def __init__(..., config: Configuration | None = None, ...):"),
+        ("self", "def __init__(self, ...):"),
+        ("traits", "def __init__(..., **traits: typing.Any):"),
+    ],
+)
+def test_a_long_header_in_focus_keeps_one_line_and_the_parameter_it_is_about(focus, expected):
+    assert header(ast.parse(LONG).body[0], focus=focus) == expected  # type: ignore[arg-type]
+    assert header(ast.parse("def f(a, b=[]): pass").body[0], focus="b") == "def f(a, b=[]):"  # type: ignore[arg-type]
+
+
 def strings_parenthesized(source: str) -> list[bool]:
     def look(ctx):
         found = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]

@@ -10,9 +10,10 @@ Function = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 
 def header(function: Function, none_for: Optional[str] = None, drop: Optional[str] = None,
-           function_name: Optional[str] = None) -> str:
+           function_name: Optional[str] = None, focus: Optional[str] = None) -> str:
     """`def name(a, b=[], *, c=1):` as Python reads it (one line; one parameter a line when long), with
-    `none_for`'s default replaced by None."""
+    `none_for`'s default replaced by None. With `focus`, a header too long for one line keeps only that
+    parameter, the others elided (`def f(..., b=[], ...):`): a quote for an answer, not code to run."""
     args = function.args
     positional = [*args.posonlyargs, *args.args]
     defaults: list[Optional[ast.expr]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -55,6 +56,11 @@ def header(function: Function, none_for: Optional[str] = None, drop: Optional[st
     line = f"{prefix} {function.name}({', '.join(parts)}){returns}:"
     if len(line) <= 88:
         return line
+    named = [index for index, part in enumerate(parts) if part.lstrip("*").split("=")[0].split(":")[0] == focus]
+    if named:
+        index = named[0]
+        shown = [*(["..."] if index > 0 else []), parts[index], *(["..."] if index < len(parts) - 1 else [])]
+        return f"{prefix} {function.name}({', '.join(shown)}){returns}:"
     inner = "".join(f"\n    {p}," for p in parts)
     return f"{prefix} {function.name}({inner}\n){returns}:"
 

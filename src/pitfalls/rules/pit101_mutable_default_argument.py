@@ -550,7 +550,7 @@ assert last_three(10) == [8, 9, 10]
             name = found.name if found.name != "lambda" else "function"
             return {"signature": self._line(function), "fixed_signature": header(function, found.param, function_name=name),
                     "lambda_body": ast.unparse(function.body)}
-        return {"signature": header(function), "fixed_signature": header(function, found.param)}
+        return {"signature": header(function, focus=found.param), "fixed_signature": header(function, found.param)}
 
     def _fixable(self, found: _Default) -> bool:
         """What pit101_fix rewrites safely: a `def` (not a lambda) whose body starts on a line of its
