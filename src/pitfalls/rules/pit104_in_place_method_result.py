@@ -231,6 +231,17 @@ else:
             return "compare"
         return ""
 
+    def _line(self, call: ast.Call) -> str:
+        """The user's statement, or for a compound one (`if a.sort() == b.sort():`) its part that
+        holds the call."""
+        statement = self.ctx.statement(call)
+        if statement is not None and not hasattr(statement, "body"):
+            return self.ctx.segment(statement)
+        parent = self.ctx.parent(call)
+        if isinstance(parent, ast.For):
+            return f"for {self.ctx.segment(parent.target)} in {self.ctx.segment(call)}:"
+        return self.ctx.segment(parent if isinstance(parent, (ast.Compare, ast.Attribute)) else call)
+
     def _own(self, receiver: ast.expr) -> bool:
         if isinstance(receiver, ast.Name):
             return receiver.id in ("self", "cls")
@@ -289,7 +300,11 @@ else:
             fixed = f"{shown}\nfor ... in {named}:"
         elif use == "compare":
             consequence = "the comparison compares None"
-            fixed = f"{shown}\n... {named} == ..."
+            keywords = "".join(f", {ctx.segment(k)}" for k in call.keywords)
+            if call.func.attr == "sort":  # type: ignore[attr-defined]
+                fixed = ctx.segment(parent).replace(shown, f"sorted({named}{keywords})")
+            else:
+                fixed = f"{shown}\n... {named} == ..."
         elif use == "chain":
             consequence = "the next call in the chain is on None"
             fixed = f"{shown}\n{named}.{parent.attr}"  # type: ignore[union-attr]
@@ -317,6 +332,6 @@ else:
             consequence=consequence,
             function=getattr(function, "name", None) or "the function",
             fixed_line=fixed,
-            line=ctx.segment(ctx.statement(call) or call),
+            line=self._line(call),
             copy=copies.get(method, ""),
         )
