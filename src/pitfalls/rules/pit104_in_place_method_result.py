@@ -300,9 +300,12 @@ else:
             fixed = f"{shown}\nfor ... in {named}:"
         elif use == "compare":
             consequence = "the comparison compares None"
-            keywords = "".join(f", {ctx.segment(k)}" for k in call.keywords)
             if call.func.attr == "sort":  # type: ignore[attr-defined]
-                fixed = ctx.segment(parent).replace(shown, f"sorted({named}{keywords})")
+                fixed = ctx.segment(parent)
+                for side in (parent.left, *parent.comparators):  # type: ignore[union-attr]
+                    if isinstance(side, ast.Call) and getattr(side.func, "attr", "") == "sort" and not side.args:
+                        keywords = "".join(f", {ctx.segment(k)}" for k in side.keywords)
+                        fixed = fixed.replace(ctx.segment(side), f"sorted({ctx.segment(side.func.value)}{keywords})")  # type: ignore[attr-defined]
             else:
                 fixed = f"{shown}\n... {named} == ..."
         elif use == "chain":
