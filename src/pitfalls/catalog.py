@@ -7,6 +7,7 @@ from typing import Iterable, Optional
 from pitfalls.rule import Rule
 from pitfalls.rules.pit101_mutable_default_argument import MutableDefaultArgument
 from pitfalls.rules.pit102_call_in_default_argument import CallInDefaultArgument
+from pitfalls.rules.pit103_mutate_while_iterating import MutateWhileIterating
 from pitfalls.rules.pit104_in_place_method_result import InPlaceMethodResult
 from pitfalls.rules.pit105_parenthesized_string_not_tuple import ParenthesizedStringNotTuple
 from pitfalls.rules.pit106_tuple_item_augmented_assignment import TupleItemAugmentedAssignment
@@ -20,6 +21,7 @@ from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
 ALL_RULES: tuple[type[Rule], ...] = (
     MutableDefaultArgument,
     CallInDefaultArgument,
+    MutateWhileIterating,
     InPlaceMethodResult,
     ParenthesizedStringNotTuple,
     TupleItemAugmentedAssignment,
