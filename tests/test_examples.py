@@ -18,6 +18,19 @@ def test_example_shows_the_six_headline_rules_once_each():
     assert sorted(f.code for f in report.findings) == ["PIT101", "PIT301", "PIT601", "PIT602", "PIT603", "PIT801"]
 
 
+REFERENCES = EXAMPLE.with_name("references.py")
+
+
+def test_the_references_example_shows_each_mutability_rule_once_naming_its_code():
+    report = check_file(str(REFERENCES))
+    assert report.error is None and not report.rule_errors
+    found = {f.code: f.message for f in report.findings}
+    assert sorted(f.code for f in report.findings) == ["PIT102", "PIT103", "PIT104", "PIT105", "PIT106"]
+    for code, name in {"PIT102": "log_event", "PIT103": "counts", "PIT104": "ranked", "PIT105": '("GET")',
+                       "PIT106": "user[1]"}.items():
+        assert name in found[code], (code, found[code])
+
+
 def test_example_messages_name_the_users_identifiers():
     messages = {f.code: f.message for f in check_file(str(EXAMPLE)).findings}
     for code, names in {
