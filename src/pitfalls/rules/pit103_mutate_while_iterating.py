@@ -27,6 +27,9 @@ KINDS = {
     "collections.OrderedDict": "dict", "collections.defaultdict": "dict", "collections.Counter": "dict",
     "builtins.set": "set", "typing.Set": "set", "collections.deque": "deque", "builtins.sorted": "list",
 }
+# Attributes of the standard library known to be a list or dict.
+MODULE_ATTRIBUTES = {"sys.meta_path": "list", "sys.path_hooks": "list", "sys.path": "list", "sys.argv": "list",
+                     "sys.modules": "dict", "os.environ": "dict"}
 # A method that says what its receiver is, when nothing else does.
 IMPLIED = {"add": "set", "discard": "set", "popitem": "dict", "setdefault": "dict", "append": "list",
            "extend": "list", "insert": "list"}
@@ -216,6 +219,7 @@ assert names == ["b"]
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.loops: list[ast.For] = []
+        self.foreign = False
 
     def visit(self, node: ast.For) -> None:
         self.loops.append(node)
@@ -231,6 +235,7 @@ assert names == ["b"]
             if found_loads is None:
                 continue
             loads, grown = found_loads
+            self.foreign = attribute is not None and kind is None  # `self.headers` of a type we can't see
             for statement in grown:  # `items += more`, `tags |= new`: the container itself, in place
                 if not self._ends_loop(loop, statement):
                     self._report(loop, statement, "augassign", kind)
@@ -302,10 +307,28 @@ assert names == ["b"]
         return any(ancestor in body for ancestor in self.ctx.ancestors(node)) or node in body
 
     def _kind(self, root: ast.Name, attribute: Optional[str]) -> Optional[str]:
-        if attribute is not None:
+        ctx = self.ctx
+        if attribute is None:
+            binding = ctx.resolve(root)
+            return _binding_kind(ctx, binding) if binding is not None else None
+        known = MODULE_ATTRIBUTES.get(f"{ctx.qualified_name(root)}.{attribute}")
+        if known is not None:
+            return known
+        cls = ctx.enclosing_class(root)
+        if cls is None:
             return None
-        binding = self.ctx.resolve(root)
-        return _binding_kind(self.ctx, binding) if binding is not None else None
+        facts = ctx.class_facts(cls)
+        # `self.items` where every store of it in the class (and its class-body value) is one kind.
+        methods = facts.instance_methods
+        if not any(method.binding is not None and method.binding is ctx.resolve(root) for method in methods):
+            return None  # not the instance
+        values = [a.value for a in (facts.attributes.get(attribute),) if a is not None]
+        for method in methods:
+            for store in method.stores(attribute):
+                parent = ctx.parent(store.node)
+                values.append(parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else None)
+        kinds = {_value_kind(ctx, value, facts.scope) if value is not None else None for value in values}
+        return kinds.pop() if len(kinds) == 1 else None
 
     def _own_key(self, loop: ast.For, store: ast.AST) -> bool:
         """`d[k] = v` where `k` is the loop's key (`for k in d`, `for k, v in d.items()`)."""
@@ -377,7 +400,10 @@ assert names == ["b"]
             variant, severity = "remove", Severity.HAZARD if self._until_unchanged(loop) else Severity.WARNING
             consequence = "the item after each removed one is skipped"
         elif how in REMOVES:
-            variant, severity = "unknown", Severity.HAZARD if self._until_unchanged(loop) else Severity.WARNING
+            # An attribute of a type we can't see may iterate a snapshot of its own (an
+            # `email.message.Message` rebuilds its header list on `del`): strict mode only.
+            quiet = self._until_unchanged(loop) or self.foreign
+            variant, severity = "unknown", Severity.HAZARD if quiet else Severity.WARNING
             consequence = "a list skips the item after each removed one, a dict or set raises RuntimeError"
         elif how in ADDS:
             variant, severity = "add", Severity.HAZARD
@@ -407,8 +433,7 @@ assert names == ["b"]
         )
 
 
-def _binding_kind(ctx, binding: Binding) -> Optional[str]:
-    value = binding.value if binding.kind in ("assign", "walrus") else None
+def _value_kind(ctx, value: ast.expr, scope) -> Optional[str]:
     if isinstance(value, (ast.List, ast.ListComp)):
         return "list"
     if isinstance(value, (ast.Dict, ast.DictComp)):
@@ -416,7 +441,14 @@ def _binding_kind(ctx, binding: Binding) -> Optional[str]:
     if isinstance(value, (ast.Set, ast.SetComp)):
         return "set"
     if isinstance(value, ast.Call):
-        return KINDS.get(ctx.call_name(value, binding.scope) or "")
+        return KINDS.get(ctx.call_name(value, scope) or "")
+    return None
+
+
+def _binding_kind(ctx, binding: Binding) -> Optional[str]:
+    value = binding.value if binding.kind in ("assign", "walrus") else None
+    if value is not None:
+        return _value_kind(ctx, value, binding.scope)
     if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation is not None:
         annotation = binding.node.annotation
         base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
