@@ -116,7 +116,10 @@ def drop_empty(stock):
             ),
         ),
         fix={
-            "": "Iterate over a snapshot, so the change can't disturb the loop:",
+            "": "Iterate over a snapshot, so the change can't disturb the loop; if the loop must also see what "
+            "it adds, keep a queue of work instead (`while todo: item = todo.pop()`):",
+            "remove": "Iterate over a snapshot, so the change can't disturb the loop (or build the list you "
+            "want with a comprehension):",
             "add": "If it is a work queue, say so with a deque and `while`; otherwise iterate over a snapshot:",
         },
         fix_code="for $target in $copy:\n    $mutation",

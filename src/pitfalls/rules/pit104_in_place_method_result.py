@@ -107,7 +107,10 @@ def top_scores(scores):
                 "it from the name's binding alone: a parameter or local it can see is a $kind.",
             ),
         ),
-        fix="Call it as a statement, then use `$receiver`, which it changed. $copy",
+        fix={
+            "": "Call it as a statement, then use `$receiver`, which it changed. $copy",
+            "compare": "Compare what you meant to compare, after the change or on copies. $copy",
+        },
         fix_code="$fixed_line",
         demo="""\
 import random
