@@ -351,3 +351,29 @@ async def test_the_rules_quick_fix_and_fix_all(tmp_path):
                 t.VersionedTextDocumentIdentifier(uri=uri, version=2), [t.TextDocumentContentChangeWholeDocument(fixed)]))
         )
         assert cleared.diagnostics == ()
+
+
+async def test_the_mutability_example_gives_the_same_hits_as_the_command_line(tmp_path):
+    """PIT102-PIT106 through the editor: the CLI's hits on examples/references.py, each at the same
+    place, and PIT105's safe fix as a quick fix."""
+    import json
+    from pathlib import Path
+
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    example = Path(__file__).parent.parent / "examples" / "references.py"
+    text = example.read_text(encoding="utf-8")
+    cli_hits = json.loads(cli_runner().invoke(cli, ["check", "--isolated", "--format", "json", str(example)]).stdout)
+    wanted = {(f["code"], f["line"] - 1, f["column"] - 1) for f in cli_hits}
+    assert {code for code, _, _ in wanted} == {"PIT102", "PIT103", "PIT104", "PIT105", "PIT106"}
+    uri = (tmp_path / "references.py").as_uri()
+    async with editor("visual-studio-code", tmp_path) as client:
+        diagnostics = (await published(client, uri, open_doc(client, uri, text))).diagnostics
+        assert {(d.code, d.range.start.line, d.range.start.character) for d in diagnostics} == wanted
+        [tuple_test] = [d for d in diagnostics if d.code == "PIT105"]
+        actions = await client.text_document_code_action_async(
+            t.CodeActionParams(t.TextDocumentIdentifier(uri), tuple_test.range, t.CodeActionContext([tuple_test]))
+        )
+        fixed = apply(text, actions[0].edit.document_changes[0].edits[0], "utf-16")
+        assert '    return method in ("GET",)' in fixed.splitlines()
