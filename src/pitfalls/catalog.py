@@ -12,6 +12,7 @@ from pitfalls.rules.pit104_in_place_method_result import InPlaceMethodResult
 from pitfalls.rules.pit105_parenthesized_string_not_tuple import ParenthesizedStringNotTuple
 from pitfalls.rules.pit106_tuple_item_augmented_assignment import TupleItemAugmentedAssignment
 from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
+from pitfalls.rules.pit302_init_returns_value import InitReturnsValue
 from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
 from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
 from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
@@ -26,6 +27,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ParenthesizedStringNotTuple,
     TupleItemAugmentedAssignment,
     SharedMutableClassAttribute,
+    InitReturnsValue,
     ShallowCopyNestedMutation,
     ListMultiplicationSharesRows,
     MutableFromkeysValue,
