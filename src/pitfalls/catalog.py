@@ -13,6 +13,7 @@ from pitfalls.rules.pit105_parenthesized_string_not_tuple import ParenthesizedSt
 from pitfalls.rules.pit106_tuple_item_augmented_assignment import TupleItemAugmentedAssignment
 from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
 from pitfalls.rules.pit302_init_returns_value import InitReturnsValue
+from pitfalls.rules.pit303_init_assigns_local import InitAssignsLocal
 from pitfalls.rules.pit304_method_missing_self import MethodMissingSelf
 from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
 from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
@@ -29,6 +30,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     TupleItemAugmentedAssignment,
     SharedMutableClassAttribute,
     InitReturnsValue,
+    InitAssignsLocal,
     MethodMissingSelf,
     ShallowCopyNestedMutation,
     ListMultiplicationSharesRows,
