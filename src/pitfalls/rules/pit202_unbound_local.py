@@ -186,29 +186,46 @@ assert reads_only() == 2
 
     def finish(self) -> None:
         ctx = self.ctx
-        first: dict[tuple[Scope, str], Optional[Binding]] = {}
-        reported: set[tuple[Scope, str]] = set()
-        for reference in ctx.references.values():
-            scope = reference.scope.frame
-            if scope.kind is not ScopeKind.FUNCTION:
+        builtins: dict[tuple[Scope, str], Binding] = {}  # locals named like a builtin, by first binding
+        for scope in ctx.scopes.values():
+            if scope.kind is not ScopeKind.FUNCTION or not scope.bindings:
                 continue
-            name = reference.node.id
-            local = self._first_local(scope, name, first)
-            if local is None or (scope, name) in reported or not self._outer(reference.binding, scope, name):
-                continue  # it read a binding of its own (a comprehension's variable, an earlier local)
-            if reference.seq < local.seq and not self._in_annotation(reference.node):
-                reported.add((scope, name))
-                self._report(reference.node, scope, name, local, reference.binding)
-        for scope in ctx.scopes.values():  # `counter += 1` first: the augmented assignment reads it
-            if scope.kind is not ScopeKind.FUNCTION:
-                continue
-            for name in scope.bindings:
-                local = self._first_local(scope, name, first)
-                if local is not None and local.kind == "augassign" and (scope, name) not in reported:
-                    outer = ctx.lookup(name, scope.parent) if scope.parent is not None else None
-                    if outer is not None or name in BUILTIN_NAMES:
-                        reported.add((scope, name))
-                        self._report(ctx.parent(local.node) or local.node, scope, name, local, outer)
+            for name, bindings in scope.bindings.items():
+                if name in scope.globals or name in scope.nonlocals or any(b.kind == "param" for b in bindings):
+                    continue  # declared, or a parameter: bound before the body runs
+                local = min((b for b in bindings if b.kind in LOCAL_KINDS), key=lambda b: b.seq, default=None)
+                if local is None:
+                    continue
+                parent = scope.parent
+                while parent is not None and parent.kind is ScopeKind.CLASS:
+                    parent = parent.parent  # a method doesn't see its class body's names
+                outer = ctx.lookup(name, parent) if parent is not None else None
+                if outer is None:
+                    if name in BUILTIN_NAMES:
+                        builtins[(scope, name)] = local
+                    continue
+                if local.kind == "augassign":  # `counter += 1` first: it reads before it binds
+                    self._report(ctx.parent(local.node) or local.node, scope, name, local, outer)
+                    continue
+                reads = [r for b in outer.scope.bindings.get(name, ()) for r in b.references
+                         if r.seq < local.seq and r.scope.frame is scope and not self._in_annotation(r.node)]
+                if reads:
+                    first = min(reads, key=lambda r: r.seq)
+                    self._report(first.node, scope, name, local, first.binding)
+        if builtins:  # `list = list(values)`: a read of the builtin before the local binding
+            seen: set[tuple[Scope, str]] = set()
+            for reference in ctx.references.values():
+                if reference.binding is not None:
+                    continue
+                key = (reference.scope.frame, reference.node.id)
+                local = builtins.get(key)
+                if local is not None and key not in seen and reference.seq < local.seq and \
+                        not self._in_annotation(reference.node):
+                    seen.add(key)
+                    self._report(reference.node, key[0], key[1], local, None)
+            for key, local in builtins.items():
+                if key not in seen and local.kind == "augassign":
+                    self._report(ctx.parent(local.node) or local.node, key[0], key[1], local, None)
 
     def _in_annotation(self, node: ast.AST) -> bool:
         """A local variable's annotation (`x: dict[str, Column] = {}`) is never evaluated."""
@@ -216,25 +233,6 @@ assert reads_only() == 2
         if not isinstance(statement, ast.AnnAssign):
             return False
         return node is statement.annotation or any(a is statement.annotation for a in self.ctx.ancestors(node))
-
-    def _outer(self, binding: Optional[Binding], scope: Scope, name: str) -> bool:
-        """The read resolved outside the function: a builtin, or a binding of an enclosing scope."""
-        if binding is None:
-            return name in BUILTIN_NAMES
-        outer = scope.parent
-        while outer is not None:
-            if binding.scope is outer:
-                return True
-            outer = outer.parent
-        return False
-
-    def _first_local(self, scope: Scope, name: str, cache: dict) -> Optional[Binding]:
-        key = (scope, name)
-        if key not in cache:
-            bindings = [b for b in scope.bindings.get(name, ()) if b.kind in LOCAL_KINDS]
-            cache[key] = None if not bindings or name in scope.globals or name in scope.nonlocals else min(
-                bindings, key=lambda b: b.seq)
-        return cache[key]
 
     def _report(self, node: ast.AST, scope: Scope, name: str, local: Binding, outer: Optional[Binding]) -> None:
         ctx = self.ctx

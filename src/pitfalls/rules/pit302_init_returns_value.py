@@ -194,6 +194,8 @@ with warnings.catch_warnings():
         ctx = self.ctx
         for cls in ctx.class_defs:
             for init in (s for s in cls.body if isinstance(s, FUNCTIONS) and s.name == "__init__"):
+                if not isinstance(init, ast.AsyncFunctionDef) and not _returns_or_yields(ctx.source(init)):
+                    continue  # most __init__ have neither word: no need to scan the body
                 self.header = header(init, focus="self")
                 facts = ctx.function(init)
                 if isinstance(init, ast.AsyncFunctionDef):
@@ -280,6 +282,10 @@ BUILTIN_RESULTS = {f"builtins.{n}": n for n in ("int", "str", "list", "dict", "s
                                                   "bytes", "frozenset", "object")}
 BUILTIN_RESULTS.update({"builtins.len": "int", "builtins.sorted": "list", "builtins.repr": "str",
                         "builtins.sum": "int", "builtins.isinstance": "bool", "builtins.hash": "int"})
+
+
+def _returns_or_yields(text: str) -> bool:
+    return "return" in text or "yield" in text
 
 
 def _type_name(value: ast.expr) -> str:

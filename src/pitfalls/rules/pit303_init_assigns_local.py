@@ -154,7 +154,7 @@ assert Hidden("dune").title is None  # the class attribute hides the slip
             receiver = args[0].arg
             if any(ctx.call_name(call) == "builtins.locals" for call in ctx.function(init).calls):
                 continue  # `vars(self).update(locals())`: every local becomes an attribute
-            facts = ctx.class_facts(cls)
+            facts = None  # class facts only for a candidate: most __init__ read every local they bind
             for name, bindings in scope.bindings.items():
                 if name == receiver:
                     continue
@@ -168,6 +168,7 @@ assert Hidden("dune").title is None  # the class attribute hides the slip
                     value = binding.value
                     if not same and not unread or isinstance(value, ast.Attribute) and value.attr == name:
                         continue  # `path = self.path`: the attribute read into a local on purpose
+                    facts = facts or ctx.class_facts(cls)
                     self._judge(cls, facts, statement, name, receiver, same)
 
     def _judge(self, cls: ast.ClassDef, facts, statement: ast.Assign, name: str, receiver: str, same: bool) -> None:

@@ -162,20 +162,23 @@ assert ada.version() == Fixed.version() == 2
     def finish(self) -> None:
         ctx = self.ctx
         for cls in ctx.class_defs:
-            defs = [s for s in cls.body if isinstance(s, FUNCTIONS)]
-            if not defs or self._interface(cls):
-                continue
-            for node in defs:
-                facts = ctx.function(node)
-                if facts.kind not in ("method", "property") or self._used_in_body(cls, node):
+            for node in cls.body:
+                if not isinstance(node, FUNCTIONS):
                     continue
                 args = node.args
                 positional = [*args.posonlyargs, *args.args]
+                if positional and positional[0].arg == "self" or args.vararg is not None and not positional:
+                    continue  # the usual case, decided from the signature alone
+                if positional and "self" not in ctx.source(node):
+                    continue  # a renamed receiver the body never contradicts
+                facts = ctx.function(node)
+                if facts.kind not in ("method", "property") or self._used_in_body(cls, node) or self._interface(cls):
+                    continue
                 unknown = [d for d in facts.decorators if d.rpartition(".")[2] not in INSTANCE_DECORATORS]
                 severity = Severity.HAZARD if unknown else None
-                if not positional and args.vararg is None:
+                if not positional:
                     self._report(node, cls, "", "has no parameter for the instance", "raises TypeError", "", severity)
-                elif positional and positional[0].arg != "self":
+                else:
                     selfs = [n for n in facts.nodes(ast.Name) if n.id == "self" and isinstance(n.ctx, ast.Load)]
                     if selfs and ctx.resolve(selfs[0]) is None:
                         self._report(node, cls, "renamed", f"takes the instance as '{positional[0].arg}' but "
