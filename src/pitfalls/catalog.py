@@ -11,6 +11,7 @@ from pitfalls.rules.pit103_mutate_while_iterating import MutateWhileIterating
 from pitfalls.rules.pit104_in_place_method_result import InPlaceMethodResult
 from pitfalls.rules.pit105_parenthesized_string_not_tuple import ParenthesizedStringNotTuple
 from pitfalls.rules.pit106_tuple_item_augmented_assignment import TupleItemAugmentedAssignment
+from pitfalls.rules.pit201_late_binding_closure import LateBindingClosure
 from pitfalls.rules.pit202_unbound_local import UnboundLocal
 from pitfalls.rules.pit301_shared_mutable_class_attribute import SharedMutableClassAttribute
 from pitfalls.rules.pit302_init_returns_value import InitReturnsValue
@@ -29,6 +30,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InPlaceMethodResult,
     ParenthesizedStringNotTuple,
     TupleItemAugmentedAssignment,
+    LateBindingClosure,
     UnboundLocal,
     SharedMutableClassAttribute,
     InitReturnsValue,
