@@ -31,6 +31,16 @@ def test_the_references_example_shows_each_mutability_rule_once_naming_its_code(
         assert name in found[code], (code, found[code])
 
 
+def test_the_scope_and_classes_example_shows_each_rule_of_issue_16_once():
+    report = check_file(str(EXAMPLE.with_name("scope_and_classes.py")))
+    assert report.error is None and not report.rule_errors
+    found = {f.code: f.message for f in report.findings}
+    assert sorted(f.code for f in report.findings) == ["PIT201", "PIT202", "PIT302", "PIT303", "PIT304"]
+    for code, name in {"PIT201": "label", "PIT202": "requests_served", "PIT302": "Order", "PIT303": "title",
+                       "PIT304": "shelf"}.items():
+        assert name in found[code], (code, found[code])
+
+
 def test_example_messages_name_the_users_identifiers():
     messages = {f.code: f.message for f in check_file(str(EXAMPLE)).findings}
     for code, names in {

@@ -23,8 +23,7 @@ class UnboundLocal(Rule):
     severity = Severity.ERROR
     peer_codes = ("F823", "E0601", "used-before-assignment")
     summary = "A function reads a name before assigning it, so the read raises UnboundLocalError"
-    message = "'{name}' is read before '{function}' assigns it on line {bline}, so it is local there and the read " \
-              "raises UnboundLocalError (the {outer} '{name}' is not used)"
+    message = "{when}, so it is local there and the read raises UnboundLocalError (the {outer} '{name}' is not used)"
     bad_example = """\
 counter = 0
 
@@ -49,6 +48,7 @@ def bump():
         "read": "counter += 1",
         "assignment": "counter += 1",
         "bline": "5",
+        "when": "'counter += 1' reads 'counter' before 'bump' has given it a value",
         "outer": "module's",
         "declare": "global counter",
         "header": "def bump():",
@@ -257,6 +257,9 @@ assert reads_only() == 2
                              else node),
             assignment=ctx.segment(assignment if not hasattr(assignment, "body") else local.node),
             bline=str(getattr(assignment, "lineno", "?")),
+            when=f"'{ctx.segment(statement)}' reads '{name}' before '{fname}' has given it a value"
+            if local.kind == "augassign" and isinstance(statement, ast.AugAssign) and statement.target is local.node
+            else f"'{name}' is read before '{fname}' assigns it on line {getattr(assignment, 'lineno', '?')}",
             outer=where,
             declare=declare,
             header=header(function, focus=name) if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
