@@ -177,7 +177,8 @@ assert FixedEvent().at > one.at
         "`date.today`, `time.time/monotonic/perf_counter` (and their `_ns` twins), `uuid.uuid1/uuid4`, "
         "a function of `random` or `secrets`, `os.urandom` or `os.getpid`, through any import alias, "
         "anywhere in the default expression (`time.time() + 60`). A warning when the function reads the "
-        "parameter; a hazard (strict mode) when it never does.",
+        "parameter; a hazard (strict mode) when it never does, or when the def is made inside another function "
+        "(made again, with a fresh default, on every call of that function).",
         not_flagged=(
             "Any other call: `Depends()`, `Query()`, `Option()`, `timedelta(...)`, `Path.home()` are "
             "deliberate or do not change between calls.",
@@ -244,6 +245,9 @@ assert FixedEvent().at > one.at
         scope = self.ctx.scopes.get(function)
         binding = scope.bindings.get(arg.arg, [None])[0] if scope is not None else None
         read = binding is not None and bool(binding.references)
+        # A def or lambda inside another function is made again on every call of that function, so its
+        # default is fresh each time; often a start time captured on purpose (strict mode only).
+        recreated = self.ctx.enclosing_function(function) is not None
         facts = self.ctx.function(function)
         if isinstance(function, ast.Lambda):
             define, owner = "the `lambda` expression runs", facts.name or "the lambda"
@@ -254,7 +258,7 @@ assert FixedEvent().at > one.at
         body = f"\n{indent}return {self.ctx.segment(function.body)}" if isinstance(function, ast.Lambda) else ""
         self.report(
             call,
-            severity=None if read else Severity.HAZARD,
+            severity=None if read and not recreated else Severity.HAZARD,
             variant="time" if what == "date" else what,
             call=self.ctx.segment(call),
             owner=owner,
