@@ -7,12 +7,46 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pitfalls.model import Context
+from pitfalls.model.scopes import Binding
 from pitfalls.model.vocabulary import MUTATING_FUNCTIONS, MUTATING_METHODS, REMOVALS
 
 __all__ = [
-    "MUTATING_FUNCTIONS", "MUTATING_METHODS", "REMOVALS", "Change", "Use", "in_place_change", "is_mutable_expr",
-    "uses_of",
+    "MUTATING_FUNCTIONS", "MUTATING_METHODS", "REMOVALS", "Change", "Use", "binding_container", "in_place_change",
+    "is_mutable_expr", "uses_of", "value_container",
 ]
+
+# The built-in containers a call or an annotation names, by qualified name.
+CONTAINERS = {
+    "builtins.list": "list", "builtins.sorted": "list", "typing.List": "list", "builtins.dict": "dict",
+    "typing.Dict": "dict", "collections.OrderedDict": "dict", "collections.defaultdict": "dict",
+    "collections.Counter": "dict", "builtins.set": "set", "typing.Set": "set", "collections.deque": "deque",
+    "builtins.bytearray": "bytearray",
+}
+
+
+def value_container(ctx: Context, value: ast.expr, scope=None) -> Optional[str]:
+    """"list", "dict", "set", "deque" or "bytearray" when `value` certainly makes one (a display, a
+    comprehension, `list(...)`, `sorted(...)`, `deque()`...), else None."""
+    if isinstance(value, (ast.List, ast.ListComp)):
+        return "list"
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return "dict"
+    if isinstance(value, (ast.Set, ast.SetComp)):
+        return "set"
+    if isinstance(value, ast.Call):
+        return CONTAINERS.get(ctx.call_name(value, scope) or "")
+    return None
+
+
+def binding_container(ctx: Context, binding: Binding) -> Optional[str]:
+    """The built-in container a binding holds: its assigned value's, or a parameter's annotation's."""
+    if binding.kind in ("assign", "walrus") and binding.value is not None:
+        return value_container(ctx, binding.value, binding.scope)
+    if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation is not None:
+        annotation = binding.node.annotation
+        base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        return CONTAINERS.get(ctx.qualified_name(base, binding.scope) or "")
+    return None
 
 
 def is_mutable_expr(ctx: Context, node: Optional[ast.AST], follow_names: bool = True) -> bool:

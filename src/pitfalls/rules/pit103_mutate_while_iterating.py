@@ -5,10 +5,9 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from pitfalls.analyses.mutation import uses_of
+from pitfalls.analyses.mutation import binding_container, uses_of, value_container
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.model.scopes import Binding
 from pitfalls.rule import Rule
 
 # Changes of size, by what they do to a list (a dict or set raises on either).
@@ -21,11 +20,6 @@ VIEWS = frozenset({"keys", "values", "items"})
 IN_PLACE_OPERATORS = {
     "list": (ast.Add, ast.Mult), "deque": (ast.Add,), "dict": (ast.BitOr,),
     "set": (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor),
-}
-KINDS = {
-    "builtins.list": "list", "typing.List": "list", "builtins.dict": "dict", "typing.Dict": "dict",
-    "collections.OrderedDict": "dict", "collections.defaultdict": "dict", "collections.Counter": "dict",
-    "builtins.set": "set", "typing.Set": "set", "collections.deque": "deque", "builtins.sorted": "list",
 }
 # Attributes of the standard library known to be a list or dict.
 MODULE_ATTRIBUTES = {"sys.meta_path": "list", "sys.path_hooks": "list", "sys.path": "list", "sys.argv": "list",
@@ -313,7 +307,7 @@ assert names == ["b"]
         ctx = self.ctx
         if attribute is None:
             binding = ctx.resolve(root)
-            return _binding_kind(ctx, binding) if binding is not None else None
+            return binding_container(ctx, binding) if binding is not None else None
         known = MODULE_ATTRIBUTES.get(f"{ctx.qualified_name(root)}.{attribute}")
         if known is not None:
             return known
@@ -330,7 +324,7 @@ assert names == ["b"]
             for store in method.stores(attribute):
                 parent = ctx.parent(store.node)
                 values.append(parent.value if isinstance(parent, (ast.Assign, ast.AnnAssign)) else None)
-        kinds = {_value_kind(ctx, value, facts.scope) if value is not None else None for value in values}
+        kinds = {value_container(ctx, value, facts.scope) if value is not None else None for value in values}
         return kinds.pop() if len(kinds) == 1 else None
 
     def _own_key(self, loop: ast.For, store: ast.AST) -> bool:
@@ -435,25 +429,3 @@ assert names == ["b"]
             copy=f"list({iterated})" if kind != "list" or iterated != name else f"{name}[:]",
         )
 
-
-def _value_kind(ctx, value: ast.expr, scope) -> Optional[str]:
-    if isinstance(value, (ast.List, ast.ListComp)):
-        return "list"
-    if isinstance(value, (ast.Dict, ast.DictComp)):
-        return "dict"
-    if isinstance(value, (ast.Set, ast.SetComp)):
-        return "set"
-    if isinstance(value, ast.Call):
-        return KINDS.get(ctx.call_name(value, scope) or "")
-    return None
-
-
-def _binding_kind(ctx, binding: Binding) -> Optional[str]:
-    value = binding.value if binding.kind in ("assign", "walrus") else None
-    if value is not None:
-        return _value_kind(ctx, value, binding.scope)
-    if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation is not None:
-        annotation = binding.node.annotation
-        base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-        return KINDS.get(ctx.qualified_name(base, binding.scope) or "")
-    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from pitfalls.analyses.mutation import binding_container, value_container
 from pitfalls.analyses.paths import reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
-from pitfalls.model.scopes import Binding
 from pitfalls.rule import Rule
 
 # The methods that change a built-in container in place and return None, per kind.
@@ -20,12 +20,6 @@ IN_PLACE = {
     "bytearray": frozenset({"reverse", "append", "extend", "insert", "remove", "clear"}),
     "dict": frozenset({"update", "clear"}),
     "set": frozenset({"add", "update", "clear", "remove", "discard"}),
-}
-KINDS = {
-    "builtins.list": "list", "builtins.sorted": "list", "typing.List": "list", "builtins.dict": "dict",
-    "typing.Dict": "dict", "collections.OrderedDict": "dict", "collections.defaultdict": "dict",
-    "collections.Counter": "dict", "builtins.set": "set", "typing.Set": "set", "collections.deque": "deque",
-    "builtins.bytearray": "bytearray",
 }
 # How many positional arguments the list method takes: another object's `sort("name")` or
 # `append(a, b)` is not the list's (a pymongo cursor's `sort` returns the cursor).
@@ -253,29 +247,9 @@ else:
     def _kind(self, receiver: ast.expr) -> Optional[str]:
         """The built-in container `receiver` is known to be, or None."""
         if isinstance(receiver, ast.Name):
-            binding = reads_only(self.ctx, receiver, lambda b: self._binding_kind(b) is not None)
-            return self._binding_kind(binding) if binding is not None else None
-        return self._value_kind(receiver)
-
-    def _binding_kind(self, binding: Binding) -> Optional[str]:
-        if binding.kind in ("assign", "walrus") and binding.value is not None:
-            return self._value_kind(binding.value)
-        if binding.kind == "param" and isinstance(binding.node, ast.arg) and binding.node.annotation is not None:
-            annotation = binding.node.annotation
-            base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-            return KINDS.get(self.ctx.qualified_name(base, binding.scope) or "")
-        return None
-
-    def _value_kind(self, value: ast.expr) -> Optional[str]:
-        if isinstance(value, (ast.List, ast.ListComp)):
-            return "list"
-        if isinstance(value, (ast.Dict, ast.DictComp)):
-            return "dict"
-        if isinstance(value, (ast.Set, ast.SetComp)):
-            return "set"
-        if isinstance(value, ast.Call):
-            return KINDS.get(self.ctx.call_name(value) or "")
-        return None
+            binding = reads_only(self.ctx, receiver, lambda b: binding_container(self.ctx, b) is not None)
+            return binding_container(self.ctx, binding) if binding is not None else None
+        return value_container(self.ctx, receiver)
 
     def _list_arity(self, call: ast.Call, method: str) -> bool:
         if any(isinstance(a, ast.Starred) for a in call.args):
