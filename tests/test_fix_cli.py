@@ -92,7 +92,7 @@ def test_requires_python_chooses_optional(project):
     (project / "typed.py").write_text("def f(x: list[int] = []):\n    x.append(1)\n    return x\n", encoding="utf-8")
     assert run("fix", "--unsafe-fixes", "typed.py").exit_code == 0
     assert (project / "typed.py").read_text(encoding="utf-8") == (
-        "from typing import Optional\ndef f(x: Optional[list[int]] = None):\n"
+        "from typing import Optional\n\n\ndef f(x: Optional[list[int]] = None):\n"
         "    if x is None:\n        x = []\n    x.append(1)\n    return x\n"
     )
 

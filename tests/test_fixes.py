@@ -93,6 +93,23 @@ BEHAVIOUR = {
         "True\n",
         "False\n",
     ),
+    "PIT401": (
+        """
+        def timed(fn):
+            def wrapper(*args, **kwargs):
+                return fn(*args, **kwargs)
+            return wrapper
+
+        @timed
+        def load(path):
+            "Read the file."
+            return path
+
+        print(load.__name__, load.__doc__, load("p"))
+        """,
+        "wrapper None p\n",
+        "load Read the file. p\n",
+    ),
     "PIT603": (
         """
         groups = dict.fromkeys(["fruit", "veg"], [])
@@ -112,7 +129,7 @@ def test_the_fix_changes_behaviour_as_intended(code):
     [finding] = [f for f in check_source(program, "p.py").findings if f.code == code]
     assert finding.fixable
     fix = fix_finding(program, finding)
-    assert fix is not None and fix.safe == (code in ("PIT105", "PIT602", "PIT603"))
+    assert fix is not None and fix.safe == (code in ("PIT105", "PIT401", "PIT602", "PIT603"))
     assert run(program) == before
     assert run(fix.source) == after
     assert "# three rows" in fix.source or code != "PIT602"
@@ -144,7 +161,7 @@ def test_fix_edge_cases(source, expected):
         ("def f(x: list[int] = []):\n    return x\n", None,
          "def f(x: list[int] | None = None):\n    if x is None:\n        x = []\n    return x\n"),
         ("def f(x: list[int] = []):\n    return x\n", "py39",
-         "from typing import Optional\ndef f(x: Optional[list[int]] = None):\n    if x is None:\n        x = []\n    return x\n"),
+         "from typing import Optional\n\n\ndef f(x: Optional[list[int]] = None):\n    if x is None:\n        x = []\n    return x\n"),
         ("from __future__ import annotations\ndef f(x: list[int] = []):\n    return x\n", "py39",
          "from __future__ import annotations\ndef f(x: list[int] | None = None):\n    if x is None:\n        x = []\n    return x\n"),
         ("def f(x: Optional[list] = []):\n    return x\n", None,

@@ -150,6 +150,17 @@ class Context:
             grandchild, child = child, anc
         return self.module_scope
 
+    def name_of(self, node: ast.AST) -> ast.AST:
+        """A def's or class's name as a node of its own, for a hit that underlines `get_name`
+        rather than the whole body."""
+        line = self.lines[node.lineno - 1]  # type: ignore[attr-defined]
+        name = node.name  # type: ignore[attr-defined]
+        start = max(line.encode("utf-8").find(name.encode("utf-8"), node.col_offset), 0)  # type: ignore[attr-defined]
+        marker = ast.Name(id=name, ctx=ast.Load(), lineno=node.lineno, col_offset=start,  # type: ignore[attr-defined]
+                          end_lineno=node.lineno, end_col_offset=start + len(name.encode("utf-8")))  # type: ignore[attr-defined]
+        self.parents[marker] = node
+        return marker
+
     def segment(self, node: ast.AST, limit: Optional[int] = 60) -> str:
         """The node's source on one line, shortened to `limit` characters (None: in full).
 

@@ -114,6 +114,11 @@ def add_import(module: cst.Module, line: str) -> cst.Module:
     position = 1 if body and is_docstring(body[0]) else 0
     while position < len(body) and _is_future(body[position]):
         position += 1
+    following = body[position] if position < len(body) else None
+    if following is not None and _imports(following) is None and not following.leading_lines:
+        # Not glued to the code after it: PEP 8's blank lines, two before a def or class.
+        blank = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+        body[position] = following.with_changes(leading_lines=[cst.EmptyLine()] * blank)
     body.insert(position, wanted)
     return module.with_changes(body=body)
 

@@ -193,16 +193,6 @@ assert ada.version() == Fixed.version() == 2
         binding = next((b for b in (scope.bindings.get(node.name, ()) if scope else ()) if b.node is node), None)  # type: ignore[attr-defined]
         return binding is not None and any(r.scope is scope for r in binding.references)
 
-    def _name_of(self, node: ast.AST) -> ast.AST:
-        """The def's name, as a node of its own: the hit underlines `get_name`, not the whole body."""
-        line = self.ctx.lines[node.lineno - 1]  # type: ignore[attr-defined]
-        name = node.name  # type: ignore[attr-defined]
-        start = line.encode("utf-8").find(name.encode("utf-8"), node.col_offset)  # type: ignore[attr-defined]
-        marker = ast.Name(id=name, ctx=ast.Load(), lineno=node.lineno, col_offset=max(start, 0),  # type: ignore[attr-defined]
-                          end_lineno=node.lineno, end_col_offset=max(start, 0) + len(name.encode("utf-8")))  # type: ignore[attr-defined]
-        self.ctx.parents[marker] = node
-        return marker
-
     def _report(self, node: ast.AST, cls: ast.ClassDef, variant: str, problem: str, consequence: str,
                 first: str, severity: Optional[Severity]) -> None:
         name = node.name  # type: ignore[attr-defined]
@@ -213,7 +203,7 @@ assert ada.version() == Fixed.version() == 2
         else:
             fixed = signature.replace(f"def {name}(", f"def {name}(self, ", 1).replace("(self, )", "(self)")
         self.report(
-            self._name_of(node),
+            self.ctx.name_of(node),
             severity=severity,
             variant=variant,
             method=name,
