@@ -6,7 +6,7 @@ import ast
 
 from model_probe import inspect, nodes, where
 
-from pitfalls.analyses.paths import expected_error, reads_only
+from pitfalls.analyses.paths import exits_after, expected_error, reads_only
 from pitfalls.model import Context
 
 
@@ -74,3 +74,32 @@ def test_expected_error():
     assert inspect(source, look) == {"a": True, "b": False, "c": True, "d": False}
 
 
+
+
+def leaves(source: str, breaks: bool = False) -> bool:
+    """`exits_after` from the call `a()` to the call `b()` (or to the loop around `a()`)."""
+
+    def look(ctx: Context):
+        calls = {n.func.id: n for n in nodes(ctx, ast.Call) if isinstance(n.func, ast.Name)}
+        if breaks:
+            loop = next(n for n in nodes(ctx, ast.For) if n.iter.id == "outer")
+            return exits_after(ctx, calls["a"], loop, breaks=True)
+        return exits_after(ctx, calls["a"], ctx.tree, before=calls["b"])
+
+    return inspect(source, look)
+
+
+def test_control_leaves_only_by_what_comes_before_the_later_node():
+    assert leaves("def f():\n    return a()\n    b()\n")
+    assert leaves("def f():\n    a()\n    return 1\n    b()\n")
+    assert not leaves("def f():\n    a()\n    b()\n    return 1\n")
+    assert leaves("def f(c):\n    if c:\n        a()\n        raise E\n    b()\n")
+    assert not leaves("def f(c):\n    if c:\n        a()\n        if d:\n            return\n    b()\n")
+    assert leaves("def f(c):\n    a()\n    if c:\n        return 1\n    else:\n        raise E\n    b()\n")
+
+
+def test_a_break_leaves_only_its_own_loop():
+    assert leaves("for x in outer:\n    a()\n    break\n", breaks=True)
+    assert not leaves("for x in outer:\n    for y in inner:\n        a()\n        break\n", breaks=True)
+    assert leaves("for x in outer:\n    try:\n        a()\n    finally:\n        break\n", breaks=True)
+    assert not leaves("for x in outer:\n    try:\n        a()\n    finally:\n        print()\n", breaks=True)

@@ -63,6 +63,47 @@ def runs_before(ctx: Context, first: Optional[ast.stmt], statement: ast.stmt) ->
     return False
 
 
+def exits_after(ctx: Context, node: ast.AST, within: ast.AST, breaks: bool = False,
+                before: Optional[ast.AST] = None) -> bool:
+    """Whether, once `node` has run, control always leaves before getting back out to `within`
+    (an ancestor), or before reaching `before` (a later node in `within`): `node`'s statement is
+    a `return`/`raise`, or a block holding it goes on to one first (an `if` whose every arm does
+    counts). With `breaks`, a `break` of the loop `within` counts too."""
+    later = set(ctx.ancestors(before)) | {before} if before is not None else set()
+    current = ctx.statement(node)
+    crossed_loop = False
+    while current is not None and current is not within and current not in later:
+        if isinstance(current, (ast.Return, ast.Raise)):
+            return True
+        parent = ctx.parent(current)
+        if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) and parent is not within:
+            crossed_loop = True  # a `break` from here on leaves this loop, not `within`
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and current in block:
+                for statement in block[block.index(current) + 1:]:
+                    if statement in later:
+                        return False  # `before` comes first
+                    if _terminates(statement, breaks and not crossed_loop):
+                        return True
+        if isinstance(parent, ast.Try) and current not in parent.finalbody and any(
+            _terminates(statement, breaks and not crossed_loop) for statement in parent.finalbody
+        ):
+            return True  # a `finally` that leaves, whatever the `try` did
+        current = parent  # type: ignore[assignment]
+    return False
+
+
+def _terminates(statement: ast.stmt, breaks: bool) -> bool:
+    if isinstance(statement, (ast.Return, ast.Raise)) or (breaks and isinstance(statement, ast.Break)):
+        return True
+    if isinstance(statement, ast.If):
+        return bool(statement.orelse) and all(
+            any(_terminates(s, breaks) for s in arm) for arm in (statement.body, statement.orelse)
+        )
+    return False
+
+
 def expected_error(ctx: Context, node: ast.AST, error: str) -> bool:
     """Whether `node` runs inside `pytest.raises(<error>)`, `assertRaises`, `suppress` (the error,
     `Exception` or `BaseException` among their arguments) or the body of a `try` with a handler
