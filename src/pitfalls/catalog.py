@@ -18,6 +18,8 @@ from pitfalls.rules.pit302_init_returns_value import InitReturnsValue
 from pitfalls.rules.pit303_init_assigns_local import InitAssignsLocal
 from pitfalls.rules.pit304_method_missing_self import MethodMissingSelf
 from pitfalls.rules.pit401_wrapper_without_wraps import WrapperWithoutWraps
+from pitfalls.rules.pit501_whole_file_in_memory import WholeFileInMemory
+from pitfalls.rules.pit502_materialized_list_argument import MaterializedListArgument
 from pitfalls.rules.pit503_exhausted_iterator_reuse import ExhaustedIteratorReuse
 from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
 from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
@@ -39,6 +41,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InitAssignsLocal,
     MethodMissingSelf,
     WrapperWithoutWraps,
+    WholeFileInMemory,
+    MaterializedListArgument,
     ExhaustedIteratorReuse,
     ShallowCopyNestedMutation,
     ListMultiplicationSharesRows,
