@@ -41,6 +41,16 @@ def test_the_scope_and_classes_example_shows_each_rule_of_issue_16_once():
         assert name in found[code], (code, found[code])
 
 
+def test_the_generators_and_memory_example_shows_each_rule_of_issue_17_once():
+    report = check_file(str(EXAMPLE.with_name("generators_and_memory.py")))
+    assert report.error is None and not report.rule_errors
+    found = {f.code: f.message for f in report.findings}
+    assert sorted(f.code for f in report.findings) == ["PIT401", "PIT501", "PIT502", "PIT503", "PIT701", "PIT702"]
+    for code, name in {"PIT401": "@timed", "PIT501": "log.readlines()", "PIT502": "seconds > limit",
+                       "PIT503": "errors", "PIT701": "PriceList", "PIT702": "Upload.active"}.items():
+        assert name in found[code], (code, found[code])
+
+
 def test_example_messages_name_the_users_identifiers():
     messages = {f.code: f.message for f in check_file(str(EXAMPLE)).findings}
     for code, names in {

@@ -377,3 +377,35 @@ async def test_the_mutability_example_gives_the_same_hits_as_the_command_line(tm
         )
         fixed = apply(text, actions[0].edit.document_changes[0].edits[0], "utf-16")
         assert '    return method in ("GET",)' in fixed.splitlines()
+
+
+async def test_the_generators_example_gives_the_same_hits_as_the_command_line(tmp_path):
+    """Issue 17's rules through the editor: the CLI's hits on examples/generators_and_memory.py,
+    and PIT401's safe fix as a quick fix that adds `@functools.wraps(fn)`."""
+    import json
+    from pathlib import Path
+
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    example = Path(__file__).parent.parent / "examples" / "generators_and_memory.py"
+    text = example.read_text(encoding="utf-8")
+    cli_hits = json.loads(cli_runner().invoke(cli, ["check", "--isolated", "--format", "json", str(example)]).stdout)
+    wanted = {(f["code"], f["line"] - 1, f["column"] - 1) for f in cli_hits}
+    assert {code for code, _, _ in wanted} == {"PIT401", "PIT501", "PIT502", "PIT503", "PIT701", "PIT702"}
+    uri = (tmp_path / "generators_and_memory.py").as_uri()
+    async with editor("visual-studio-code", tmp_path) as client:
+        diagnostics = (await published(client, uri, open_doc(client, uri, text))).diagnostics
+        assert {(d.code, d.range.start.line, d.range.start.character) for d in diagnostics} == wanted
+        [wrapper] = [d for d in diagnostics if d.code == "PIT401"]
+        assert (wrapper.range.start.line, wrapper.range.end.character - wrapper.range.start.character) == (7, 7)
+        actions = await client.text_document_code_action_async(
+            t.CodeActionParams(t.TextDocumentIdentifier(uri), wrapper.range, t.CodeActionContext([wrapper]))
+        )
+        fix = actions[0]
+        assert fix.edit is not None and "PIT401" in fix.title
+        edits = fix.edit.document_changes[0].edits
+        fixed = text
+        for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            fixed = apply(fixed, edit, "utf-16")
+        assert "    @functools.wraps(fn)\n    def wrapper(*args, **kwargs):" in fixed
