@@ -24,6 +24,8 @@ READERS = frozenset(
 WEAK_FIX = {"list": "WeakSet", "set": "WeakSet", "deque": "WeakSet", "value": "WeakValueDictionary",
             "key": "WeakKeyDictionary"}
 INITS = ("__init__", "__post_init__")
+# The text of an `__init__` that may file `self` somewhere: `.append(self)`, `= self`, `[self]`.
+FILES_SELF = re.compile(r"\bself\b\s*\)|=\s*self\s*(#|$)|\[\s*self\s*\]", re.MULTILINE)
 # Test doubles record their instances on purpose: a class named so, or any class of a test module.
 DOUBLE = re.compile(r"^_*(Fake|Mock|Stub|Dummy|Spy|Recording)|(Fake|Mock|Stub|Dummy|Spy)$")
 
@@ -206,16 +208,20 @@ assert list(ordered) == [0, 1, 2]
 
     def finish(self) -> None:
         ctx = self.ctx
-        model = ctx.classes
-        for cls in model.classes:
-            if cls.family == "metaclass" or cls.shared_state:
-                continue
-            for node in cls.node.body:
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in INITS:
-                    method = model.method_of(node)
-                    if method is not None and method.receives == "instance":
-                        for reference in method.references:
-                            self._check(cls, method, reference.node)
+        for class_def in ctx.class_defs:
+            for node in class_def.body:
+                if not (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in INITS):
+                    continue
+                if not FILES_SELF.search("\n".join(ctx.lines[node.lineno - 1 : node.end_lineno])):
+                    continue  # decided from the text: most `__init__`s only set attributes
+                method = ctx.classes.method_of(node)
+                if method is None or method.receives != "instance":
+                    continue
+                cls = method.cls
+                if cls.family == "metaclass" or cls.shared_state:
+                    continue
+                for reference in method.references:
+                    self._check(cls, method, reference.node)
 
     def _check(self, cls, method, me: ast.Name) -> None:
         ctx = self.ctx
