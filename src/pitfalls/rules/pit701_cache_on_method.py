@@ -200,6 +200,8 @@ assert gone() is None
             "Methods of an Enum (a fixed set of members that live as long as the class), of a metaclass, of a "
             "class made once at module level, or of a singleton or Borg class: the instances live on anyway.",
             "`maxsize=0`: nothing is stored.",
+            "A class whose instances can't be hashed (`__eq__` without `__hash__`, a dataclass neither frozen nor "
+            "`unsafe_hash`): the cache raises TypeError at the first call instead of keeping anything.",
             "`@functools.cache()` and `@alru_cache` on a plain def: they raise when the class is defined.",
             "A cache whose `cache_clear()` the module calls is a hazard: its lifetime is managed.",
             "`functools.cached_property` and caches made per instance in `__init__`.",
@@ -241,7 +243,7 @@ assert gone() is None
             return
         if facts.module_instance and not _under_main(ctx, facts.instantiations()[0]):
             return
-        if facts.shared_state or facts.one_instance_per_call:
+        if facts.shared_state or facts.one_instance_per_call or _unhashable(facts):
             return
         name = node.name  # type: ignore[attr-defined]
         managed = facts.model.mentions(f"{name}.cache_clear")
@@ -306,4 +308,23 @@ def _under_main(ctx, call: ast.Call) -> bool:
             names = [test.left, *test.comparators]
             if any(isinstance(n, ast.Name) and n.id == "__name__" for n in names):
                 return True
+    return False
+
+
+def _unhashable(cls) -> bool:
+    """Its instances can't be hashed, so the cache raises TypeError at the first call instead of
+    keeping them: `__eq__` without `__hash__` in the class (or a base here), or a dataclass with
+    `eq` and neither `frozen` nor `unsafe_hash`."""
+    for each in cls.mro():
+        names = {m.name for m in each.members} | set(each.attributes)
+        if "__hash__" in names:
+            return False
+        if "__eq__" in names:
+            return True
+    for decorator in cls.node.decorator_list:
+        if cls.model.dotted(decorator).rpartition(".")[2] == "dataclass":
+            options = {k.arg: k.value for k in getattr(decorator, "keywords", ())}
+            on = {key for key, value in options.items() if isinstance(value, ast.Constant) and value.value is True}
+            off = {key for key, value in options.items() if isinstance(value, ast.Constant) and value.value is False}
+            return "eq" not in off and not on & {"frozen", "unsafe_hash"}
     return False
