@@ -24,6 +24,16 @@ READERS = frozenset(
 WEAK_FIX = {"list": "WeakSet", "set": "WeakSet", "deque": "WeakSet", "value": "WeakValueDictionary",
             "key": "WeakKeyDictionary"}
 INITS = ("__init__", "__post_init__")
+# The message's reason, per variant.
+WHY = {
+    "": "nothing in this module reads it or removes one",
+    "used": "it is read here, but nothing removes one",
+    "del": "only '__del__' removes one, and it never runs",
+    "lookup": "entries are looked up by key, and nothing here removes one",
+    "escapes": "it is handed to code that may remove",
+    "few": "nothing here removes one (made only at module level here)",
+    "test": "a test double's record that nothing here empties",
+}
 # The text of an `__init__` that may file `self` somewhere: `.append(self)`, `= self`, `[self]`.
 FILES_SELF = re.compile(r"\bself\b\s*\)|=\s*self\s*(#|$)|\[\s*self\s*\]", re.MULTILINE)
 # Test doubles record their instances on purpose: a class named so, or any class of a test module.
@@ -233,6 +243,7 @@ assert list(ordered) == [0, 1, 2]
         if isinstance(parent, ast.Call) and me in parent.args and isinstance(parent.func, ast.Attribute):
             if parent.func.attr in ADDS:
                 site, target = parent, parent.func.value
+                held = "value" if parent.func.attr == "setdefault" else held
         elif isinstance(parent, ast.Assign) and parent.value is me and len(parent.targets) == 1:
             if isinstance(parent.targets[0], ast.Subscript):
                 site, target, held = parent.targets[0], parent.targets[0].value, "value"
@@ -255,28 +266,23 @@ assert list(ordered) == [0, 1, 2]
             variant = "few"
         elif variant in ("", "used") and _test_double(ctx, cls.name):
             variant = "test"
-        why = {"": "nothing in this module reads it or removes one", "used": "it is read here, but nothing removes one", "del": "only '__del__' removes one, and it never runs",
-               "lookup": "entries are looked up by key, and nothing here removes one", "escapes": "it is handed to code that may "
-               "remove", "few": "nothing here removes one (made only at module level here)",
-               "test": "a test double's record that nothing here empties"}[variant]
+        nested = isinstance(target, ast.Subscript)  # `_by_kind[kind].append(self)`: lists in a table
         while isinstance(target, ast.Subscript):  # type: ignore[possibly-undefined]
-            target = target.value  # `_by_kind[kind].append(self)`: the table `_by_kind`
+            target = target.value
         container = ctx.segment(target)
-        weak = WEAK_FIX.get(held if kind == "dict" else kind, "WeakSet")
-        if isinstance(site, ast.Call) and kind == "dict":  # `_by_kind[kind].append(self)`: lists in a table
-            weak = "WeakSet"
         shown = ctx.segment(ctx.statement(site) if isinstance(site, ast.Subscript) else site)
         fixed_site = shown.replace(".append(", ".add(").replace(".appendleft(", ".add(")
-        fixed = f"{name} = weakref.{weak}()\n{fixed_site}"
-        if isinstance(site, ast.Call) and kind == "dict":
+        if nested:
             fixed = f"{name} = collections.defaultdict(weakref.WeakSet)\n{fixed_site}"
+        else:
+            fixed = f"{name} = weakref.{WEAK_FIX.get(held if kind == 'dict' else kind, 'WeakSet')}()\n{fixed_site}"
         self.report(
             site,
             severity=Severity.HAZARD if variant else None,
             site=shown,
             cls=cls.name,
             container=container,
-            why=why,
+            why=WHY[variant],
             variant=variant,
             where=where,
             decl=decl,
