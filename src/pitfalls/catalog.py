@@ -24,6 +24,8 @@ from pitfalls.rules.pit503_exhausted_iterator_reuse import ExhaustedIteratorReus
 from pitfalls.rules.pit601_shallow_copy_nested_mutation import ShallowCopyNestedMutation
 from pitfalls.rules.pit602_list_multiplication_shares_rows import ListMultiplicationSharesRows
 from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
+from pitfalls.rules.pit701_cache_on_method import CacheOnMethod
+from pitfalls.rules.pit702_instance_registry_leak import InstanceRegistryLeak
 from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
 
 # A new rule is one module under rules/ plus one line here.
@@ -47,6 +49,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ShallowCopyNestedMutation,
     ListMultiplicationSharesRows,
     MutableFromkeysValue,
+    CacheOnMethod,
+    InstanceRegistryLeak,
     CpuBoundThreads,
 )
 
