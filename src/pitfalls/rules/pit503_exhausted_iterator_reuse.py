@@ -288,8 +288,8 @@ finally:
         another branch, and not after the first pass's `return`."""
         ctx = self.ctx
         owner = ctx.parent(first)
-        if isinstance(owner, LOOPS) and owner in ctx.ancestors(second):
-            return False
+        if isinstance(owner, (*LOOPS, ast.Call)) and owner in ctx.ancestors(second):
+            return False  # inside the first loop, or an argument evaluated before the call reads it
         if isinstance(owner, ast.comprehension) and ctx.parent(owner) in ctx.ancestors(second):
             return False
         if ctx.exclusive(first, second):
