@@ -152,9 +152,8 @@ assert Hidden("dune").title is None  # the class attribute hides the slip
             if scope is None or not args:
                 continue
             receiver = args[0].arg
-            if any(ctx.call_name(call) == "builtins.locals" for call in ctx.function(init).calls):
-                continue  # `vars(self).update(locals())`: every local becomes an attribute
             facts = None  # class facts only for a candidate: most __init__ read every local they bind
+            calls_locals: Optional[bool] = None  # asked only for a candidate too
             for name, bindings in scope.bindings.items():
                 if name == receiver:
                     continue
@@ -168,6 +167,10 @@ assert Hidden("dune").title is None  # the class attribute hides the slip
                     value = binding.value
                     if not same and not unread or isinstance(value, ast.Attribute) and value.attr == name:
                         continue  # `path = self.path`: the attribute read into a local on purpose
+                    if calls_locals is None:
+                        calls_locals = any(ctx.call_name(call) == "builtins.locals" for call in ctx.function(init).calls)
+                    if calls_locals:
+                        break  # `vars(self).update(locals())`: every local becomes an attribute
                     facts = facts or ctx.class_facts(cls)
                     self._judge(cls, facts, statement, name, receiver, same)
 

@@ -182,12 +182,15 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
                 self._check(outer, inner)
 
     def _check(self, outer: ast.AST, inner: ast.AST) -> None:
+        """Asked of every nested def: decided from bindings and references first, so that most
+        nested defs (not returned, calling no parameter) never need function facts."""
         ctx = self.ctx
-        facts = ctx.function(inner)
-        if any(d.rpartition(".")[2] in COPIERS for d in facts.decorators):
+        binding = _binding_of(ctx, inner)
+        if binding is None or not self._returned(outer, binding):
             return
-        binding = facts.binding
-        if binding is None or not self._returned(outer, binding) or self._copied(binding):
+        if any(ctx.dotted(d).rpartition(".")[2] in COPIERS for d in inner.decorator_list):  # type: ignore
+            return
+        if self._copied(binding):
             return
         outer_facts = ctx.function(outer)
         # `cls(...)` in a classmethod makes an instance; a def in a class body used as a
@@ -195,7 +198,7 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
         receiver = outer_facts.receiver if outer_facts.kind == "classmethod" else None
         params = {p.name for p in outer_facts.parameters if p is not receiver}
         called = {}  # the outer function's parameters the wrapper calls, in order
-        for call in facts.calls:
+        for call in ctx.function(inner).calls:
             func = call.func
             if isinstance(func, ast.Name) and func.id in params:
                 found = ctx.resolve(func)
@@ -256,16 +259,16 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
             around = self.ctx.parent(around)
         if not isinstance(around, FUNCTIONS):
             return False
-        binding = self.ctx.function(outer).binding
+        binding = _binding_of(self.ctx, outer)
         return binding is None or not self._returned(around, binding)
 
     def _returned(self, outer: ast.AST, binding: Binding) -> bool:
         """`return inner` in the outer function's own body, reading this def."""
-        for statement in self.ctx.function(outer).returns:
-            value = statement.value
-            if isinstance(value, ast.Name) and self.ctx.resolve(value) is binding:
-                return True
-        return False
+        own = self.ctx.scopes.get(outer)
+        return any(
+            isinstance(self.ctx.parent(reference.node), ast.Return) and reference.scope.frame is own
+            for reference in binding.references
+        )
 
     def _copied(self, binding: Binding) -> bool:
         """The def is passed to `update_wrapper`/`wraps(fn)` or has a copied attribute set."""
@@ -290,11 +293,11 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
         factory = ctx.parent(outer)
         while factory is not None and not isinstance(factory, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
             factory = ctx.parent(factory)
-        binding = ctx.function(outer).binding
+        binding = _binding_of(ctx, outer)
         if isinstance(factory, FUNCTIONS) and binding is not None and self._returned(factory, binding):
             candidates.append(factory)
         for function in candidates:
-            made = ctx.function(function).binding
+            made = _binding_of(ctx, function)
             for reference in made.references if made is not None else ():
                 node: ast.AST = reference.node
                 parent = ctx.parent(node)
@@ -319,6 +322,14 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
         if found is not None and found.kind == "import" and found.qualname == "functools.wraps":
             return "wraps"
         return "functools.wraps"
+
+
+def _binding_of(ctx, node: ast.AST) -> Optional[Binding]:
+    """The binding a def statement makes."""
+    for binding in ctx.scope_of(node).bindings.get(node.name, ()):  # type: ignore[attr-defined]
+        if binding.node is node:
+            return binding
+    return None
 
 
 def _forwards(inner: ast.FunctionDef, call: ast.Call) -> bool:

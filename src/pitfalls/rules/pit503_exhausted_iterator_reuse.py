@@ -18,6 +18,13 @@ ONE_SHOT = frozenset({
 })
 # A tuple of iterators, not one; and endless ones, which no pass reads to the end.
 NOT_ONE_SHOT = frozenset({"itertools.tee", "itertools.count", "itertools.cycle", "itertools.repeat"})
+# The last parts of the dotted one-shot makers (`itertools.chain`, `csv.reader`, `io.open`): a call
+# of any other method is not looked at.
+ATTRIBUTES = frozenset({
+    "reader", "DictReader", "open", "chain", "islice", "starmap", "accumulate", "compress", "dropwhile",
+    "takewhile", "filterfalse", "groupby", "pairwise", "product", "permutations", "combinations",
+    "combinations_with_replacement", "zip_longest", "batched", "from_iterable",
+})
 # Calls that read their first argument to the end, and what they give when it is exhausted.
 CONSUMERS = {
     "builtins.list": "gives `[]`", "builtins.tuple": "gives `()`", "builtins.set": "gives `set()`",
@@ -189,6 +196,13 @@ finally:
                 continue
             for bindings in scope.bindings.values():
                 for binding in bindings:
+                    value = binding.value
+                    if type(value) is ast.Call:
+                        func = value.func  # a method call (`self.get()`) cannot make one, bar a few
+                        if type(func) is ast.Attribute and func.attr not in ATTRIBUTES:
+                            continue
+                    elif type(value) is not ast.GeneratorExp:
+                        continue
                     what = self._one_shot(binding)
                     if what is not None and binding.references:
                         self._check(binding, what)

@@ -26,6 +26,8 @@ class ListMultiplicationSharesRows(SharedElementsRule):
     summary = "Multiplying a list that holds a list, dict or set repeats one object in every slot"
     message = "{shares}"
     node_types = (*SharedElementsRule.node_types, ast.BinOp)
+    # A display multiplied, on either side: `[[0] * n] * m`, `([],) * n`, `n * [{}]`, `]\n] * 3`.
+    needs = ("] *", "]*", ") *", ")*", "* [", "*[", "* (", "*(")
     fixable = True
     fixer = "pitfalls.rules.pit602_fix:fix"  # safe: each slot gets the object it was meant to
     bad_example = """\
