@@ -280,6 +280,7 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
         self.checks: dict[Shared, list[Check]] = {}  # what only the whole module can tell
         self.elements_only: set[Shared] = set()  # copies of unannotated parameters
         self.statement: Optional[ast.stmt] = None  # the assignment being visited
+        self.attribute_stores: list[ast.stmt] = []  # assignments to attributes, noted once asked
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -289,10 +290,22 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             self.statement = node  # its value has no parent yet: the walk has not reached it
-            self._note_self_attributes(node)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(type(t) is ast.Attribute or type(t) in (ast.Tuple, ast.List) for t in targets):
+                self.attribute_stores.append(node)  # `self.x = ...`: read only if a check asks
         super().visit(node)
 
     def shared_value(self, value: ast.expr) -> Optional[Shared]:
+        kind = type(value)  # the shapes a shallow copy can have, tested before any resolution
+        if kind is ast.Call:
+            func = value.func  # type: ignore[attr-defined]
+            if type(func) is ast.Attribute and func.attr != "copy":
+                return None
+        elif kind is ast.Subscript:
+            if type(value.slice) is not ast.Slice:  # type: ignore[attr-defined]
+                return None
+        elif kind is not ast.List and kind is not ast.Dict:
+            return None
         if self._materializes_itself(value):
             return None
         checks: list[Check] = []
@@ -458,7 +471,7 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
         """The class of which `node` is the first parameter (`self`) of a method, if it is one."""
         if not isinstance(node, ast.Name):
             return None
-        binding = self.ctx.lookup(node.id)
+        binding = self.ctx.resolve(node)  # what the walk recorded there, else looked up now
         if binding is None or binding.kind != "param":
             return None
         function = binding.scope.node
@@ -484,6 +497,8 @@ assert options == {"paths": ["/usr"]} and merged["extra"] == []
                         self.self_assigned.setdefault((cls, item.attr), []).append(mutable)
 
     def _class_holds_container(self, cls: ast.ClassDef, attr: str) -> bool:
+        while self.attribute_stores:  # asked after the walk: each store's names are resolved
+            self._note_self_attributes(self.attribute_stores.pop())
         scope = self.ctx.scopes.get(cls)
         values = [
             binding.kind == "assign" and self.ctx.is_mutable_value(binding.value, binding.scope)
