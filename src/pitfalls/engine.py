@@ -56,10 +56,17 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
     ctx = Context(tree, lines, path)
     text: Optional[str] = None
     active = []
+    asked: dict[tuple[str, ...], bool] = {}  # rules needing the same words (PIT801, PIT802) ask once
     for rule in rules:
         if rule.needs:  # a rule that cannot fire in this file costs nothing
             text = "\n".join(lines) if text is None else text
-            if not any(word in text for word in rule.needs):
+            plain = rule.wanted.__func__ is Rule.wanted.__func__  # type: ignore[attr-defined]
+            found = asked.get(rule.needs) if plain else None
+            if found is None:
+                found = rule.wanted(text)
+                if plain:
+                    asked[rule.needs] = found
+            if not found:
                 continue
         active.append(rule(ctx))
     failed: dict[str, RuleError] = {}

@@ -62,6 +62,12 @@ class Rule:
         not built for every hit on the detection path. Default: the context as it is."""
         return context
 
+    @classmethod
+    def wanted(cls, text: str) -> bool:
+        """Whether the rule can fire in a file with this source: one of `needs` is in it. A rule
+        whose test is not a word overrides this (one pass over the text, never a parse)."""
+        return any(word in text for word in cls.needs)
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.findings: list[Finding] = []

@@ -39,7 +39,8 @@ class CallInDefaultArgument(Rule):
     severity = Severity.WARNING
     hazards = True
     peer_codes = ("B008",)
-    needs = ("time", "now(", "today(", "uuid", "random", "secrets", "getpid", "urandom")
+    # `datetime.now()` and `date.today()` need a `datetime` import (its "time"); "random" is in "urandom".
+    needs = ("time", "uuid", "random", "secrets", "getpid")
     summary = "A default that reads the clock, a random source or a new id is computed once, at def time"
     message = "'{call}' runs once, when '{owner}' is defined: {every} gets that same {what}"
     bad_example = """\

@@ -26,10 +26,21 @@ class ListMultiplicationSharesRows(SharedElementsRule):
     summary = "Multiplying a list that holds a list, dict or set repeats one object in every slot"
     message = "{shares}"
     node_types = (*SharedElementsRule.node_types, ast.BinOp)
-    # A display multiplied, on either side: `[[0] * n] * m`, `([],) * n`, `n * [{}]`, `]\n] * 3`.
-    needs = ("] *", "]*", ") *", ")*", "* [", "*[", "* (", "*(")
+    needs = ("*",)  # and more: see wanted()
     fixable = True
-    fixer = "pitfalls.rules.pit602_fix:fix"  # safe: each slot gets the object it was meant to
+    fixer = "pitfalls.rules.pit602_fix:fix"
+
+    @classmethod
+    def wanted(cls, text: str) -> bool:
+        """A display multiplied, on either side: `[[0] * n] * m`, `([],) * n`, `n * [{}]`. One scan
+        from `*` to `*` (eight substring searches cost more than the rule's own visits)."""
+        at = text.find("*")
+        while at >= 0:
+            if text[at - 1:at] in ("]", ")") or text[at - 2:at] in ("] ", ") ") or \
+                    text[at + 1:at + 2] in ("[", "(") or text[at + 1:at + 3] in (" [", " ("):
+                return True
+            at = text.find("*", at + 1)
+        return False  # safe: each slot gets the object it was meant to
     bad_example = """\
 grid = [[0] * 3] * 3
 grid[0][0] = 1
