@@ -141,6 +141,7 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
     pop, push = stack.pop, stack.append
     node_type = ast.AST
     next_deferred = 0
+    name_enter, name_leave = enter.get(_Name), leave.get(_Name)  # asked once, not per name
     while True:
         while stack:
             op, node, parent = pop()
@@ -151,11 +152,10 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                 if cls is _Name and type(node.ctx) is _Load:
                     # The commonest node, short-cut past the plan: a load resolved to its binding.
                     load(node)
-                    handlers = enter.get(cls)
-                    if handlers:
-                        call(handlers, node)
-                    if cls in leave:
-                        call(leave[cls], node)
+                    if name_enter:
+                        call(name_enter, node)
+                    if name_leave:
+                        call(name_leave, node)
                     continue
                 entry = plan.get(cls)
                 if entry is None:
