@@ -21,8 +21,7 @@ KEEPING = frozenset({"append", "add", "insert", "appendleft", "put", "setdefault
 SMALL_RANGE = 1000  # `for _ in range(3)`: a fixed, small number of passes
 DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 
-COPIES = ("So CPython builds a new $kind and copies all of `$target` into it on every pass: $why. "
-          "The work grows with the square of the number of pieces.")
+COPIES = "CPython can't avoid that here: $why. The work grows with the square of the number of pieces."
 WHY = {
     "module": "at module level its in-place trick is gone since 3.11",
     "global": "its in-place trick never covers a `global` name",
@@ -64,25 +63,24 @@ class Report:
         self.text += "".join(f"{row}\\n" for row in rows)
 """
     example_context = {
-        "statement": 'self.text += f"{row}\\n"', "target": "self.text", "kind": "str", "variant": "attribute",
+        "statement": 'self.text += f"{row}\\n"', "target": "self.text", "kind": "string", "variant": "attribute",
         "loop": "for row in rows", "piece": 'f"{row}\\n"', "joiner": '""', "why": WHY["attribute"],
         "effect": "copies all of 'self.text' each pass: " + WHY["attribute"], "first": "", "keeper": "",
     }
     explanation = Explanation(
-        definition="A $kind can't change, so `$statement` builds a new one each time round `$loop`, and "
-        "`+` copies every character already in `$target`.",
+        definition="A $kind can't change, so `$statement` has to build a new one each time round `$loop`, "
+        "copying every character already in `$target`.",
         variant_key="variant",
         implication={
             "": COPIES,
-            "local": "CPython hides most of that here: when a function's local name is the only reference "
-            "to its string, `+=` grows it in place. That trick is CPython's alone, and a second reference "
-            "(`last = $target`) turns it off: then every pass copies, and the work grows with the square of the "
-            "number of pieces.",
+            "local": "CPython hides most of that here: it grows a function's local string in place when "
+            "nothing else refers to it. Only CPython does, and a second reference (`last = $target`) turns it "
+            "off: the work then grows with the square of the number of pieces.",
         },
         example="$loop:\n    $statement",
-        layer="CPython's trick needs three things: the name is a function's local (or, before 3.11, a module "
-        "or `nonlocal` name), the result goes straight back into it (`$target += a + b`, not "
-        "`$target = $target + a + b`), and nothing else refers to the string. PEP 8 asks code not to rely on "
+        layer="CPython's in-place trick needs three things: the name is a function's local (or, before 3.11, a "
+        "module or `nonlocal` name), the result goes straight back into it (`s += a + b`, not "
+        "`s = s + a + b`), and nothing else refers to the string. PEP 8 asks code not to rely on "
         "it: other Pythons, such as PyPy, don't have it.",
         follow_ups=(
             FollowUp(
@@ -322,10 +320,11 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
             header = (f"for {self.ctx.segment(loop.target)} in {self.ctx.segment(loop.iter)}"  # type: ignore[attr-defined]
                       if isinstance(loop, (ast.For, ast.AsyncFor)) else f"while {self.ctx.segment(loop.test)}")  # type: ignore[attr-defined]
             words = dict(
-                statement=self.ctx.segment(statement), target=self.ctx.segment(target), kind=kind,
+                statement=self.ctx.segment(statement), target=self.ctx.segment(target),
+                kind="bytes object" if kind == "bytes" else "string",
                 variant=variant, loop=header, piece=self.ctx.segment(piece, limit=None),
                 joiner='b""' if kind == "bytes" else '""', keeper=keeper,
-                first=self.ctx.segment(piece.left.right) if shape == "chain" else "",  # type: ignore[attr-defined]
+                first=self.ctx.segment(_first_piece(piece)) if shape == "chain" else "",
             )
             words["why"] = WHY.get(variant, "").replace("$target", words["target"]).replace("$first", words["first"]) \
                 .replace("$keeper", keeper)
@@ -444,6 +443,13 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
                         and parent.func.attr in KEEPING):
                     return self.ctx.segment(parent)
         return ""
+
+
+def _first_piece(value: ast.BinOp) -> ast.expr:
+    """In `s + a + b`, the `a` added to `s` first."""
+    while type(value.left) is ast.BinOp:
+        value = value.left  # type: ignore[assignment]
+    return value.right
 
 
 def _same(node: ast.expr, text: str) -> bool:
