@@ -260,6 +260,8 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
         not_flagged=(
             "A loop over a literal list, tuple, set or string, or `range` of a constant up to 1000: a fixed, "
             "small number of passes.",
+            "A `while n:` loop whose body divides `n` (`n //= base`, `divmod(n, base)`): the digits of a "
+            "number, a few dozen passes.",
             "A string reset inside the same loop (`line = ''` each pass): it never grows across passes.",
             "A name with any binding that is not a string (a parameter, a loop variable, a list): "
             "`lst += [x]` extends a list in place.",
@@ -412,6 +414,8 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
         return False
 
     def _bounded(self, loop: ast.AST) -> bool:
+        if isinstance(loop, ast.While):
+            return self._logarithmic(loop)
         if not isinstance(loop, (ast.For, ast.AsyncFor)):
             return False
         iterable = loop.iter
@@ -422,6 +426,28 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
         if isinstance(iterable, ast.Call) and self.ctx.call_name(iterable) == "builtins.range" and not iterable.keywords:
             numbers = [arg.value for arg in iterable.args if isinstance(arg, ast.Constant) and type(arg.value) is int]
             return len(numbers) == len(iterable.args) and 0 < len(numbers) and len(range(*numbers)) <= SMALL_RANGE
+        return False
+
+    def _logarithmic(self, loop: ast.While) -> bool:
+        """`while n:` / `while n > 0:` whose body divides `n` (`n //= base`, `n, digit = divmod(n,
+        base)`): the digits of a number, a few dozen passes at most."""
+        test = loop.test.left if isinstance(loop.test, ast.Compare) else loop.test
+        if not isinstance(test, ast.Name):
+            return False
+        binding = self.ctx.resolve(test)
+        if binding is None:
+            return False
+        for each in binding.scope.bindings.get(test.id, ()):
+            statement = self.ctx.statement(each.node)
+            if statement is None or loop not in self.ctx.ancestors(statement):
+                continue
+            value = getattr(statement, "value", None)
+            if isinstance(statement, ast.AugAssign) and isinstance(statement.op, (ast.FloorDiv, ast.RShift)):
+                return True
+            if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.FloorDiv, ast.RShift)):
+                return True
+            if isinstance(value, ast.Call) and self.ctx.call_name(value) == "builtins.divmod":
+                return True
         return False
 
     def _kept(self, binding, name: str, loops: list) -> str:
