@@ -28,6 +28,7 @@ from pitfalls.rules.pit701_cache_on_method import CacheOnMethod
 from pitfalls.rules.pit702_instance_registry_leak import InstanceRegistryLeak
 from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
 from pitfalls.rules.pit802_unsynchronized_shared_update import UnsynchronizedSharedUpdate
+from pitfalls.rules.pit903_string_concat_in_loop import StringConcatInLoop
 
 # A new rule is one module under rules/ plus one line here.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -54,6 +55,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InstanceRegistryLeak,
     CpuBoundThreads,
     UnsynchronizedSharedUpdate,
+    StringConcatInLoop,
 )
 
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
