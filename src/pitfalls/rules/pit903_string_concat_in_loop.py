@@ -69,7 +69,7 @@ class Report:
     }
     explanation = Explanation(
         definition="A $kind can't change, so `$statement` has to build a new one each time round `$loop`, "
-        "copying every character already in `$target`.",
+        "copying everything already in `$target`.",
         variant_key="variant",
         implication={
             "": COPIES,
