@@ -27,6 +27,7 @@ from pitfalls.rules.pit603_mutable_fromkeys_value import MutableFromkeysValue
 from pitfalls.rules.pit701_cache_on_method import CacheOnMethod
 from pitfalls.rules.pit702_instance_registry_leak import InstanceRegistryLeak
 from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
+from pitfalls.rules.pit901_list_membership_in_loop import ListMembershipInLoop
 from pitfalls.rules.pit902_list_pop_front import ListPopFront
 
 # A new rule is one module under rules/ plus one line here.
@@ -53,6 +54,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CacheOnMethod,
     InstanceRegistryLeak,
     CpuBoundThreads,
+    ListMembershipInLoop,
     ListPopFront,
 )
 
