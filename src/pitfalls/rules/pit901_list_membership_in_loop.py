@@ -6,7 +6,7 @@ import ast
 from typing import Optional
 
 from pitfalls.analyses.mutation import uses_of
-from pitfalls.analyses.paths import reads_only
+from pitfalls.analyses.paths import parameter_rebound, reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
@@ -151,7 +151,8 @@ assert set(["b", "a", "b"]) == {"a", "b"}  # order and duplicates go; membership
 
     def _decide(self, node: ast.Compare, left: ast.expr, right: ast.Name, loops: list) -> None:
         ctx = self.ctx
-        binding = reads_only(ctx, right, lambda b: b.kind in ("assign", "walrus"))
+        alike = lambda b: b.kind in ("assign", "walrus")  # noqa: E731
+        binding = reads_only(ctx, right, alike) or parameter_rebound(ctx, right, alike)
         if binding is None or binding.value is None:
             return
         above = set(ctx.ancestors(binding.node))

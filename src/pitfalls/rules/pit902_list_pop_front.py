@@ -6,7 +6,7 @@ import ast
 from typing import Optional
 
 from pitfalls.analyses.mutation import binding_container, value_container
-from pitfalls.analyses.paths import reads_only
+from pitfalls.analyses.paths import parameter_rebound, reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
@@ -204,6 +204,8 @@ assert seen == [3, 4, 5] and items == [3, 4, 5]
         ctx = self.ctx
         if isinstance(receiver, ast.Name):
             binding = reads_only(ctx, receiver, lambda b: _container(ctx, b) is not None)
+            if binding is None:
+                binding = parameter_rebound(ctx, receiver, lambda b: _container(ctx, b) is not None)
             return _container(ctx, binding) if binding is not None else None
         if (isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
                 and receiver.value.id == "self"):
