@@ -188,7 +188,8 @@ assert set(["b", "a", "b"]) == {"a", "b"}  # order and duplicates go; membership
         """The list is built from data (not a short literal), and its items can go in a set."""
         value = binding.value
         if isinstance(value, ast.ListComp):
-            return not isinstance(value.elt, UNHASHABLE)
+            # `[2**8 - 2**i for i in range(9)]`: a fixed handful, a literal spelled another way.
+            return not isinstance(value.elt, UNHASHABLE) and not all(_fixed(g.iter) for g in value.generators)
         if isinstance(value, ast.Call):
             if isinstance(value.func, ast.Attribute) and value.func.attr in LIST_METHODS:
                 if isinstance(value.func.value, ast.Constant):
@@ -212,6 +213,15 @@ assert set(["b", "a", "b"]) == {"a", "b"}  # order and duplicates go; membership
             return False
         added = call.args[-1] if call.args else None
         return added is not None and not (parent.attr == "append" and isinstance(added, UNHASHABLE))
+
+
+def _fixed(node: ast.expr) -> bool:
+    """A literal of constants, or `range()` of constants: the same few items every run."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+        return all(isinstance(a, ast.Constant) for a in node.args) and not node.keywords
+    return isinstance(node, ast.Constant)
 
 
 def _test_file(path: str) -> bool:
