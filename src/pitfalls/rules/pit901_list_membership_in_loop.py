@@ -50,8 +50,8 @@ def keep_known(rows, names):
         },
         example="$test",
         layer="A set needs hashable items (strings, numbers, tuples; not lists or dicts), and it forgets "
-        "order and duplicates, which `in` never needed. For a handful of items, or a loop that runs a few "
-        "times, the list is just as fast.",
+        "order and duplicates, which `in` never needed. For a handful of items a scan is a handful of "
+        "comparisons, so a short list is fine.",
         follow_ups=(
             FollowUp(
                 "Why not always use a set?",
@@ -101,6 +101,13 @@ assert len(hits) == 500 and Key.compared > 500 * 1000  # m × n: over half a mil
 Key.compared = 0
 hits = [k for k in (Key(i) for i in range(0, 2000, 2)) if k in lookup]
 assert len(hits) == 500 and Key.compared <= 1000  # about one each
+
+Key.compared = 0
+assert Key(999) in tuple(items) and Key.compared == 1000  # a tuple is scanned the same way
+Key.compared = 0
+assert Key(999) in dict.fromkeys(items) and Key.compared <= 2  # dict keys look up by hash
+Key.compared = 0
+assert Key(4) in items[:5] and Key.compared == 5  # a short list: a handful of comparisons
 
 assert (3 in (1, 2, 3)) and ([1] in [[0], [1]])
 try:

@@ -58,12 +58,12 @@ def walk(graph, start):
         },
         example="$call",
         layer="Only the front is slow: `pop()` and `append(x)` at the end are O(1). A `collections.deque` "
-        "is O(1) at both ends, but indexing into its middle (`d[i]`) is O(n) and it has no slicing.",
+        "is O(1) at both ends, but it has no slicing, and its docs say indexing slows to O(n) in the middle.",
         follow_ups=(
             FollowUp(
                 "When does this matter?",
-                "When `$receiver` can be long: a queue of thousands of items pays millions of moves. For "
-                "a handful of items the list is fine, and often as fast.",
+                "When `$receiver` can be long: draining 2,000 items moves about two million. For a "
+                "handful of items it is a handful of moves, so the list is fine.",
             ),
             FollowUp(
                 "Can I keep the list?",
@@ -110,6 +110,7 @@ assert order == ["a", "b", "c", "d"]  # breadth first, as with the list
 def moves(n):  # draining n items with pop(0): the k-th call moves the n - k left behind
     return sum(n - k for k in range(1, n + 1))
 assert moves(1000) == 1000 * 999 // 2  # about n²/2
+assert 1_900_000 < moves(2000) < 2_100_000  # about two million for 2,000 items
 assert 99 < moves(10_000) / moves(1000) < 101  # 10 times the items, about 100 times the work
 
 items = [3, 4, 5]
