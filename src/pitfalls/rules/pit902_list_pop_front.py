@@ -49,8 +49,8 @@ def walk(graph, start):
         "known": "list",
     }
     explanation = Explanation(
-        definition="A list keeps its items in one block of memory, so `$call` has to move every other "
-        "item of `$receiver` by one place: O(n) for each call.",
+        definition="A list keeps its items side by side in one block of memory, so `$call` shifts every "
+        "item of `$receiver` behind the front by one place: O(n) for each call.",
         variant_key="method",
         implication={
             "": "Done once per pass of the loop, that is about n²/2 moves for n items, O(n²): 10 times "
@@ -80,7 +80,7 @@ from collections import deque
 queue = [10, 20, 30, 40]
 before = {item: queue.index(item) for item in queue}
 assert queue.pop(0) == 10 and queue == [20, 30, 40]
-assert all(queue.index(item) == before[item] - 1 for item in queue)  # every other item moved one place
+assert all(queue.index(item) == before[item] - 1 for item in queue)  # every item behind moved one place
 queue = [2, 3]
 queue.insert(0, 0)
 assert queue == [0, 2, 3]
