@@ -28,6 +28,8 @@ from pitfalls.rules.pit701_cache_on_method import CacheOnMethod
 from pitfalls.rules.pit702_instance_registry_leak import InstanceRegistryLeak
 from pitfalls.rules.pit801_cpu_bound_threads import CpuBoundThreads
 from pitfalls.rules.pit802_unsynchronized_shared_update import UnsynchronizedSharedUpdate
+from pitfalls.rules.pit901_list_membership_in_loop import ListMembershipInLoop
+from pitfalls.rules.pit902_list_pop_front import ListPopFront
 from pitfalls.rules.pit903_string_concat_in_loop import StringConcatInLoop
 
 # A new rule is one module under rules/ plus one line here.
@@ -55,6 +57,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     InstanceRegistryLeak,
     CpuBoundThreads,
     UnsynchronizedSharedUpdate,
+    ListMembershipInLoop,
+    ListPopFront,
     StringConcatInLoop,
 )
 

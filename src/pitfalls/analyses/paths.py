@@ -45,6 +45,23 @@ def reads_only(ctx: Context, use: ast.Name, alike: Callable[[Binding], bool]) ->
     return binding
 
 
+def parameter_rebound(ctx: Context, use: ast.Name, alike: Callable[[Binding], bool]) -> Optional[Binding]:
+    """The binding `use` resolves to when it is the parameter's one rebinding, made by a statement
+    at the top level of the function body (`aliases = list(aliases)`), and `alike` accepts it: every
+    load after it reads that value. (`reads_only` refuses here: the parameter is not alike.)"""
+    binding = ctx.resolve(use)
+    if binding is None or binding.kind != "assign" or not alike(binding):
+        return None
+    others = [b for b in binding.scope.bindings.get(binding.name, ()) if b is not binding]
+    statement = ctx.statement(binding.node)
+    if not others or any(b.kind != "param" for b in others) or statement is None:
+        return None
+    function = ctx.parent(statement)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or statement not in function.body:
+        return None
+    return binding
+
+
 def runs_before(ctx: Context, first: Optional[ast.stmt], statement: ast.stmt) -> bool:
     """`first` runs before `statement` whenever `statement` runs: it is an earlier statement of a
     block that holds `statement` or a statement around it (within one function)."""
