@@ -45,16 +45,18 @@ def gc_paused():
 
 
 def analyze(
-    tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str = "<unknown>"
+    tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str = "<unknown>",
+    text: Optional[str] = None,
 ) -> Result:
-    """Run `rules` over an already parsed module. Never parses; never raises for a rule's bug."""
+    """Run `rules` over an already parsed module. Never parses; never raises for a rule's bug.
+    `text`: the source, when the caller has it (else joined from `lines` if a rule asks)."""
     with gc_paused():
-        return _analyze(tree, lines, rules, path)
+        return _analyze(tree, lines, rules, path, text)
 
 
-def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str) -> Result:
+def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]], path: str,
+             text: Optional[str]) -> Result:
     ctx = Context(tree, lines, path)
-    text: Optional[str] = None
     active = []
     asked: dict[tuple[str, ...], bool] = {}  # rules needing the same words (PIT801, PIT802) ask once
     for rule in rules:
@@ -142,6 +144,9 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
     node_type = ast.AST
     next_deferred = 0
     name_enter, name_leave = enter.get(_Name), leave.get(_Name)  # asked once, not per name
+    # Leaves nothing looks at (a constant, `pass`): given their parent where they are met, never
+    # pushed, popped and planned; a seventh of a module's nodes are constants.
+    inert = frozenset(t for t in _INERT if t not in enter and t not in leave and t not in hooks)
     while True:
         while stack:
             op, node, parent = pop()
@@ -194,8 +199,12 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
                         value = getattr(node, name, None)
                         if type(value) is list:
                             for item in reversed(value):
-                                if isinstance(item, node_type):
+                                if type(item) in inert:
+                                    parents[item] = node
+                                elif isinstance(item, node_type):
                                     push((_ENTER, item, node))
+                        elif type(value) in inert:
+                            parents[value] = node
                         elif isinstance(value, node_type):
                             push((_ENTER, value, node))
             elif op == _BRANCH:
@@ -227,6 +236,9 @@ def _walk(ctx: Context, enter: dict, leave: dict, call: Callable, plan: dict, ho
 
 
 _Name, _Load = ast.Name, ast.Load
+
+# Leaves that are given their parent without a visit when no rule or hook asks for them.
+_INERT = (ast.Constant, ast.Pass)
 
 # Node types that never hold another node (contexts and operators are skipped as fields).
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal, ast.alias})

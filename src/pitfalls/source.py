@@ -70,6 +70,8 @@ def parse(source: str, path: str) -> ast.Module:
 
 
 def split_lines(source: str) -> list[str]:
+    if "\r" not in source:  # the common case, ten times faster than the pattern
+        return source.split("\n")
     return _LINE_BREAK.split(source)
 
 
@@ -130,7 +132,7 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
         except SourceError as exc:
             return FileReport(path, error=str(exc))
         try:
-            result = analyze(tree, lines, rules, path)
+            result = analyze(tree, lines, rules, path, text=source)
         except Exception as exc:  # a bug of the engine itself (a rule's is caught inside): this file only
             return FileReport(path, rule_errors=[RuleError("engine", exc)])
         del tree  # freed now, by reference counting, before the collector runs again
