@@ -190,15 +190,18 @@ assert reads_only() == 2
         for scope in ctx.scopes.values():
             if scope.kind is not ScopeKind.FUNCTION or not scope.bindings:
                 continue
+            parent = scope.parent
+            while parent is not None and parent.kind is ScopeKind.CLASS:
+                parent = parent.parent  # a method doesn't see its class body's names
+            at_top = parent is ctx.module_scope
             for name, bindings in scope.bindings.items():
+                if at_top and name not in parent.bindings and name not in BUILTIN_NAMES:  # type: ignore
+                    continue  # nothing outside to mean: the common case, decided without a lookup
                 if name in scope.globals or name in scope.nonlocals or any(b.kind == "param" for b in bindings):
                     continue  # declared, or a parameter: bound before the body runs
                 local = min((b for b in bindings if b.kind in LOCAL_KINDS), key=lambda b: b.seq, default=None)
                 if local is None:
                     continue
-                parent = scope.parent
-                while parent is not None and parent.kind is ScopeKind.CLASS:
-                    parent = parent.parent  # a method doesn't see its class body's names
                 outer = ctx.lookup(name, parent) if parent is not None else None
                 if outer is None:
                     if name in BUILTIN_NAMES:

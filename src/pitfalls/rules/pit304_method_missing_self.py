@@ -24,6 +24,7 @@ class MethodMissingSelf(Rule):
     severity = Severity.ERROR
     hazards = True
     peer_codes = ("E0211", "E0213", "N805", "no-method-argument", "no-self-argument")
+    needs = ("class",)
     summary = "A method takes no parameter for the instance, or its body uses self under another name"
     message = "'{method}' of '{cls}' {problem}: '{call}' {consequence}"
     bad_example = """\
