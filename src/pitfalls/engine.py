@@ -86,7 +86,7 @@ def _analyze(tree: ast.Module, lines: Sequence[str], rules: Sequence[type[Rule]]
 
     def call(handlers: list[tuple[Rule, Callable[[ast.AST], None]]], node: ast.AST) -> None:
         for rule, handler in handlers:
-            if rule.code in failed:
+            if failed and rule.code in failed:
                 continue
             try:
                 handler(node)

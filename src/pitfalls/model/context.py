@@ -50,6 +50,9 @@ AUGMENTED_OPERATORS = {  # as augmented assignments spell them
 }
 MUTABLE_DISPLAYS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
 SCOPE_NODES = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef, *COMPREHENSION_NODES)
+_FRAMES = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)  # where a climb to the enclosing code stops
+_CALLABLES = (*FUNCTION_NODES, ast.Lambda)
+_DEFS = (*FUNCTION_NODES, ast.ClassDef)
 # Statement fields that hold a block of statements.
 # A trailing comment (with no quote in it, so not inside a string).
 _CODE_BEFORE_COMMENT = re.compile(r"#[^'\"]*$")
@@ -257,7 +260,7 @@ class Context:
         child: ast.AST = node
         grandchild: Optional[ast.AST] = None
         for anc in self.ancestors(node):
-            if isinstance(anc, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
+            if isinstance(anc, _FRAMES):
                 if _is_inside(anc, child, grandchild):
                     break
                 # A default, decorator or base runs where the def or class statement runs.
@@ -295,7 +298,7 @@ class Context:
         child: ast.AST = node
         grandchild: Optional[ast.AST] = None
         for anc in self.ancestors(node):
-            if isinstance(anc, (*FUNCTION_NODES, ast.Lambda)) and _is_inside(anc, child, grandchild):
+            if isinstance(anc, _CALLABLES) and _is_inside(anc, child, grandchild):
                 break
             arm = _arm(anc, child, grandchild)
             if arm is not None:
@@ -517,7 +520,7 @@ class Context:
 
 def _is_inside(scope_node: ast.AST, child: ast.AST, grandchild: Optional[ast.AST]) -> bool:
     """Whether the path scope_node -> child (-> grandchild) enters the scope's own body."""
-    if isinstance(scope_node, (*FUNCTION_NODES, ast.ClassDef)):
+    if isinstance(scope_node, _DEFS):
         return any(item is child for item in scope_node.body)  # type: ignore[attr-defined]
     if isinstance(scope_node, ast.Lambda):
         return child is scope_node.body

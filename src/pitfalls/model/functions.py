@@ -21,6 +21,8 @@ KIND_DECORATORS = {"staticmethod": "staticmethod", "classmethod": "classmethod",
 IMPLICIT_CLASSMETHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 
+_NESTED = (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)  # bodies with facts of their own
+
 class Parameter:
     """One parameter: `kind` is posonly, positional, vararg, kwonly or kwarg."""
 
@@ -168,7 +170,7 @@ class FunctionFacts:
         while stack:
             current = stack.pop()
             nodes.setdefault(type(current), []).append(current)
-            if isinstance(current, (*FUNCTION_NODES, ast.Lambda, ast.ClassDef)):
+            if isinstance(current, _NESTED):
                 self.nested.append(current)
                 children: Iterable[ast.AST] = _outer_parts(current)
             else:

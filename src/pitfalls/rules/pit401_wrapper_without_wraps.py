@@ -11,6 +11,8 @@ from pitfalls.model.scopes import Binding
 from pitfalls.rule import Rule
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPES = (*FUNCTIONS, ast.Lambda, ast.ClassDef)  # what ends the climb to the enclosing def
+DEFS = (*FUNCTIONS, ast.ClassDef)
 # What makes a wrapper look like the function it wraps, by the last part of its dotted name
 # (`functools.wraps`, `six.wraps`, `update_wrapper`, a project's own `wraps`).
 COPIERS = frozenset({"wraps", "update_wrapper"})
@@ -176,7 +178,7 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
             if not isinstance(inner, FUNCTIONS):
                 continue
             outer = ctx.parent(inner)
-            while outer is not None and not isinstance(outer, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+            while outer is not None and not isinstance(outer, SCOPES):
                 outer = ctx.parent(outer)
             if isinstance(outer, FUNCTIONS):
                 self._check(outer, inner)
@@ -255,7 +257,7 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
         """A decorator made inside a function that does not return it: its functions are local
         to that call, and nothing outside sees their names."""
         around = self.ctx.parent(outer)
-        while around is not None and not isinstance(around, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+        while around is not None and not isinstance(around, SCOPES):
             around = self.ctx.parent(around)
         if not isinstance(around, FUNCTIONS):
             return False
@@ -291,7 +293,7 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
         ctx = self.ctx
         candidates = [outer]
         factory = ctx.parent(outer)
-        while factory is not None and not isinstance(factory, (*FUNCTIONS, ast.Lambda, ast.ClassDef)):
+        while factory is not None and not isinstance(factory, SCOPES):
             factory = ctx.parent(factory)
         binding = _binding_of(ctx, outer)
         if isinstance(factory, FUNCTIONS) and binding is not None and self._returned(factory, binding):
@@ -305,14 +307,14 @@ assert save.__code__.co_name == "wrapper"  # the code, so the traceback frame, i
                     if not (isinstance(parent, ast.Call) and parent.func is node):
                         continue
                     node, parent = parent, ctx.parent(parent)
-                if isinstance(parent, (*FUNCTIONS, ast.ClassDef)) and node in parent.decorator_list:
+                if isinstance(parent, DEFS) and node in parent.decorator_list:
                     return reference.node
         return None
 
     def _decorated(self, name: Optional[ast.Name]) -> Optional[str]:
         """The name of a function the module decorates with it."""
         node: Optional[ast.AST] = name
-        while node is not None and not isinstance(node, (*FUNCTIONS, ast.ClassDef)):
+        while node is not None and not isinstance(node, DEFS):
             node = self.ctx.parent(node)
         return getattr(node, "name", None)
 
