@@ -51,6 +51,16 @@ def test_the_generators_and_memory_example_shows_each_rule_of_issue_17_once():
         assert name in found[code], (code, found[code])
 
 
+def test_the_threads_and_complexity_example_shows_each_rule_of_issue_18_once():
+    report = check_file(str(EXAMPLE.with_name("threads_and_complexity.py")))
+    assert report.error is None and not report.rule_errors
+    found = {f.code: f.message for f in report.findings}
+    assert sorted(f.code for f in report.findings) == ["PIT802", "PIT901", "PIT902", "PIT903"]
+    for code, name in {"PIT802": "requests_served", "PIT901": "known", "PIT902": "queue.pop(0)",
+                       "PIT903": "self.text"}.items():
+        assert name in found[code], (code, found[code])
+
+
 def test_example_messages_name_the_users_identifiers():
     messages = {f.code: f.message for f in check_file(str(EXAMPLE)).findings}
     for code, names in {
