@@ -52,23 +52,29 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         # One row per card: a hit of the user's (source 'own') or a rule's example ('catalog').
         # path/line/snippet are where it was last seen; first_seen/last_seen are UTC ISO times.
-        "CREATE TABLE cards ("
-        " card_id TEXT PRIMARY KEY, code TEXT NOT NULL, topic TEXT NOT NULL,"
-        " source TEXT NOT NULL CHECK (source IN ('own', 'catalog')),"
-        " path TEXT NOT NULL, line INTEGER, snippet TEXT NOT NULL,"
-        " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)",
+        (
+            "CREATE TABLE cards ("
+            " card_id TEXT PRIMARY KEY, code TEXT NOT NULL, topic TEXT NOT NULL,"
+            " source TEXT NOT NULL CHECK (source IN ('own', 'catalog')),"
+            " path TEXT NOT NULL, line INTEGER, snippet TEXT NOT NULL,"
+            " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)"
+        ),
         # One row per answered part: its FSRS card (Card.to_dict() as JSON) and, for queries, due.
-        "CREATE TABLE parts ("
-        " card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE, part TEXT NOT NULL,"
-        " fsrs TEXT NOT NULL, due TEXT NOT NULL, reviews INTEGER NOT NULL, lapses INTEGER NOT NULL,"
-        " last_review TEXT NOT NULL, PRIMARY KEY (card_id, part))",
+        (
+            "CREATE TABLE parts ("
+            " card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE, part TEXT NOT NULL,"
+            " fsrs TEXT NOT NULL, due TEXT NOT NULL, reviews INTEGER NOT NULL, lapses INTEGER NOT NULL,"
+            " last_review TEXT NOT NULL, PRIMARY KEY (card_id, part))"
+        ),
         # Every answer: the self-grade (1 again .. 4 easy), seconds on the clock, what was typed,
         # when, and when the part is due again after it.
-        "CREATE TABLE reviews ("
-        " id INTEGER PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE,"
-        " part TEXT NOT NULL, grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 4),"
-        " seconds REAL NOT NULL CHECK (seconds >= 0), typed TEXT NOT NULL, at TEXT NOT NULL,"
-        " due TEXT NOT NULL)",
+        (
+            "CREATE TABLE reviews ("
+            " id INTEGER PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE,"
+            " part TEXT NOT NULL, grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 4),"
+            " seconds REAL NOT NULL CHECK (seconds >= 0), typed TEXT NOT NULL, at TEXT NOT NULL,"
+            " due TEXT NOT NULL)"
+        ),
         "CREATE INDEX parts_due ON parts (due)",
         "CREATE INDEX reviews_card ON reviews (card_id, part)",
         "CREATE INDEX reviews_at ON reviews (at)",
@@ -411,7 +417,7 @@ class DrillStore:
             else:
                 card, reviews, lapses = fsrs.Card.from_dict(json.loads(row[0])), row[1], row[2]
             card, _ = self.scheduler.review_card(card, fsrs.Rating(grade), review_datetime=moment,
-                                                 review_duration=int(round(seconds * 1000)))
+                                                 review_duration=round(seconds * 1000))
             due = _iso(card.due)
             db.execute(
                 "INSERT INTO reviews (card_id, part, grade, seconds, typed, at, due) VALUES (?, ?, ?, ?, ?, ?, ?)",
