@@ -128,6 +128,9 @@ def test_due_filters_and_puts_new_own_hits_before_catalog_examples(tmp_path):
         assert store.due(now=T0, topic="scope") == [(scoped, QUESTION), ("PIT201:example", QUESTION)]
         assert store.due(now=T0, source="catalog") == [("PIT201:example", QUESTION)]
         assert store.due(now=T0, new=False) == []
+        assert store.due(now=T0, cards=[scoped, "PIT999:gone"]) == [(scoped, QUESTION)]
+        store.record(mine, QUESTION, 1, 5, at=T0)
+        assert store.due(now=T0 + timedelta(hours=1), cards={mine}) == [(mine, QUESTION)]
 
 
 @needs_fsrs
@@ -167,6 +170,23 @@ def test_a_record_survives_the_process_being_killed_right_after(tmp_path):
         [review] = store.history()
         assert (review.card_id, review.grade, review.seconds, review.typed) == (cid, 2, 17.25, "shared list")
         assert store.known_cards()[cid].due == review.due
+
+
+@needs_fsrs
+def test_ctrl_c_in_the_middle_of_a_record_leaves_nothing_half_done(tmp_path, monkeypatch):
+    with _store(tmp_path / "d.sqlite3") as store:
+        cid = _card(store)
+
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        with monkeypatch.context() as patch:
+            patch.setattr(store.scheduler, "review_card", interrupted)
+            with pytest.raises(KeyboardInterrupt):
+                store.record(cid, QUESTION, 3, 10, at=T0)
+        assert store.history() == [] and store.known_cards()[cid].due is None
+        store.record(cid, QUESTION, 3, 10, at=T0)  # the store is still usable
+        assert len(store.history()) == 1
 
 
 @needs_fsrs

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple, Optional, Union
+from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x50495444  # "PITD" at offset 68 of the file header
@@ -307,7 +307,8 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
 
 
@@ -332,7 +333,7 @@ class DrillStore:
     `scheduler`: an fsrs.Scheduler (default: fsrs's defaults, fuzzing on)."""
 
     def __init__(self, path: Union[str, "os.PathLike[str]", None] = None, scheduler: Any = None) -> None:
-        self.path = Path(path) if path is not None else default_path()
+        self.path = Path(path).expanduser() if path is not None else default_path()
         self._fsrs = _fsrs()
         self.scheduler = scheduler if scheduler is not None else self._fsrs.Scheduler()
         self._lock = threading.RLock()
@@ -371,10 +372,11 @@ class DrillStore:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
     # -- writing --
 
@@ -433,11 +435,15 @@ class DrillStore:
     # -- reading --
 
     def due(self, now: Optional[datetime] = None, topic: Optional[str] = None, limit: Optional[int] = None,
-            source: Optional[str] = None, new: bool = True) -> list[Due]:
+            source: Optional[str] = None, new: bool = True, cards: Optional[Iterable[str]] = None) -> list[Due]:
         """The parts to ask now, weakest first: answered parts that are due (lowest FSRS
         retrievability, then lowest stability, then longest due), then, if `new`, the main
-        question of each card never answered (own hits first, in the order first seen)."""
+        question of each card never answered (own hits first, in the order first seen).
+
+        `topic`, `source` ("own"/"catalog") and `cards` (card ids: this run's deck, since one
+        database holds the cards of every project the user drilled) narrow the choice."""
         moment = _utc(now)
+        wanted = None if cards is None else set(cards)
         where, arguments = "", []
         if topic is not None:
             where += " AND c.topic = ?"
@@ -454,6 +460,9 @@ class DrillStore:
                 "SELECT c.card_id FROM cards c WHERE NOT EXISTS (SELECT 1 FROM parts p WHERE p.card_id = c.card_id)"
                 + where + " ORDER BY c.source <> 'own', c.first_seen, c.card_id", arguments,
             ).fetchall() if new else []
+        if wanted is not None:
+            rows = [row for row in rows if row[0] in wanted]
+            fresh = [row for row in fresh if row[0] in wanted]
         weakest = []
         for card_id, part, state, due in rows:
             card = self._fsrs.Card.from_dict(json.loads(state))
