@@ -178,3 +178,22 @@ def test_lower_layers_import_nothing_above_them(layer):
         if not any(target == a or target.startswith(a + ".") for a in allowed)
     ]
     assert not wrong, "imports above their layer: " + ", ".join(sorted(wrong))
+
+
+DRILL = "pitfalls.drill"
+
+
+def test_only_the_drill_command_imports_the_drill():
+    """pitfalls.drill (SQLite, FSRS) is imported by its own modules and, inside the drill
+    command's function, by the CLI; never by check, flake8 or the language server."""
+    lazy = import_graph(MODULES, everywhere=True)
+    eager = import_graph(MODULES)
+    wrong = []
+    for module in sorted(MODULES):
+        if module == DRILL or module.startswith(DRILL + "."):
+            continue
+        drill = sorted(t for t in lazy[module] if t == DRILL or t.startswith(DRILL + "."))
+        if drill and (module != "pitfalls.cli" or any(t in eager[module] for t in drill)):
+            wrong.append(f"{module} -> {', '.join(drill)}")
+    assert not wrong, "imports of the drill outside the drill command: " + "; ".join(wrong)
+    assert "pitfalls.drill.store" in MODULES and "pitfalls.drill.store" in lazy[DRILL]

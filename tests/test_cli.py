@@ -246,19 +246,54 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
     assert run("check", "-j", "0", str(tmp_path)).exit_code == 2
 
 
-def test_check_imports_neither_libcst_nor_pygls(tmp_path):
-    """Start-up stays small: fixing and the language server are loaded only when used."""
+# What `pitfalls check`, the flake8 plugin and the language server never load: the fixer and
+# server libraries (check only), and the drill's state (its package, SQLite, FSRS, platformdirs).
+DRILL_MODULES = "{'pitfalls.drill', 'fsrs', 'platformdirs', 'sqlite3', '_sqlite3'}"
+_LOADED = "print(sorted(m for m in sys.modules if m in WANTED or any(m.startswith(w + '.') for w in WANTED)))"
+
+
+def _modules_loaded(tmp_path, wanted: str, body: str) -> list[str]:
+    import ast
     import subprocess
     import sys
 
     (tmp_path / "a.py").write_text("def f(x=[]):\n    return x\n", encoding="utf-8")
-    probe = (
-        "import sys; from pitfalls.cli import main; sys.argv = ['pitfalls', 'check', '--exit-zero', sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'libcst', 'pygls', 'lsprotocol', 'rich', 'flake8'}))"
-    )
+    probe = f"import sys\nWANTED = {wanted}\n{body}\n{_LOADED}"
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.py")], capture_output=True, text=True)
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_imports_neither_libcst_nor_pygls(tmp_path):
+    """Start-up stays small: fixing, the language server and the drill are loaded only when used."""
+    body = (
+        "from pitfalls.cli import main; sys.argv = ['pitfalls', 'check', '--exit-zero', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    wanted = "{'libcst', 'pygls', 'lsprotocol', 'rich', 'flake8'} | " + DRILL_MODULES
+    assert _modules_loaded(tmp_path, wanted, body) == []
+
+
+def test_flake8_and_the_language_server_never_load_the_drill(tmp_path):
+    flake8 = (
+        "from flake8.main.cli import main\n"
+        "try:\n    main(['--isolated', '--select', 'PIT', '--exit-zero', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "assert 'pitfalls.flake8_plugin' in sys.modules"
+    )
+    assert _modules_loaded(tmp_path, DRILL_MODULES, flake8) == []
+    server = (
+        "from pygls.workspace import Workspace\n"
+        "from pitfalls_lsp.server import Settings, create_server\n"
+        "server = create_server()\n"
+        "server.protocol._workspace = Workspace(None)\n"
+        "analysis = server.analyse('file://' + sys.argv[1], 1, 0, open(sys.argv[1]).read(), Settings())\n"
+        "assert [f.code for f in analysis.findings] == ['PIT101'], analysis"
+    )
+    assert _modules_loaded(tmp_path, DRILL_MODULES, server) == []
+    # The probe is no rubber stamp: the drill loads SQLite (and fsrs and platformdirs only when
+    # a store is opened).
+    drill = set(_modules_loaded(tmp_path, DRILL_MODULES, "import pitfalls.drill"))
+    assert {"pitfalls.drill", "pitfalls.drill.store", "sqlite3"} <= drill and not drill & {"fsrs", "platformdirs"}
 
 
 def test_python_syntax_warnings_are_not_ours_to_print(tmp_path):
