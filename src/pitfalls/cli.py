@@ -435,6 +435,112 @@ def lsp(tcp: bool, host: str, port: int) -> None:
     raise click.exceptions.Exit(run(tcp=tcp, host=host, port=port))
 
 
+class _DrillGroup(click.Group):
+    """`pitfalls drill [PATHS]` runs a session; `stats` and `export` are its other commands."""
+
+    def parse_args(self, ctx: click.Context, args: list) -> list:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["session", *args]
+        return super().parse_args(ctx, args)
+
+
+_TOPICS = ("mutability", "scope", "classes", "decorators", "iteration", "copies", "memory", "concurrency", "complexity")
+
+
+def _drill_options(command: Callable) -> Callable:
+    return click.option("--db", type=click.Path(dir_okay=False), metavar="PATH",
+                        help="The drill's database (default: in your data folder).")(command)
+
+
+@cli.group(cls=_DrillGroup, short_help="Practise the answers out loud, against the clock, on your own code.")
+def drill() -> None:
+    """Interview practice on your own code: each pitfall found becomes a card, asked with a 30-second
+    clock; you answer out loud, see the answer and its key points, grade yourself, and take the
+    follow-up at once. Grades schedule the cards (FSRS): weak ones come back sooner.
+
+    \b
+      pitfalls drill src/                the cards due, your own hits first
+      pitfalls drill --plan cram src/    the 60-minute plan, in time boxes
+      pitfalls drill stats               how it is going, per topic
+      pitfalls drill export --anki x.apkg
+    """
+
+
+@drill.command("session", hidden=True)
+@click.argument("paths", nargs=-1, type=click.Path())
+@_config_options
+@_drill_options
+@click.option("--plan", "plan_name", type=click.Choice(["due", "cram"]), default="due", show_default=True,
+              help="due: what is due, then new cards; cram: the 60-minute plan in time boxes.")
+@click.option("--topic", type=click.Choice(_TOPICS), help="Only this topic.")
+@click.option("--track", type=click.Choice(["engineer", "data"]), help="Which topics come first.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many cards.")
+@click.option("--no-timer", is_flag=True, help="No countdown on screen (screen readers); times are still kept.")
+def drill_session(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
+                  isolated: bool, strict: bool, db: Optional[str], plan_name: str, topic: Optional[str],
+                  track: Optional[str], limit: Optional[int], no_timer: bool) -> None:
+    """Ask the cards of PATHS (default: the current directory)."""
+    from pitfalls.drill import session
+    from pitfalls.drill.store import DrillStore, DrillStoreError
+    from pitfalls.runner import check_files
+
+    if not session.has_terminal():
+        raise _fail("pitfalls drill needs a terminal: run it in one (or use 'pitfalls drill export --format json')")
+    configs = _configs(config_file, isolated)
+    files = _python_files(paths, select, ignore, configs)
+    reports = check_files(files, _codes(select), _codes(ignore), 1, None, configs, None, strict)
+    cards = session.collect(reports)
+    try:
+        store = DrillStore(db or session.default_db())
+        session.remember(store, cards)
+        from pitfalls.drill.ui import DrillApp
+
+        app = DrillApp(session.plan(cards, store, plan_name, topic, track, limit), session.recorder(store),
+                       timer=not no_timer)
+        graded = app.run() or []
+    except DrillStoreError as exc:
+        raise _fail(str(exc))
+    click.echo(session.summary(graded))
+
+
+@drill.command("stats", short_help="Per topic: cards seen and due, answer times, follow-ups, streak.")
+@_drill_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def drill_stats(db: Optional[str], fmt: str) -> None:
+    """How the practice is going: per topic, cards seen and due, the median answer time against the
+    30-second target, follow-ups passed; and the streak of days."""
+    from pitfalls.drill import session
+    from pitfalls.drill.store import DrillStore, DrillStoreError
+
+    try:
+        click.echo(session.render_stats(DrillStore(db or session.default_db()).stats(), fmt))
+    except DrillStoreError as exc:
+        raise _fail(str(exc))
+
+
+@drill.command("export", short_help="The cards as an Anki deck or JSON.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@_config_options
+@click.option("--anki", "anki", type=click.Path(dir_okay=False), metavar="FILE.apkg", help="Write an Anki package.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), help="Print the cards as JSON.")
+def drill_export(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
+                 isolated: bool, strict: bool, anki: Optional[str], fmt: Optional[str]) -> None:
+    """Export the cards of PATHS (default: the current directory): your hits, then the catalog's."""
+    from pitfalls.drill import session
+    from pitfalls.runner import check_files
+
+    if not anki and not fmt:
+        raise _fail("drill export: give --anki FILE.apkg or --format json")
+    configs = _configs(config_file, isolated)
+    files = _python_files(paths, select, ignore, configs)
+    cards = session.collect(check_files(files, _codes(select), _codes(ignore), 1, None, configs, None, strict))
+    if anki:
+        count = session.export_anki(cards, anki)
+        click.echo(f"wrote {count} notes ({len(cards)} cards) to {anki}", err=True)
+    if fmt == "json":
+        click.echo(session.export_json(cards))
+
+
 def _path_and_line(target: str) -> tuple[str, Optional[int]]:
     """`file.py:12` -> ("file.py", 12); a path that exists as written wins over the split."""
     head, sep, tail = target.rpartition(":")
