@@ -121,3 +121,21 @@ def test_grades_go_to_the_store_and_the_weak_card_comes_back_first(tmp_path):
     assert due and due[0] == weak.id and strong.id not in due  # the weak card sooner; the easy one not yet
     info = reopened.known_cards()
     assert info[weak.id].due < info[strong.id].due
+
+
+def test_a_card_answered_easily_comes_back_as_a_go_deeper_round(tmp_path):
+    import pytest
+
+    fsrs = pytest.importorskip("fsrs")
+    from datetime import datetime, timedelta, timezone
+
+    from pitfalls.drill import session
+    from pitfalls.drill.store import DrillStore
+
+    deck = cards()[:1]
+    store = DrillStore(tmp_path / "drill.sqlite3", scheduler=fsrs.Scheduler(enable_fuzzing=False))
+    session.remember(store, deck)
+    store.record(deck[0].id, "question", 4, 9.0, at=datetime.now(timezone.utc) - timedelta(days=30))
+    [(status, card)] = list(session.plan(deck, store, "due", None, None, None))
+    assert card.parts[0].seconds == 60 and "Go deeper" in card.parts[0].question
+    assert card.parts[0].answer == deck[0].deeper and card.parts[1:] == deck[0].parts[1:]

@@ -64,6 +64,14 @@ class Card:
     parts: tuple[Part, ...]
     deeper: str = ""  # the 60-second answer, for a "go deeper" round
 
+    def deeper_card(self) -> "Card":
+        """The same card as a "go deeper" round: one minute for the 60-second answer."""
+        first = self.parts[0]
+        deeper = Part(first.key, f"{first.question} Go deeper: the one-minute answer.", self.deeper or first.answer,
+                      first.key_points, DEEPER_SECONDS)
+        return Card(self.id, self.code, self.name, self.topic, self.source, self.path, self.line, self.lines,
+                    (deeper, *self.parts[1:]), self.deeper)
+
     @property
     def snippet(self) -> str:
         return "\n".join(line.text for line in self.lines if line.marked)

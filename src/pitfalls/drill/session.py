@@ -49,8 +49,18 @@ def plan(cards: Sequence[Card], store: DrillStore, name: str, topic: Optional[st
     due = [item.card_id for item in store.due(new=False, cards=[card.id for card in cards])]
     answered = [card_id for card_id, info in store.known_cards().items() if info.reviews]
     chosen = session(cards, due, answered, topic, track, limit)
+    easy = _easy_last_time(store)
+    chosen = [card.deeper_card() if card.id in easy else card for card in chosen]
     for index, card in enumerate(chosen, 1):
         yield f"{card.topic} · {index} of {len(chosen)} · {len(cards)} in deck", card
+
+
+def _easy_last_time(store: DrillStore) -> set[str]:
+    """Cards whose main question was last graded easy: they come back as "go deeper" rounds."""
+    last: dict[str, int] = {}
+    for review in store.history(part="question"):
+        last[review.card_id] = review.grade
+    return {card_id for card_id, grade in last.items() if grade == 4}
 
 
 def recorder(store: DrillStore) -> Callable[[Card, Part, int, float, str], None]:
