@@ -139,3 +139,23 @@ def test_a_card_answered_easily_comes_back_as_a_go_deeper_round(tmp_path):
     [(status, card)] = list(session.plan(deck, store, "due", None, None, None))
     assert card.parts[0].seconds == 60 and "Go deeper" in card.parts[0].question
     assert card.parts[0].answer == deck[0].deeper and card.parts[1:] == deck[0].parts[1:]
+
+
+def test_no_timer_shows_no_countdown_but_keeps_the_time():
+    deck = cards()[:1]
+    recorded = []
+    now = [0.0]
+    app = DrillApp(iter([("s", c) for c in deck]), lambda c, p, g, s, t: recorded.append(s), clock=lambda: now[0],
+                   timer=False)
+    seen = {}
+
+    async def run():
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            seen["status"] = str(app.query_one("#status").render())
+            now[0] = 7.0
+            await pilot.press("enter", "3")
+
+    asyncio.run(run())
+    assert "▕" not in seen["status"] and "0:30" not in seen["status"]
+    assert recorded == [7.0]
