@@ -97,6 +97,12 @@ def is_safe(method):
             "the one value, add the comma.",
         },
         fix_code="$fixed_line",
+        key_points=(
+            "Parentheses only group: it is the comma that makes a tuple",
+            "`$string` is just `$value`, a string, not a one-item tuple",
+            "`in` on a string matches any substring; `for` walks its characters",
+            "Fix: add the comma for a one-item tuple, or drop the parentheses",
+        ),
         demo="""\
 method = "GE"
 assert method in ("GET")  # a slice of "GET" passes
