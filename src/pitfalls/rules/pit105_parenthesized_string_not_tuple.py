@@ -99,8 +99,8 @@ def is_safe(method):
         fix_code="$fixed_line",
         key_points=(
             "Parentheses only group: it is the comma that makes a tuple",
-            "`$string` is just `$value`, a string, not a one-item tuple",
-            "`in` on a string matches any substring; `for` walks its characters",
+            "`$string` is just `$value`, one $kind, not a one-item tuple",
+            "`in` or `for` on it sees its pieces, not the whole value",
             "Fix: add the comma for a one-item tuple, or drop the parentheses",
         ),
         demo="""\

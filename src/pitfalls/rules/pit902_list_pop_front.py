@@ -77,7 +77,7 @@ def walk(graph, start):
         key_points=(
             "`$call` shifts every item of `$receiver` behind the front: O(n)",
             "Once per pass of the loop, that is O(n²) for n items",
-            "Fix: a `collections.deque` with `popleft()`, O(1) at the front",
+            "Fix: make `$receiver` a `collections.deque`, O(1) at both ends",
         ),
         demo="""\
 from collections import deque
