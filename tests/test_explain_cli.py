@@ -38,8 +38,9 @@ def test_explain_a_rule_by_code_or_name(target):
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("PIT101 mutable-default-argument: ")
-    headings = ("30-second answer", "One layer deeper", "Follow-up question", "Fix", "References")
-    assert [out.index(h) for h in headings] == sorted(out.index(h) for h in headings)  # the 30 seconds first
+    headings = ("30-second answer", "Key points", "One layer deeper", "Follow-up question", "Fix", "References")
+    lines = out.splitlines()
+    assert [lines.index(h) for h in headings] == sorted(lines.index(h) for h in headings)  # the 30 seconds first
     assert "add_item" in out  # rendered on the rule's own example
 
 

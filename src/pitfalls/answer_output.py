@@ -22,12 +22,19 @@ class Item:
         self.record = record  # the check JSON of a finding, when it is one
 
 
-def sections(answer: Answer, explanation: Explanation, depth: str) -> list[tuple[str, str]]:
+KEY_POINTS = "Key points"
+
+
+def sections(answer: Answer, explanation: Explanation, depth: str,
+             key_points: bool = False) -> list[tuple[str, str]]:
     """(heading, body) of what each depth shows, the same in every front end (`explain` in text,
     Markdown and the editor's hover): 30, the 30-second answer and the fix; 60, the one layer
     deeper after it; full, the follow-ups and references too. The 30-second answer always comes
-    first on its own, so a reader can stop there."""
+    first on its own, so a reader can stop there. With `key_points` (`explain`, not the hover),
+    its key points follow it at every depth, one a line."""
     parts = [("30-second answer", answer.answer_30s)]
+    if key_points and answer.key_points:
+        parts.append((KEY_POINTS, "\n".join(answer.key_points)))
     if depth in ("60", "full") and answer.layer:
         parts.append(("One layer deeper", answer.layer))
     if depth == "full":
@@ -41,7 +48,7 @@ def sections(answer: Answer, explanation: Explanation, depth: str) -> list[tuple
 
 
 def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
-    return sections(item.answer, item.explanation, depth)
+    return sections(item.answer, item.explanation, depth, key_points=True)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>#|])")
@@ -88,6 +95,10 @@ def render_text(items: Sequence[Item], depth: str, color: bool) -> str:
             if name == "References":
                 out.append(body)
                 continue
+            if name == KEY_POINTS:
+                out += [textwrap.fill(point, 88, initial_indent="  - ", subsequent_indent="    ")
+                        for point in body.splitlines()]
+                continue
             for number, (is_code, text) in enumerate(blocks(body)):
                 if number:
                     out.append("")
@@ -118,6 +129,9 @@ def render_markdown(items: Sequence[Item], depth: str) -> str:
             if name == "References":
                 out.append("\n".join(f"- <{line}>" if line.startswith("https://") else f"- {markdown_escape(line)}"
                                      for line in body.splitlines()) + "\n")
+                continue
+            if name == KEY_POINTS:
+                out.append("\n".join(f"- {markdown_escape(point)}" for point in body.splitlines()) + "\n")
                 continue
             for is_code, text in blocks(body):
                 out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else markdown_escape(text) + "\n")

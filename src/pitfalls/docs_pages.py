@@ -45,6 +45,9 @@ def rule_page(rule: type) -> str:
         "As `pitfalls explain` gives it for the flagged example above; on your code it names your own "
         "functions and variables.\n",
         _markdown(answer.answer_30s),
+        "## Key points\n",
+        "What a good answer says: a checklist to hold your own answer to.\n",
+        "\n".join(f"- {point}" for point in answer.key_points) + "\n",
         "## One layer deeper (60 seconds)\n",
         fill(explanation.layer, context) + "\n",
         "## Follow-up questions\n",

@@ -31,7 +31,10 @@ class Explanation:
     wrong at runtime in *this* code. `example`: 1-3 lines of code in the user's names.
     `layer`: the one extra layer of the 60-second answer (a tradeoff, an edge case or a
     misconception). `demo`: a runnable program whose assertions prove what the text claims;
-    the test suite executes it.
+    the test suite executes it. `key_points`: two to four short checks of what a good answer
+    says (the mechanism, what goes wrong in this code, the fix), each a template like the other
+    fields and true of every variant; shown after the 30-second answer, and in `pitfalls drill`
+    after the reveal, so the user can tell what they left out.
 
     `implication`, `example`, `fix` and `fix_code` may instead map variants to templates: the
     finding's context value under `variant_key` picks one ("" is the fallback), so a hit that
@@ -52,6 +55,7 @@ class Explanation:
     references: tuple[str, ...] = ()
     prior_art: tuple[str, ...] = ()
     variant_key: str = ""
+    key_points: tuple[str, ...] = ()
 
     def pick(self, template: Template, context: Mapping[str, str]) -> str:
         if isinstance(template, str):
@@ -74,6 +78,7 @@ class Answer:
     layer: str = ""  # the one layer the 60-second answer adds
     fix_prose: str = ""
     fix_code: str = ""  # not indented
+    key_points: tuple[str, ...] = ()  # short checks of what a good answer says
 
     def as_dict(self) -> dict:
         return {
@@ -86,6 +91,7 @@ class Answer:
             "layer": self.layer,
             "fix_prose": self.fix_prose,
             "fix_code": self.fix_code,
+            "key_points": list(self.key_points),
         }
 
 
@@ -117,8 +123,9 @@ def render(explanation: Explanation, context: Mapping[str, str]) -> Answer:
     fix_prose = fill(explanation.pick(explanation.fix, context), context)
     fix_code = fill(explanation.pick(explanation.fix_code, context), context)
     fix = f"{fix_prose}\n\n{indent(fix_code)}"
+    key_points = tuple(fill(point, context) for point in explanation.key_points)
     return Answer(answer_30s, answer_60s, follow_ups, fix, prose_30, example, fill(explanation.layer, context),
-                  fix_prose, fix_code)
+                  fix_prose, fix_code, key_points)
 
 
 # -- measuring (budgets are enforced by the test suite for every rule and fixture hit) --------

@@ -151,6 +151,11 @@ def add_item(item, collection=None):
         ),
         fix="$fix_text",
         fix_code="$fix_code",
+        key_points=(
+            "$kp_evaluated",
+            "$kp_shared",
+            "$kp_fix",
+        ),
         demo="""\
 def add_item(item, collection=[]):
     collection.append(item)
@@ -685,7 +690,34 @@ assert last_three(10) == [8, 9, 10]
             fix_code = f"{fixed}\n    if {param} is None:\n        {param} = {fresh}"
             if where == "lambda":
                 fix_code += f"\n    return {context.get('lambda_body', param)}"
+        # key points: true of this shape and use, like the definition and fix they distil
+        if shape == "field":
+            kp_evaluated = f"`{param}`'s default is evaluated once, when the class statement runs"
+            kp_shared = f"Every `{function}` built without `{param}` shares that one {kind}"
+        elif shape == "constant":
+            kp_evaluated = f"The default is the module-level `{default}` itself, not a copy"
+            kp_shared = f"Every call that leaves out `{param}` shares that one {kind}"
+        else:
+            when = ("each time the `def` runs, not per call" if where == "nested" else
+                    "once, when the lambda expression is evaluated" if where == "lambda" else
+                    f"once, when `def {function}` runs")
+            kp_evaluated = f"`{param}`'s default is evaluated {when}"
+            kp_shared = (f"Every call that leaves out `{param}` shares one generator, usable once"
+                         if shape == "generator" else f"Every call that leaves out `{param}` shares that one {kind}")
+        if use == "deliberate_module":
+            kp_fix = f"Fix: none needed; say in the docstring that it uses `{default}`"
+        elif use == "deliberate":
+            kp_fix = f"Fix: keep the state in a module-level `_{upper}`, out of the signature"
+        elif shape == "constant":
+            kp_fix = "Fix: if each call needs its own, a `None` default and a copy"
+        elif shape == "field":
+            kp_fix = f"Fix: a dataclass field with `default_factory={kind}`"
+        elif where == "lambda":
+            kp_fix = f"Fix: a `def` with a `None` default and a new {kind} inside"
+        else:
+            kp_fix = f"Fix: a `None` default and a new {kind} built inside `{function}`"
         return {
+            "kp_evaluated": kp_evaluated, "kp_shared": kp_shared, "kp_fix": kp_fix,
             "definition": definition, "evaluated": evaluated, "layer": layer, "fix_text": fix_text,
             "fix_code": fix_code, "signature": signature, "purpose": context.get("purpose", "state"),
             "use_line": context.get("use_line", param), "store_line": context.get("store_line", param),

@@ -113,6 +113,11 @@ def log_event(name, at=None):
             "field": "Give the field a factory, so each new `$owner` makes the call:",
         },
         fix_code="$fixed_line",
+        key_points=(
+            "A default is evaluated once, when $define, not on each call",
+            "`$call` runs just then, once, so `$param` keeps that one value",
+            "Fix: a `None` default or a factory, so the call runs each time",
+        ),
         demo="""\
 import dataclasses
 import time

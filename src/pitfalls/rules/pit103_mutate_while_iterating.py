@@ -117,6 +117,11 @@ def drop_empty(stock):
             "add": "If it is a work queue, say so with a deque and `while`; otherwise iterate over a snapshot:",
         },
         fix_code="for $target in $copy:\n    $mutation",
+        key_points=(
+            "`$mutation` changes the size of `$name` while the loop walks it",
+            "A dict, set or deque raises `RuntimeError`; a list skips or revisits items",
+            "Fix: iterate over a snapshot, or keep a queue of work",
+        ),
         demo="""\
 from collections import deque
 

@@ -106,6 +106,11 @@ def top_scores(scores):
             "compare": "Compare what you meant to compare, after the change or on copies. $copy",
         },
         fix_code="$fixed_line",
+        key_points=(
+            "`$call` changes `$receiver` in place and returns `None`",
+            "Using its result means using `None`, not the changed $kind",
+            "Fix: call it as a statement, then use `$receiver`",
+        ),
         demo="""\
 import random
 

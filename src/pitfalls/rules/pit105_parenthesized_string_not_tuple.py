@@ -97,6 +97,12 @@ def is_safe(method):
             "the one value, add the comma.",
         },
         fix_code="$fixed_line",
+        key_points=(
+            "Parentheses only group: it is the comma that makes a tuple",
+            "`$string` is just `$value`, one $kind, not a one-item tuple",
+            "`in` or `for` on it sees its pieces, not the whole value",
+            "Fix: add the comma for a one-item tuple, or drop the parentheses",
+        ),
         demo="""\
 method = "GE"
 assert method in ("GET")  # a slice of "GET" passes

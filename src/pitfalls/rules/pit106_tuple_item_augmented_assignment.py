@@ -152,6 +152,12 @@ pair[0].extend([3])
             "": "Build a new tuple with the new item.",
         },
         fix_code="$fixed",
+        key_points=(
+            "`$statement` reads the item, applies `$op`, then stores it back",
+            "Storing into a tuple's item always raises `TypeError`",
+            "A mutable item, such as a list, may change before the error",
+            "Fix: call the item's own method, or build a new tuple",
+        ),
         demo='''\
 import dis
 import sys

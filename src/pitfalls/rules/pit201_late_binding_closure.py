@@ -78,6 +78,11 @@ def make_callbacks(names):
         ),
         fix="Bind the current value as a default, evaluated when the function is made:",
         fix_code="$fixed",
+        key_points=(
+            "A closure keeps the variable `$var` itself, not its value",
+            "Called after the loop ends, every function sees the last `$var`",
+            "Fix: bind the current value as a default, evaluated when the function is made",
+        ),
         demo="""\
 import functools
 

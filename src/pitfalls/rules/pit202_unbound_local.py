@@ -90,6 +90,12 @@ def bump():
             "builtin": "Give the local another name, so the built-in `$name` stays visible:",
         },
         fix_code={"": "$header\n    $declare\n    $read", "builtin": "$header\n    ${name}_ = ..."},
+        key_points=(
+            "Assigning `$name` anywhere in `$function` makes it local in the whole body",
+            "Python decides which names are local when it compiles the function",
+            "Reading it before the assignment raises `UnboundLocalError`",
+            "Fix: give the local another name, or declare the outer one",
+        ),
         demo="""\
 counter = 0
 

@@ -177,6 +177,12 @@ class Post:
                 "from typing import ClassVar\n\n$class_line\n    $attribute: ClassVar[$annotation] = $value_code",
             ),
         },
+        key_points=(
+            "`$attribute` is built once, when `class $class` is defined",
+            "`$receiver.$attribute` finds the class's $kind when the instance has none",
+            "Changing it in place changes it for every `$class`",
+            "Fix: build it in `__init__`, or mark deliberate sharing `ClassVar`",
+        ),
         demo='''\\
 import dataclasses
 from typing import ClassVar

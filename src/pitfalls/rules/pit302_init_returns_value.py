@@ -89,6 +89,11 @@ class Order:
             "that builds the object and then awaits its setup:",
         },
         fix_code="$fixed",
+        key_points=(
+            "`$cls(...)` calls `__new__` to make the object, then `__init__` to set it up",
+            "`__init__` must return `None`, or `$cls(...)` raises `TypeError`",
+            "Fix: let `__init__` end without a value; keep results on the instance",
+        ),
         demo="""\
 class Order:
     def __init__(self, items):

@@ -86,6 +86,11 @@ class Book:
         ),
         fix="Store it on the instance:",
         fix_code="$fixed",
+        key_points=(
+            "A name assigned in a method is a local, gone when it returns",
+            "Only `$receiver.$attr = ...` stores the value on the instance",
+            "Fix: store it on the instance, `$receiver.$attr = ...`",
+        ),
         demo="""\
 class Book:
     def __init__(self, title):

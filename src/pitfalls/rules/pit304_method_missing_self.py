@@ -92,6 +92,11 @@ class User:
             "renamed": "Name the first parameter `self`, the name the body uses:",
         },
         fix_code="$fixed",
+        key_points=(
+            "`$obj.$method()` passes the instance as the first argument",
+            "The method must take it as its first parameter, by convention `self`",
+            "Fix: a first parameter named `self`, or `@staticmethod` if it needs none",
+        ),
         demo="""\
 class User:
     def __init__(self, name):

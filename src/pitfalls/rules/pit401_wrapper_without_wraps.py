@@ -106,6 +106,11 @@ def load(path):
             "`inspect.signature` show `$fn`'s parameters.",
         },
         fix_code="@$wraps($fn)\ndef $inner(...):",
+        key_points=(
+            "`@$outer` replaces the function it decorates with `$inner`, a new function",
+            "Nothing copies `$fn`'s name, docstring and signature onto `$inner`",
+            "Fix: `@$wraps($fn)` on `$inner` copies them and sets `__wrapped__`",
+        ),
         demo="""\
 import functools
 import inspect

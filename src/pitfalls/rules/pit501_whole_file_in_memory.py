@@ -93,6 +93,11 @@ def count_errors(path):
             "also gives a last empty string when the file ends with a newline; the loop does not.",
         },
         fix_code={"": "$fixed_loop", "split": _STRIPPED, "kept": _STRIPPED, "split-n": _STRIPPED},
+        key_points=(
+            "`$call` reads all of `$file` into memory before the loop starts",
+            "Iterating `$file` itself hands out one line at a time",
+            "Fix: loop over `$file` directly",
+        ),
         demo="""\
 import os
 import tempfile

@@ -104,6 +104,11 @@ def has_errors(lines):
             "copy": "For a very large input, drop the brackets: `$fixed`.",
         },
         fix_code="$fixed",
+        key_points=(
+            "`$comp` builds every item before `$func()` starts",
+            "A generator hands over one item at a time, as `$func()` asks",
+            "Fix: drop the list: `$fixed`",
+        ),
         demo="""\
 import timeit
 import tracemalloc

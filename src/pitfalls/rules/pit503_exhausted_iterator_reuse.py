@@ -115,6 +115,11 @@ def report(lines):
             "each pass gets a fresh one.",
         },
         fix_code="$name = $listed",
+        key_points=(
+            "`$name` is an iterator: it hands out each item once",
+            "A second pass finds it exhausted: no items, and no error",
+            "Fix: make it a list once, or build a new iterator for each pass",
+        ),
         demo="""\
 import itertools
 import os

@@ -145,6 +145,11 @@ def with_header(table: list[list[str]]):
             "contents only to throw them away: give `$copy` fresh, empty elements of its own instead.",
         ),
         fix_code=_cleared_or("import copy\n$copy = $deep_copy", "$fresh_copy"),
+        key_points=(
+            "`$copy_expr` is a shallow copy: new outer container, same inner objects",
+            "An inner object changed in place is changed in the original too",
+            "Fix: `copy.deepcopy` copies every level",
+        ),
         demo="""\
 import copy
 import threading

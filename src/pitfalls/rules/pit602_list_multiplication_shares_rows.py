@@ -117,6 +117,11 @@ grid[0][0] = 1
         fix="Build the ${slot}s in a comprehension: it runs `$fresh` once per pass, so every $slot gets "
         "its own $kind.$cost",
         fix_code="$fixed_line",
+        key_points=(
+            "`$shown` repeats a reference to one $kind",
+            "A change to one $slot shows up in every $slot",
+            "Fix: a comprehension builds a new $kind on each pass",
+        ),
         demo="""\
 import copy
 

@@ -111,6 +111,11 @@ def group(names):
         fix="Build the dict with a comprehension, which evaluates `$fresh` once per key, so every key "
         "gets its own $kind.",
         fix_code="$fixed_line",
+        key_points=(
+            "`$value` is evaluated once; every key gets that one $kind",
+            "A change through one key shows up under every key",
+            "Fix: a dict comprehension, which builds a new $kind per key",
+        ),
         demo="""\
 from collections import Counter, OrderedDict, defaultdict
 

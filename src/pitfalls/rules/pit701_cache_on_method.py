@@ -104,6 +104,11 @@ class Report:
         "wrap the method in `__init__` (for a method with no arguments, `functools.cached_property` does the "
         "same). Or move the work to a module-level function that takes the values it needs, not `self`.",
         fix_code="$fixed",
+        key_points=(
+            "`@$decorator` gives `$method` one cache shared by every `$cls`",
+            "`self` is part of every key, so the cache keeps instances alive",
+            "Fix: a per-instance cache made in `__init__`, or a module-level function",
+        ),
         demo="""\
 import gc
 import weakref

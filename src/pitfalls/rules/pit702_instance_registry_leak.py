@@ -135,6 +135,11 @@ class Connection:
             "it made:",
         },
         fix_code={"": "import weakref\n$fixed", "test": "$clear"},
+        key_points=(
+            "`$container` holds a strong reference to every `$cls` it gets",
+            "An object is freed only once nothing reachable refers to it",
+            "Fix: hold them weakly (`weakref.WeakSet`), or take each one out",
+        ),
         demo="""\
 import gc
 import weakref

@@ -210,6 +210,11 @@ if __name__ == "__main__":
         ),
         fix="$fix_advice",
         fix_code="${define}\nwith ProcessPoolExecutor() as pool:\n    $pool_call",
+        key_points=(
+            "In CPython's default build the GIL runs Python code one thread at a time",
+            "Pure-Python work on several threads is no faster than on one",
+            "Fix: a `ProcessPoolExecutor`, whose worker processes each have their own GIL",
+        ),
         demo=DEMO,
         names=("function", "launcher"),
         flags="A function or lambda of this module run on threads (`threading.Thread(target=...)`, "

@@ -110,6 +110,12 @@ threads = [threading.Thread(target=record) for _ in range(8)]
             "lock for every update: `with $lock: $statement`.",
         },
         fix_code="with $lock:\n    $statement",
+        key_points=(
+            "`$statement` is three steps: read, compute, store",
+            "Another thread can run between the read and the store",
+            "Two threads can read the same value, and one update is lost",
+            "Fix: hold one lock around every update, `with $lock:`",
+        ),
         demo="""\
 import dis
 import threading

@@ -71,6 +71,11 @@ def keep_known(rows, names):
         },
         fix_code={"": "${name}_set = set($name)  # once, before the loop",
                   "yes": "${name}_set = set($name)  # add to it wherever $name grows"},
+        key_points=(
+            "`$name` is a list: `in` compares items one by one, O(n)",
+            "Once per pass of the loop, that is up to m × n comparisons",
+            "Fix: build a set once, before the loop: it finds items by hash",
+        ),
         demo="""\
 class Key:
     compared = 0

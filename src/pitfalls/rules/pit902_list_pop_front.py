@@ -74,6 +74,11 @@ def walk(graph, start):
         fix="Make `$receiver` a `collections.deque` where it is built, and call `$deque_call`: O(1) at "
         "the front.",
         fix_code="$deque_call",
+        key_points=(
+            "`$call` shifts every item of `$receiver` behind the front: O(n)",
+            "Once per pass of the loop, that is O(n²) for n items",
+            "Fix: make `$receiver` a `collections.deque`, O(1) at both ends",
+        ),
         demo="""\
 from collections import deque
 

@@ -105,6 +105,11 @@ class Report:
             "": "parts = []\n$loop:\n    parts.append($piece)\n$target += $joiner.join(parts)",
             "prepend": "parts = []\n$loop:\n    parts.append($piece)\n$target = $joiner.join(reversed(parts)) + $target",
         },
+        key_points=(
+            "A $kind can't change: each pass copies it into a new one",
+            "Without CPython's in-place trick, work grows with the square of the pieces",
+            "Fix: collect the pieces in a list and join them once, after the loop",
+        ),
         demo='''\
 import sys
 
