@@ -159,3 +159,26 @@ def test_no_timer_shows_no_countdown_but_keeps_the_time():
     asyncio.run(run())
     assert "▕" not in seen["status"] and "0:30" not in seen["status"]
     assert recorded == [7.0]
+
+
+def test_ctrl_c_mid_card_keeps_the_earlier_cards_in_the_store(tmp_path):
+    import pytest
+
+    pytest.importorskip("fsrs")
+    from pitfalls.drill import session
+    from pitfalls.drill.store import DrillStore
+
+    deck = cards()[:2]
+    store = DrillStore(tmp_path / "drill.sqlite3")
+    session.remember(store, deck)
+    app = DrillApp(iter([("s", c) for c in deck]), session.recorder(store), clock=lambda: 0.0)
+
+    async def run():
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await pilot.press("enter", "3", "enter", "3", "enter", "ctrl+c")  # the second card left mid-way
+
+    asyncio.run(run())
+    store.close()
+    kept = DrillStore(tmp_path / "drill.sqlite3").history()
+    assert [(r.card_id, r.part) for r in kept] == [(deck[0].id, "question"), (deck[0].id, "follow-up:1")]
