@@ -291,3 +291,20 @@ def test_a_default_over_several_lines_keeps_its_shape_in_the_body():
     assert '"""two\n  lines"""' in result  # a string over several lines is moved as it is
     assert run(result) != run(source)
     assert run(result) == "([1, 2, 3], {'text': 'two\\n  lines', 'seen': True}) " * 2 + "[[1, 2], [4]] [[1, 2], [4]]\n"
+
+
+def test_safe_mode_never_runs_an_unsafe_fixer(monkeypatch):
+    """Issue 20: `pitfalls fix` without --unsafe-fixes ran PIT101's fixer (a libcst parse of the
+    whole module) once per hit only to refuse it, so 1,000 hits took minutes. Whether a fix is
+    safe is the rule's, known before any fixer runs."""
+    import pitfalls.rules.pit101_fix as pit101_fix
+
+    calls = []
+    real = pit101_fix.fix
+    monkeypatch.setattr(pit101_fix, "fix", lambda *a, **k: calls.append(1) or real(*a, **k))
+    source = "".join(f"def f{i}(x, items=[]):\n    items.append(x)\n    return items\n\n" for i in range(50))
+    remaining: list = []
+    assert fixed(source, unsafe=False) == source
+    fix_all(source, lambda text: check_source(text, "x.py").findings, unsafe=False, remaining=remaining)
+    assert calls == [] and len(remaining) == 50 and all(f.fixable for f in remaining)
+    assert fixed(source, unsafe=True).count("if items is None:") == 50 and len(calls) >= 50

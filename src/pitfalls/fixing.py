@@ -83,11 +83,15 @@ def fix_all(
     findings of the source returned."""
     refused: set[tuple[str, str, str]] = set()  # hits a fixer declined, by code, message and line
     current = list(check(source) if findings is None else findings)
+    known = rules or _rules()
     for _ in range(limit):
         lines = source.splitlines()
         for finding in current:
             if not finding.fixable:
                 continue
+            rule = known.get(finding.code)
+            if rule is None or not (unsafe or rule.fix_is_safe):
+                continue  # an unsafe fix in safe mode: known from the rule, never run to be refused
             key = (finding.code, finding.message, lines[finding.line - 1] if finding.line <= len(lines) else "")
             if key in refused:
                 continue
