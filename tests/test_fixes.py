@@ -300,11 +300,15 @@ def test_safe_mode_never_runs_an_unsafe_fixer(monkeypatch):
     import pitfalls.rules.pit101_fix as pit101_fix
 
     calls = []
-    real = pit101_fix.fix
+    real, real_many = pit101_fix.fix, pit101_fix.fix_many
     monkeypatch.setattr(pit101_fix, "fix", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(pit101_fix, "fix_many", lambda *a, **k: calls.append(len(a[1])) or real_many(*a, **k))
     source = "".join(f"def f{i}(x, items=[]):\n    items.append(x)\n    return items\n\n" for i in range(50))
     remaining: list = []
     assert fixed(source, unsafe=False) == source
     fix_all(source, lambda text: check_source(text, "x.py").findings, unsafe=False, remaining=remaining)
     assert calls == [] and len(remaining) == 50 and all(f.fixable for f in remaining)
-    assert fixed(source, unsafe=True).count("if items is None:") == 50 and len(calls) >= 50
+    applied: list = []
+    result = fix_all(source, lambda text: check_source(text, "x.py").findings, unsafe=True, applied=applied)
+    assert result.count("if items is None:") == 50 and applied == ["PIT101"] * 50
+    assert calls == [50]  # one round, one parse: every hit at once

@@ -38,6 +38,15 @@ def _rules() -> Mapping[str, type[Rule]]:
     return BY_CODE
 
 
+def load_batch_fixer(rule: type[Rule]) -> Optional[Callable[..., Optional[str]]]:
+    """The fixer's `fix_many(source, findings, target_version=...) -> (fixed source, how many it
+    fixed)`, if it has one: all the hits of one round fixed in one parse."""
+    if not rule.fixer:
+        return None
+    module, _, _ = rule.fixer.partition(":")
+    return getattr(importlib.import_module(module), "fix_many", None)
+
+
 def fix_finding(
     source: str,
     finding: Finding,
@@ -85,6 +94,13 @@ def fix_all(
     current = list(check(source) if findings is None else findings)
     known = rules or _rules()
     for _ in range(limit):
+        batched = _batch_round(source, current, known, unsafe, target_version)
+        if batched is not None:  # a fixer that takes a round's hits at once took some
+            source, codes = batched
+            if applied is not None:
+                applied.extend(codes)
+            current = list(check(source))
+            continue
         lines = source.splitlines()
         for finding in current:
             if not finding.fixable:
@@ -108,6 +124,31 @@ def fix_all(
     if remaining is not None:
         remaining[:] = current
     return source
+
+
+def _batch_round(source: str, current: Sequence[Finding], known: Mapping[str, type[Rule]], unsafe: bool,
+                 target_version: Optional[str]) -> Optional[tuple[str, list[str]]]:
+    """One round of the batch fixers: each rule's allowed hits handed over together; the new
+    source and the codes of the hits it fixed, or None when none did."""
+    by_code: dict[str, list[Finding]] = {}
+    for finding in current:
+        rule = known.get(finding.code)
+        if finding.fixable and rule is not None and (unsafe or rule.fix_is_safe):
+            by_code.setdefault(finding.code, []).append(finding)
+    for code, hits in by_code.items():
+        fix_many = load_batch_fixer(known[code])
+        if fix_many is None or len(hits) < 2:
+            continue
+        done = fix_many(source, hits, target_version=target_version)
+        fixed, count = done if done is not None else (source, 0)
+        if fixed == source or not _parses(fixed):
+            continue
+        for ending in ("\r\n", "\r", "\n"):  # as fix_finding: libcst may drop a CR-only last break
+            if source.endswith(ending):
+                fixed = fixed if fixed.endswith(ending) else fixed + ending
+                break
+        return fixed, [code] * count
+    return None
 
 
 def _parses(source: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import tokenize
-from typing import Optional
+from typing import Optional, Sequence
 
 import libcst as cst
 
@@ -26,15 +26,97 @@ _OLD_PYTHONS = ("py37", "py38", "py39")
 
 
 def fix(source: str, finding: Finding, target_version: Optional[str] = None, **options: object) -> Optional[str]:
-    if not finding.fixable:
+    fixed = fix_many(source, [finding], target_version)
+    return fixed[0] if fixed is not None else None
+
+
+def fix_many(source: str, findings: Sequence[Finding], target_version: Optional[str] = None,
+             **options: object) -> Optional[tuple[str, int]]:
+    """Every finding whose function no other fixed finding's function holds or shares, in one parse
+    and one pass over the module (the rest wait for the next round): `pitfalls fix` on a file with
+    thousands of hits parses it a few times, not once per hit. The fixed source and how many of
+    the findings it fixed."""
+    if not any(f.fixable for f in findings):
         return None  # refused by the rule: state kept on purpose, a name the parameter would shadow, None meaningful
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
     where_is = positions(module)
-    function = smallest_covering(module, finding.span, (cst.FunctionDef, cst.Lambda), where_is)
-    default = smallest_covering(module, finding.span, cst.BaseExpression, where_is)
+    index = _Index(where_is)
+    changes: dict[cst.CSTNode, cst.CSTNode] = {}
+    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []  # the functions changed, by where they are
+    optional = False
+    for finding in findings:
+        planned = _plan(source, module, where_is, index, finding, target_version) if finding.fixable else None
+        if planned is None:
+            continue
+        function, new_function, needs_import = planned
+        where = where_is[function]
+        span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+        if any(span[0] <= other[1] and other[0] <= span[1] for other in taken):
+            continue  # the same function, or one inside another: the next round, from the new text
+        taken.append(span)
+        changes[function] = new_function
+        optional = optional or needs_import
+    if not changes:
+        return None
+    module = module.visit(_Replace(changes))
+    if optional:
+        module = add_import(module, "from typing import Optional")
+    return module.code, len(changes)
+
+
+class _Replace(cst.CSTTransformer):
+    """Swaps each planned def for its new self, in one pass (deep_replace walks the module per call)."""
+
+    def __init__(self, changes: dict) -> None:
+        super().__init__()
+        self.changes = changes
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.CSTNode:
+        return self.changes.get(original_node, updated_node)
+
+
+class _Index:
+    """Where the defs are, and which expressions start where: a finding's def and default found
+    without a walk over every node per finding."""
+
+    def __init__(self, where_is) -> None:
+        self.where_is = where_is
+        self.defs = []
+        self.starts: dict[tuple[int, int], list] = {}
+        for node, where in where_is.items():
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                self.defs.append((node, where))
+            elif isinstance(node, cst.BaseExpression):
+                self.starts.setdefault((where.start.line, where.start.column), []).append((node, where))
+
+    def function(self, span) -> Optional[cst.CSTNode]:
+        return _smallest(self.defs, span)
+
+    def default(self, module: cst.Module, span) -> Optional[cst.CSTNode]:
+        found = _smallest(self.starts.get((span.line, span.column), []), span)
+        return found if found is not None else smallest_covering(module, span, cst.BaseExpression, self.where_is)
+
+
+def _smallest(candidates, span) -> Optional[cst.CSTNode]:
+    start, end = (span.line, span.column), (span.end_line, span.end_column)
+    best, best_size = None, None
+    for node, where in candidates:
+        node_start, node_end = (where.start.line, where.start.column), (where.end.line, where.end.column)
+        if node_start <= start and end <= node_end:
+            size = (node_end[0] - node_start[0], node_end[1] - node_start[1])
+            if best_size is None or size < best_size:
+                best, best_size = node, size
+    return best
+
+
+def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Finding,
+          target_version: Optional[str]) -> Optional[tuple[cst.FunctionDef, cst.FunctionDef, bool]]:
+    """The def holding the finding's default, the def as fixed, and whether `Optional` is needed."""
+    function = index.function(finding.span)
+    default = index.default(module, finding.span)
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     params = function.params
@@ -57,8 +139,6 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
     try:
         check = cst.parse_statement(f"if {name} is None:\n    {name} = {default_code}\n")
     except cst.ParserSyntaxError:
-        check = None
-    if check is None:
         return None
     new_param = param.with_changes(default=cst.Name("None"), annotation=annotation)
     body = list(function.body.body)
@@ -70,10 +150,7 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
     )
     if sorted(comments(new_function)) != sorted(comments(function)):
         return None
-    module = module.deep_replace(function, new_function)
-    if needs_optional_import:
-        module = add_import(module, "from typing import Optional")
-    return module.code
+    return function, new_function, needs_optional_import
 
 
 def _reindented(code: str, deeper: int) -> str:
