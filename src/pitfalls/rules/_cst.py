@@ -53,11 +53,15 @@ def smallest_covering(
     kind: "type | tuple[type, ...]",
     where_is: Optional[Mapping[cst.CSTNode, CodeRange]] = None,
 ) -> Optional[cst.CSTNode]:
+    where_is = where_is if where_is is not None else positions(module)
+    return smallest_of(((node, where) for node, where in where_is.items() if isinstance(node, kind)), span)
+
+
+def smallest_of(candidates: Iterable[tuple[cst.CSTNode, CodeRange]], span: Span) -> Optional[cst.CSTNode]:
+    """The smallest of the (node, where) candidates whose range covers `span`."""
     start, end = (span.line, span.column), (span.end_line, span.end_column)
     best, best_size = None, None
-    for node, where in (where_is if where_is is not None else positions(module)).items():
-        if not isinstance(node, kind):
-            continue
+    for node, where in candidates:
         node_start, node_end = (where.start.line, where.start.column), (where.end.line, where.end.column)
         if node_start <= start and end <= node_end:
             size = (node_end[0] - node_start[0], node_end[1] - node_start[1])

@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import add_import, comments, is_docstring, positions, smallest_covering
+from pitfalls.rules._cst import add_import, comments, is_docstring, positions, smallest_covering, smallest_of
 
 _OLD_PYTHONS = ("py37", "py38", "py39")
 
@@ -93,23 +93,11 @@ class _Index:
                 self.starts.setdefault((where.start.line, where.start.column), []).append((node, where))
 
     def function(self, span) -> Optional[cst.CSTNode]:
-        return _smallest(self.defs, span)
+        return smallest_of(self.defs, span)
 
     def default(self, module: cst.Module, span) -> Optional[cst.CSTNode]:
-        found = _smallest(self.starts.get((span.line, span.column), []), span)
+        found = smallest_of(self.starts.get((span.line, span.column), []), span)
         return found if found is not None else smallest_covering(module, span, cst.BaseExpression, self.where_is)
-
-
-def _smallest(candidates, span) -> Optional[cst.CSTNode]:
-    start, end = (span.line, span.column), (span.end_line, span.end_column)
-    best, best_size = None, None
-    for node, where in candidates:
-        node_start, node_end = (where.start.line, where.start.column), (where.end.line, where.end.column)
-        if node_start <= start and end <= node_end:
-            size = (node_end[0] - node_start[0], node_end[1] - node_start[1])
-            if best_size is None or size < best_size:
-                best, best_size = node, size
-    return best
 
 
 def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Finding,
