@@ -60,7 +60,9 @@ def test_select_extend_select_and_per_file_ignores(tmp_path):
     "table, message",
     [
         ({"selct": ["PIT1"]}, "unknown key 'selct'"),
-        ({"select": "PIT1"}, None),  # a comma-separated string is forgiven
+        ({"select": "PIT1"}, r'select must be a list of codes, not a string: write \["PIT1"\]'),
+        ({"ignore": "PIT101, PIT6"}, r'ignore must be a list of codes, not a string: write \["PIT101", "PIT6"\]'),
+        ({"per-file-ignores": {"tests/*": "PIT101"}}, "per-file-ignores 'tests/\\*' must be a list of codes, not a"),
         ({"select": [1]}, "select must be a list of codes"),
         ({"ignore": ["XYZ"]}, "'XYZ' matches no rule"),
         ({"per-file-ignores": ["tests/*"]}, "per-file-ignores must be a table"),

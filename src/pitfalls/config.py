@@ -41,8 +41,11 @@ class ConfigError(ValueError):
 
 
 def _codes(value: Any, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):  # "PIT1,PIT6" is forgiven; a list is the documented form
-        value = [part for part in value.replace(" ", ",").split(",") if part]
+    # A string is refused like any other wrong type (issue 20): `ignore = "PIT101"` must not pass
+    # for a list by luck, and the message shows the list it meant.
+    if isinstance(value, str):
+        meant = ", ".join(f'"{part}"' for part in value.replace(" ", ",").split(",") if part)
+        raise ConfigError(f"{where} must be a list of codes, not a string: write [{meant}]")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where} must be a list of codes such as [\"PIT101\", \"PIT6\"]")
     return tuple(v.strip().upper() for v in value)
