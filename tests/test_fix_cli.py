@@ -82,7 +82,7 @@ def test_a_broken_file_is_reported_and_the_others_fixed(project):
     (project / "broken.py").write_text("def f(:\n", encoding="utf-8")
     result = run("fix", ".")
     assert result.exit_code == 1
-    assert "broken.py: error: syntax error" in result.stderr and "1 file could not be fixed" in result.stderr
+    assert "broken.py:1:7: error: syntax error" in result.stderr and "1 file could not be fixed" in result.stderr
     assert "for _ in range(3)" in (project / "both.py").read_text(encoding="utf-8")
     assert (project / "broken.py").read_text(encoding="utf-8") == "def f(:\n"
 

@@ -187,7 +187,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     internal = False
     for report_ in reports:
         if report_.error:
-            click.echo(f"{report_.path}: error: {report_.error}", err=True)
+            click.echo(_error_line(report_.path, report_.error), err=True)
         for failure in report_.rule_errors:
             internal = True
             click.echo(
@@ -292,7 +292,7 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
         result = fix_file(path, rules, unsafe_fixes, target_version(config, path), strict or config.strict)
         if result.error:
             problems += 1
-            click.echo(f"{path}: error: {result.error}", err=True)
+            click.echo(_error_line(path, result.error), err=True)
             continue
         if result.applied:
             if diff:
@@ -539,6 +539,17 @@ def drill_export(paths: Sequence[str], select: Optional[str], ignore: Optional[s
         click.echo(f"wrote {count} notes ({len(cards)} cards) to {anki}", err=True)
     if fmt == "json":
         click.echo(session.export_json(cards))
+
+
+def _error_line(path: str, error: str) -> str:
+    """`path:line:col: error: message` when the error has a place (a syntax error), so that
+    editors' and CI's problem matchers pick it up; `path: error: message` otherwise."""
+    import re
+
+    found = re.search(r" \(line (\d+), column (\d+)\)$", error)
+    if found is None:
+        return f"{path}: error: {error}"
+    return f"{path}:{found.group(1)}:{found.group(2)}: error: {error[:found.start()]}"
 
 
 def _path_and_line(target: str) -> tuple[str, Optional[int]]:
