@@ -151,3 +151,17 @@ def test_each_depth_shows_the_same_parts_in_text_markdown_and_the_hover(buggy, d
             assert shown in hover and shown in plain_hover, name
     for absent in {"One layer deeper", "Follow-up", "References"} - {n.split(":")[0] for n in expected}:
         assert absent not in text and absent not in markdown and absent not in hover and absent not in plain_hover
+
+
+def test_a_line_past_the_end_of_the_file_is_a_usage_error(tmp_path):
+    """Issue 20: `explain FILE:LINE` past the end said "nothing to explain" and exited 1."""
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    target = tmp_path / "a.py"
+    target.write_text("def f(a=[]):\n    a.append(1)\n", encoding="utf-8")
+    result = cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:99"])
+    assert result.exit_code == 2
+    assert f"{target}:99: past the end of the file, which has 2 lines" in result.stderr
+    assert cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:1"]).exit_code == 0
+    assert cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:2"]).exit_code == 1  # in the file, no hit

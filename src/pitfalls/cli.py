@@ -401,6 +401,16 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
         report = check_file(path, rules)
         if report.error:
             raise _fail(f"{path}: {report.error}")
+        if line is not None:
+            from pitfalls.source import SourceError, read_source
+
+            try:
+                text = read_source(path)[1]
+            except SourceError as exc:
+                raise _fail(f"{path}: {exc}")
+            count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+            if not 1 <= line <= count:
+                raise _fail(f"{path}:{line}: past the end of the file, which has {count} line{'s' * (count != 1)}")
         findings = [f for f in shown(report.findings, strict or config.strict) if line is None or f.line == line]
         if not findings:
             where = f"{path}:{line}" if line is not None else path
