@@ -102,3 +102,20 @@ def test_a_line_silenced_for_the_peers_code_is_not_reported(tmp_path):
     for run in (flake8(".", cwd=tmp_path), flake8("--pitfalls-strict", ".", cwd=tmp_path)):
         assert [line.split(":")[1] + " " + line.split(": ")[1][:6] for line in run.stdout.splitlines()] == ["12 PIT101"]
     assert [(item["line"], item["code"]) for item in pitfalls_json("--strict", str(tmp_path))] == [(12, "PIT101")]
+
+
+def test_a_file_level_pitfalls_noqa_silences_the_file_or_its_codes(tmp_path):
+    """Issue 20: `# pitfalls: noqa` on a line of its own silences the whole file, `# pitfalls:
+    noqa: PIT101` those codes only; the same words inside a string do not."""
+    body = "def f(x=[]):\n    x.append(1)\n\n\ngrid = [[0] * 3] * 3\ngrid[0][0] = 1\n"
+    (tmp_path / "all.py").write_text("# pitfalls: noqa\n" + body)
+    (tmp_path / "some.py").write_text('"""Module."""\n# pitfalls: noqa: PIT101\n' + body)
+    (tmp_path / "quoted.py").write_text('NOTE = """\n# pitfalls: noqa\n"""\n' + body)
+    proc = flake8(".", cwd=tmp_path)
+    codes = sorted((line.split(":")[0], line.split()[1]) for line in proc.stdout.splitlines())
+    assert codes == [("./quoted.py", "PIT101"), ("./quoted.py", "PIT602"), ("./some.py", "PIT602")]
+    from pitfalls.source import check_file
+
+    assert [f.code for f in check_file(str(tmp_path / "all.py")).findings] == []
+    assert [f.code for f in check_file(str(tmp_path / "some.py")).findings] == ["PIT602"]
+    assert sorted(f.code for f in check_file(str(tmp_path / "quoted.py")).findings) == ["PIT101", "PIT602"]

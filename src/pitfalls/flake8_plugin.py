@@ -10,7 +10,7 @@ from pitfalls import __version__
 from pitfalls.catalog import ALL_RULES, BY_CODE
 from pitfalls.engine import analyze
 from pitfalls.findings import shown
-from pitfalls.source import peer_silenced
+from pitfalls.source import exempt, file_exemption, peer_silenced
 
 
 class Plugin:
@@ -42,8 +42,9 @@ class Plugin:
         except Exception as exc:  # a bug of the engine itself: raising would abort flake8's whole run
             print(f"{self.filename}: pitfalls internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             return
+        exemption = file_exemption(self.lines)
         for finding in shown(result.findings, self.strict):
-            if peer_silenced(finding, self.lines, BY_CODE[finding.code].peer_codes):
+            if exempt(finding, exemption) or peer_silenced(finding, self.lines, BY_CODE[finding.code].peer_codes):
                 continue
             yield finding.line, finding.column, f"{finding.code} {finding.message}", type(self)
         for failure in result.errors:

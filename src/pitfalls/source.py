@@ -23,6 +23,12 @@ NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*
 PYLINT = re.compile(r"#\s*pylint:\s*disable(?P<next>-next)?\s*=\s*(?P<names>[\w\-]+(?:\s*,\s*[\w\-]+)*)")
 
 
+# A whole file silenced: `# pitfalls: noqa`, or for some codes `# pitfalls: noqa: PIT101, PIT6`,
+# on a line of its own (ruff's `# ruff: noqa`, flake8's `# flake8: noqa`).
+FILE_NOQA = re.compile(r"^\s*#\s*pitfalls:\s*noqa(?:\s*:\s*(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?\s*$",
+                       re.IGNORECASE)
+
+
 class SourceError(Exception):
     """A file that cannot be checked; the message is one line and names no internals."""
 
@@ -73,6 +79,37 @@ def split_lines(source: str) -> list[str]:
     if "\r" not in source:  # the common case, ten times faster than the pattern
         return source.split("\n")
     return _LINE_BREAK.split(source)
+
+
+def file_exemption(lines: Sequence[str]) -> Optional[tuple[str, ...]]:
+    """The codes a file-level `# pitfalls: noqa` silences: () for every code, None when the file
+    has no such line. Only a comment line counts, so the words in a string do not."""
+    candidates = [number for number, line in enumerate(lines, 1) if "noqa" in line and FILE_NOQA.match(line)]
+    if not candidates:
+        return None  # the common case, decided from the text alone
+    comments = _comment_lines("\n".join(line.rstrip("\r\n") for line in lines))
+    codes: Optional[list[str]] = None
+    for number in candidates:
+        if comments is not None and number not in comments:
+            continue  # inside a string
+        found = FILE_NOQA.match(lines[number - 1])
+        if not found.group("codes"):  # type: ignore[union-attr]
+            return ()
+        codes = (codes or []) + [c for c in re.split(r"[,\s]+", found.group("codes").upper()) if c]  # type: ignore
+    return tuple(codes) if codes is not None else None
+
+
+def _comment_lines(text: str) -> Optional[set[int]]:
+    """The lines holding a comment token, or None if the text does not tokenize."""
+    try:
+        return {token.start[0] for token in tokenize.generate_tokens(io.StringIO(text).readline)
+                if token.type == tokenize.COMMENT}
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+
+
+def exempt(finding: Finding, exemption: Optional[tuple[str, ...]]) -> bool:
+    return exemption is not None and (not exemption or any(finding.code.startswith(c) for c in exemption))
 
 
 def is_suppressed(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> bool:
@@ -137,7 +174,9 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
             return FileReport(path, rule_errors=[RuleError("engine", exc)])
         del tree  # freed now, by reference counting, before the collector runs again
     peers = {rule.code: rule.peer_codes for rule in rules}
-    findings = [f for f in result.findings if not is_suppressed(f, lines, peers.get(f.code, ()))]
+    exemption = file_exemption(lines)
+    findings = [f for f in result.findings
+                if not exempt(f, exemption) and not is_suppressed(f, lines, peers.get(f.code, ()))]
     return FileReport(path, findings, rule_errors=result.errors)
 
 
