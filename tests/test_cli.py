@@ -306,3 +306,17 @@ def test_python_syntax_warnings_are_not_ours_to_print(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == ""
     assert result.stderr == "0 pitfalls in 1 file\n"
+
+
+def test_lsp_on_a_non_loopback_address_warns_that_anyone_can_drive_it(monkeypatch):
+    """Issue 20: `pitfalls lsp --tcp --host 0.0.0.0` says on stderr that the protocol has no
+    authentication; on loopback it says nothing."""
+    import pitfalls_lsp.server as server
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    monkeypatch.setattr(server, "run", lambda **kwargs: 0)
+    loud = cli_runner().invoke(cli, ["lsp", "--tcp", "--host", "0.0.0.0"])
+    assert loud.exit_code == 0 and "no authentication" in loud.stderr and "0.0.0.0:2087" in loud.stderr
+    quiet = cli_runner().invoke(cli, ["lsp", "--tcp"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

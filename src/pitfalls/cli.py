@@ -440,6 +440,10 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
 @click.option("--port", type=click.IntRange(0, 65535), default=2087, show_default=True, help="With --tcp: the port.")
 def lsp(tcp: bool, host: str, port: int) -> None:
     """Start the language server (stdio; editors start it for you, see docs/editors.md)."""
+    if tcp and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"pitfalls: warning: serving on {host}:{port}: the protocol has no authentication, so anyone "
+                   "who can reach the port can drive the server (read files it can read); prefer 127.0.0.1",
+                   err=True)
     from pitfalls_lsp.server import run
 
     raise click.exceptions.Exit(run(tcp=tcp, host=host, port=port))
