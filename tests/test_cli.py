@@ -320,3 +320,35 @@ def test_lsp_on_a_non_loopback_address_warns_that_anyone_can_drive_it(monkeypatc
     assert loud.exit_code == 0 and "no authentication" in loud.stderr and "0.0.0.0:2087" in loud.stderr
     quiet = cli_runner().invoke(cli, ["lsp", "--tcp"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_quiet_color_and_force_color(tmp_path, monkeypatch):
+    """Issue 20: `--quiet` prints the findings only; `--color always|never|auto`, FORCE_COLOR
+    colouring a piped report under auto, NO_COLOR still winning."""
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    target = tmp_path / "a.py"
+    target.write_text("def f(a=[]):\n    a.append(1)\n", encoding="utf-8")
+    base = ["check", "--isolated", "--no-cache", str(target)]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    quiet = cli_runner().invoke(cli, [*base, "--quiet"])
+    assert quiet.exit_code == 1 and "PIT101" in quiet.stdout and quiet.stderr == ""
+    assert "\x1b[" not in cli_runner().invoke(cli, base).stdout  # not a terminal: no colour
+    assert "\x1b[" in cli_runner().invoke(cli, [*base, "--color", "always"]).output
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in cli_runner().invoke(cli, base).output
+    assert "\x1b[" not in cli_runner().invoke(cli, [*base, "--color", "never"]).output
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in cli_runner().invoke(cli, base).output
+
+
+def test_fix_exit_zero(tmp_path):
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    target = tmp_path / "a.py"
+    target.write_text("def f(a=[]):\n    a.append(1)\n", encoding="utf-8")
+    assert cli_runner().invoke(cli, ["fix", "--isolated", str(target)]).exit_code == 1  # unsafe remains
+    assert cli_runner().invoke(cli, ["fix", "--isolated", "--exit-zero", str(target)]).exit_code == 0

@@ -137,9 +137,13 @@ def cli() -> None:
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no progress bar.")
+@click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
+                                      "FORCE_COLOR turns it on anywhere.")
 def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
           isolated: bool, strict: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
-          exit_zero: bool, jobs: Optional[int], no_cache: bool) -> None:
+          exit_zero: bool, jobs: Optional[int], no_cache: bool, quiet: bool = False, color_mode: str = "auto") -> None:
     """Check PATHS (files or directories; default: the current directory).
 
     Configuration comes from [tool.pitfalls] in the nearest pyproject.toml above each file;
@@ -154,7 +158,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
 
     configs = _configs(config_file, isolated)
     files = _python_files(paths, select, ignore, configs)
-    progress = _Progress.for_terminal(len(files))
+    progress = None if quiet else _Progress.for_terminal(len(files))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
@@ -169,7 +173,8 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
             progress.close()
 
     to_file = output_file not in (None, "-")
-    color = fmt == "text" and not to_file and _color(sys.stdout)
+    color = fmt == "text" and not to_file and (
+        color_mode == "always" or (color_mode == "auto" and _color(sys.stdout, forced=True)))
     text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
     counts = render_statistics(reports) if statistics else ""
     if fmt == "text":  # the counts follow the report; a machine format must stay parseable
@@ -197,7 +202,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
             )
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
-    if fmt == "text" or to_file:
+    if (fmt == "text" or to_file) and not quiet:
         summary = f"{found} pitfall{'s' * (found != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
         if unchecked:
             summary += f" ({unchecked} could not be checked)"
@@ -216,9 +221,12 @@ def _terminal(stream: Any) -> bool:
         return False
 
 
-def _color(stream: Any) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return _terminal(stream) and not os.environ.get("NO_COLOR")
+def _color(stream: Any, forced: bool = False) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org); with
+    `forced`, FORCE_COLOR (https://force-color.org) turns it on anywhere, NO_COLOR still winning."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return _terminal(stream) or (forced and bool(os.environ.get("FORCE_COLOR")))
 
 
 class _Progress:
@@ -264,9 +272,11 @@ class _Progress:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that can change behaviour for some caller.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 even when fixable pitfalls remain; a file that could not be fixed still exits 1.")
 @_config_options
 def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str],
-        config_file: Optional[str], isolated: bool, strict: bool) -> None:
+        config_file: Optional[str], isolated: bool, strict: bool, exit_zero: bool = False) -> None:
     """Fix the pitfalls in PATHS that have a fix (default: the current directory).
 
     Safe fixes only, unless --unsafe-fixes. Each file is written atomically, in its own encoding
@@ -327,6 +337,8 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[s
         summary += f"; {problems} file{'s' * (problems != 1)} could not be fixed"
     click.echo(summary, err=True)
     pending = fixed_count if diff else 0
+    if exit_zero:
+        raise click.exceptions.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
     raise click.exceptions.Exit(EXIT_FINDINGS if left_fixable or problems or pending else EXIT_CLEAN)
 
 
