@@ -352,3 +352,15 @@ def test_fix_exit_zero(tmp_path):
     target.write_text("def f(a=[]):\n    a.append(1)\n", encoding="utf-8")
     assert cli_runner().invoke(cli, ["fix", "--isolated", str(target)]).exit_code == 1  # unsafe remains
     assert cli_runner().invoke(cli, ["fix", "--isolated", "--exit-zero", str(target)]).exit_code == 0
+
+
+def test_a_run_that_finds_no_python_files_says_so(tmp_path):
+    """Issue 20: as ruff's "No Python files found", on stderr; the exit status stays 0."""
+    from conftest import cli_runner
+    from pitfalls.cli import cli
+
+    (tmp_path / "notes.txt").write_text("nothing here\n", encoding="utf-8")
+    result = cli_runner().invoke(cli, ["check", "--isolated", "--no-cache", str(tmp_path)])
+    assert result.exit_code == 0 and "no Python files found" in result.stderr and result.stdout == ""
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    assert "no Python files" not in cli_runner().invoke(cli, ["check", "--isolated", "--no-cache", str(tmp_path)]).stderr

@@ -154,7 +154,8 @@ def test_a_named_file_obeys_the_projects_excludes_but_not_the_defaults(tmp_path,
     assert code == 1 and paths == ["build/gen.py"]
     monkeypatch.chdir(tmp_path / "legacy")
     result = cli_runner().invoke(cli, ["check", "old.py"])
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 pitfalls in 0 files\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "", "pitfalls: warning: no Python files found\n0 pitfalls in 0 files\n")
     assert checked(tmp_path, monkeypatch, "--isolated", "legacy/old.py")[1] == ["legacy/old.py"]
 
 

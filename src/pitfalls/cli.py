@@ -158,6 +158,8 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
 
     configs = _configs(config_file, isolated)
     files = _python_files(paths, select, ignore, configs)
+    if not files:  # ruff says the same: a path that held none, or a config that excluded them all
+        click.echo("pitfalls: warning: no Python files found", err=True)
     progress = None if quiet else _Progress.for_terminal(len(files))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
