@@ -512,14 +512,14 @@ def drill_session(paths: Sequence[str], select: Optional[str], ignore: Optional[
     from pitfalls.drill.store import DrillStore, DrillStoreError
     from pitfalls.runner import check_files
 
-    if not session.has_terminal():
+    if not (_terminal(sys.stdin) and _terminal(sys.stdout)):
         raise _fail("pitfalls drill needs a terminal: run it in one (or use 'pitfalls drill export --format json')")
     configs = _configs(config_file, isolated)
     files = _python_files(paths, select, ignore, configs)
     reports = check_files(files, _codes(select), _codes(ignore), 1, None, configs, None, strict)
     cards = session.collect(reports)
     try:
-        store = DrillStore(db or session.default_db())
+        store = DrillStore(db)  # None: the default, in the user's data folder
         session.remember(store, cards)
         from pitfalls.drill.ui import DrillApp
 
@@ -541,7 +541,7 @@ def drill_stats(db: Optional[str], fmt: str) -> None:
     from pitfalls.drill.store import DrillStore, DrillStoreError
 
     try:
-        click.echo(session.render_stats(DrillStore(db or session.default_db()).stats(), fmt))
+        click.echo(session.render_stats(DrillStore(db).stats(), fmt))
     except DrillStoreError as exc:
         raise _fail(str(exc))
 

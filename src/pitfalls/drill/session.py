@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
 from pitfalls.drill.cards import Card, Part, deck, own_cards
-from pitfalls.drill.plans import CRAM, cram, session
+from pitfalls.drill.plans import cram, session
 from pitfalls.drill.store import DrillStore
 from pitfalls.source import read_source, split_lines
 
@@ -142,11 +140,3 @@ def export_anki(cards: Sequence[Card], path: str) -> int:
     return count
 
 
-def has_terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def default_db() -> Path:
-    from pitfalls.drill.store import default_path
-
-    return Path(default_path())

@@ -272,7 +272,7 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             target = statement.targets[0]
             if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
                 return None
-            wanted = ast.dump(_loaded(target))
+            wanted = ast.dump(target).replace("Store()", "Load()")  # as the right side reads it
             for side in (statement.value.left, statement.value.right):
                 if ast.dump(side) == wanted or _get_of(side, target):
                     return target
@@ -330,12 +330,6 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             value = binding.value if binding is not None else None
             return self.ctx.call_name(value) in LOCKS if isinstance(value, ast.Call) else False
         return False
-
-
-def _loaded(target: ast.expr) -> ast.expr:
-    """`target` as it reads when loaded (the same dump as the right side's occurrence)."""
-    copy = ast.parse(ast.unparse(target), mode="eval").body
-    return copy
 
 
 def _get_of(side: ast.expr, target: ast.expr) -> bool:
