@@ -79,7 +79,7 @@ def test_unknown_select_is_one_line_error(project):
     result = run("check", "--select", "PIT999", str(project))
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "pitfalls: error: --select/--ignore: 'PIT999' matches no rule (see 'pitfalls rules')"
+        "pitfalls: error: --select: 'PIT999' matches no rule (see 'pitfalls rules')"
     ]
 
 

@@ -154,8 +154,10 @@ def test_a_named_file_obeys_the_projects_excludes_but_not_the_defaults(tmp_path,
     assert code == 1 and paths == ["build/gen.py"]
     monkeypatch.chdir(tmp_path / "legacy")
     result = cli_runner().invoke(cli, ["check", "old.py"])
+    legacy, config = tmp_path / "legacy", tmp_path / "pyproject.toml"
     assert (result.exit_code, result.stdout, result.stderr) == (
-        0, "", "pitfalls: warning: no Python files found\n0 pitfalls in 0 files\n")
+        0, "", f"pitfalls: warning: old.py: its folder {legacy} is excluded by extend-exclude in {config}; "
+               "not checked\npitfalls: warning: no Python files found\n0 pitfalls in 0 files\n")
     assert checked(tmp_path, monkeypatch, "--isolated", "legacy/old.py")[1] == ["legacy/old.py"]
 
 

@@ -60,5 +60,9 @@ def test_check_and_fix_hooks_through_pre_commit_try_repo(repo, tmp_path_factory)
     assert "[[0] * shelves for _ in range(warehouses)]" in (repo / "src" / "shop" / "stock.py").read_text()
     assert "lines=[]" in (repo / "src" / "shop" / "cart.py").read_text()  # unsafe: left alone
     assert "created=[]" in (repo / "migrations" / "0001_initial.py").read_text()  # excluded
+    # Every safe fix is in: the hook passes, and lists what is left (the unsafe fix among it).
+    result = try_repo(repo, "pitfalls-fix", home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout and "cart.py:15:35: PIT101" not in result.stdout  # output shown only on failure
     assert not any(".pitfalls_cache" in line for line in subprocess.run(
         ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout.splitlines())

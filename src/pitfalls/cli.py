@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
 
 import click
 
@@ -22,28 +22,29 @@ def _fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_ERROR)
 
 
-def _codes(value: Optional[str]) -> Optional[list[str]]:
-    return [c for c in value.replace(" ", ",").split(",") if c] if value else None
+_FLAGS = "pitfalls.flags"  # where _config_options leave the flags, in the click context's meta
 
 
-def _configs(config: Optional[str], isolated: bool) -> "ConfigCache":
-    """Where [tool.pitfalls] comes from: the nearest pyproject.toml above each file, the one
-    --config names, or (--isolated) nowhere."""
-    from pitfalls.config import ConfigCache, ConfigError
+def _configs() -> "ConfigCache":
+    """Where [tool.pitfalls] comes from (the nearest pyproject.toml above each file, the one
+    --config names, or with --isolated nowhere), with the flags of `_config_options` layered on
+    top: every command that reads code asks this, so each file gets the same rules everywhere."""
+    from pitfalls.config import ConfigCache, ConfigError, Overrides
 
+    flags = dict(click.get_current_context().meta.get(_FLAGS, {}))
+    explicit, isolated, strict = flags.pop("config_file", None), flags.pop("isolated", False), flags.pop("strict", False)
     try:
-        return ConfigCache(isolated=isolated, watch=False, explicit=config)
+        overrides = Overrides.from_flags(strict=strict, **flags)
+        return ConfigCache(isolated=isolated, watch=False, explicit=explicit, overrides=overrides)
     except ConfigError as exc:
         raise _fail(str(exc))
 
 
-def _python_files(
-    paths: Sequence[str], select: Optional[str], ignore: Optional[str], configs: "ConfigCache"
-) -> list[str]:
+def _python_files(paths: Sequence[str], configs: "ConfigCache") -> list[str]:
     """The files PATHS name (default: the current directory), after the checks every command that
-    reads code makes first: each path exists, --select/--ignore name real codes, and every
-    configuration met on the way is valid. What `exclude`/`extend-exclude` leave out is gone."""
-    from pitfalls.catalog import SelectionError, select_rules
+    reads code makes first: each path exists and every configuration met on the way is valid.
+    What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr), and a
+    symlink and its target are one file."""
     from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
 
@@ -52,26 +53,56 @@ def _python_files(
         if not os.path.exists(path):
             raise _fail(f"{path}: no such file or directory")
     try:
-        select_rules(_codes(select), _codes(ignore))
-    except SelectionError as exc:
-        raise _fail(f"--select/--ignore: {exc}")
-    try:
-        found = find_python_files(paths, configs.for_file)
-        return sorted({path[2:] if path.startswith("./") else path for path in found})
+        for path in paths:
+            reason = configs.exclusion(path)
+            if reason:
+                click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
+        return _one_per_file(find_python_files(paths, configs.for_file))
     except ConfigError as exc:
         raise _fail(str(exc))
 
 
+def _one_per_file(found: Iterable[str]) -> list[str]:
+    """Each file once, sorted: `./a.py` and `a.py` are one; a symlink and its target are one,
+    named as the target when the run found it, else as the first link."""
+    chosen: dict[str, str] = {}
+    for path in found:
+        path = path[2:] if path.startswith("./") else path
+        real = os.path.realpath(path)
+        if real not in chosen or os.path.abspath(path) == real:
+            chosen[real] = path
+    return sorted(set(chosen.values()))
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_FLAGS, {})[param.name] = value
+    return value
+
+
+def _flag(*names: str, **settings: Any) -> Callable:
+    return click.option(*names, expose_value=False, callback=_remember, **settings)
+
+
 def _config_options(command: Callable) -> Callable:
-    """--select, --ignore, --config, --isolated and --strict: the same for every command that reads code."""
+    """The flags that choose rules and files, the same for every command that reads code. They
+    reach the command through `_configs()`, not as parameters."""
     for option in reversed((
-        click.option("--select", metavar="CODES",
-                     help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's."),
-        click.option("--ignore", metavar="CODES", help="Skip these codes or prefixes, comma-separated; replaces the config's."),
-        click.option("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
+        _flag("--select", metavar="CODES",
+                     help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's "
+                          "select and ignore."),
+        _flag("--extend-select", metavar="CODES", help="Add these codes or prefixes to the selection."),
+        _flag("--ignore", metavar="CODES", help="Skip these codes or prefixes, on top of the config's ignore."),
+        _flag("--per-file-ignores", metavar="PAIRS",
+                     help="GLOB:CODES pairs, space-separated ('tests/*:PIT101,PIT6'); replace the config's."),
+        _flag("--extend-per-file-ignores", metavar="PAIRS", help="GLOB:CODES pairs added to the config's."),
+        _flag("--exclude", metavar="GLOBS",
+                     help="Leave out these files or folders, comma-separated; replaces the config's exclude "
+                          "and the default excludes."),
+        _flag("--extend-exclude", metavar="GLOBS", help="Leave out these too, comma-separated."),
+        _flag("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Read [tool.pitfalls] from FILE for every checked file, instead of the nearest pyproject.toml."),
-        click.option("--isolated", is_flag=True, help="Ignore every configuration file; use the defaults and the flags."),
-        click.option("--strict", is_flag=True,
+        _flag("--isolated", is_flag=True, help="Ignore every configuration file; use the defaults and the flags."),
+        _flag("--strict", is_flag=True,
                      help="Also hazards: traps set that nothing in the module springs yet, and state kept on purpose."),
     )):
         command = option(command)
@@ -82,7 +113,10 @@ def main() -> None:
     """The console entry point: click's own errors as click shows them, anything else in one line."""
     try:
         code = cli(standalone_mode=False)  # returns the code of a click.exceptions.Exit
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("pitfalls: interrupted", err=True)
+            sys.exit(130)
         click.echo("pitfalls: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
@@ -133,6 +167,12 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True,
               help="Count the hits per code: after a text report, on standard error with the other formats.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when pitfalls are found.")
+@click.option("--fix", "apply_fixes", is_flag=True,
+              help="Apply the safe fixes first (as `pitfalls fix`), then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: apply the unsafe fixes too.")
+@click.option("--show-fixes", is_flag=True, help="With --fix: list the fixes made, per file, on standard error.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With '-' (code on standard input): the file's path, for its configuration and the report.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
 @click.option("--no-cache", is_flag=True,
@@ -141,13 +181,13 @@ def cli() -> None:
 @click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on anywhere.")
-def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
-          isolated: bool, strict: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
-          exit_zero: bool, jobs: Optional[int], no_cache: bool, quiet: bool = False, color_mode: str = "auto") -> None:
-    """Check PATHS (files or directories; default: the current directory).
+def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
+          exit_zero: bool, apply_fixes: bool, unsafe_fixes: bool, show_fixes: bool, stdin_filename: Optional[str],
+          jobs: Optional[int], no_cache: bool, quiet: bool, color_mode: str) -> None:
+    """Check PATHS (files or directories; default: the current directory; '-': standard input).
 
     Configuration comes from [tool.pitfalls] in the nearest pyproject.toml above each file;
-    the flags win over it.
+    the flags are layered on top of it.
 
     Exit status: 0 nothing found, 1 pitfalls found or a file could not be checked,
     2 usage, configuration or internal error.
@@ -156,17 +196,25 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     from pitfalls.output import FORMATS, Style, render_statistics
     from pitfalls.runner import check_files, default_jobs
 
-    configs = _configs(config_file, isolated)
-    files = _python_files(paths, select, ignore, configs)
-    if not files:  # ruff says the same: a path that held none, or a config that excluded them all
+    if (unsafe_fixes or show_fixes) and not apply_fixes:
+        raise _fail("--unsafe-fixes and --show-fixes go with --fix")
+    configs = _configs()
+    stdin = _stdin_wanted(paths, stdin_filename)
+    if stdin and apply_fixes:  # ruff's shape: the fixed code on stdout, the rest on stderr
+        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, exit_zero=exit_zero))
+    files = [] if stdin else _python_files(paths, configs)
+    if not files and not stdin:  # ruff says the same: a path that held none, or a config that excluded them all
         click.echo("pitfalls: warning: no Python files found", err=True)
+    fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
-        cache_root = None if no_cache else project_root(".")
-        reports = check_files(files, _codes(select), _codes(ignore), jobs or default_jobs(), cache_root,
-                              configs, progress, strict)
+        if stdin:
+            reports = [_stdin_report(configs, stdin_filename)]
+        else:
+            cache_root = None if no_cache else project_root(".")
+            reports = check_files(files, jobs or default_jobs(), cache_root, configs, progress)
         docs_url = configs.for_file(os.path.join(".", "x.py")).docs_url if fmt == "sarif" else None
     except ConfigError as exc:
         raise _fail(str(exc))
@@ -205,7 +253,9 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
     if (fmt == "text" or to_file) and not quiet:
-        summary = f"{found} pitfall{'s' * (found != 1)} in {len(files)} file{'s' * (len(files) != 1)}"
+        summary = f"{found} pitfall{'s' * (found != 1)} in {_plural(len(reports), 'file')}"
+        if apply_fixes:
+            summary += f" ({fixed} fixed)"
         if unchecked:
             summary += f" ({unchecked} could not be checked)"
         click.echo(summary, err=True)
@@ -214,6 +264,59 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     if exit_zero:
         raise click.exceptions.Exit(EXIT_CLEAN)
     raise click.exceptions.Exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _stdin_wanted(paths: Sequence[str], stdin_filename: Optional[str]) -> bool:
+    """Whether the code comes from standard input: the path '-', alone."""
+    if "-" not in paths:
+        if stdin_filename:
+            raise _fail("--stdin-filename goes with the path '-' (the code on standard input)")
+        return False
+    if len(paths) > 1:
+        raise _fail("'-' (standard input) cannot be mixed with other paths")
+    return True
+
+
+def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[Any, Any]":
+    """Standard input as a file to fix (text, encoding and bytes as read), and its configuration:
+    that of `--stdin-filename` (where it would be on disk), else of a file in this folder. The
+    report names it `--stdin-filename`, else `-`."""
+    from pitfalls.config import ConfigError
+    from pitfalls.fixing import FileFix
+    from pitfalls.source import SourceError, decode_with_encoding
+
+    name = stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    source = FileFix(name, data=data)
+    try:
+        source.original, source.encoding = decode_with_encoding(data)
+        source.fixed = source.original
+    except SourceError as exc:
+        source.error = str(exc)
+    try:
+        return source, configs.for_file(stdin_filename or "stdin.py")
+    except ConfigError as exc:
+        raise _fail(str(exc))
+
+
+def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> Any:
+    """`check -`: standard input checked under its file's rules. A --stdin-filename that the
+    configuration excludes reports nothing (ruff's --force-exclude), as the file would in a run."""
+    from pitfalls.findings import shown
+    from pitfalls.source import FileReport, check_source
+
+    source, config = _stdin_source(configs, stdin_filename)
+    if source.error:
+        return FileReport(source.path, error=source.error)
+    if stdin_filename and configs.excludes(stdin_filename):
+        return FileReport(source.path)
+    report = check_source(source.original, source.path, config.rules_for(stdin_filename or "stdin.py"))
+    report.findings = shown(report.findings, config.strict)
+    return report
 
 
 def _terminal(stream: Any) -> bool:
@@ -239,20 +342,20 @@ class _Progress:
     MIN_FILES = 50
     DELAY = 0.5
 
-    def __init__(self, total: int, stream: Any):
+    def __init__(self, total: int, stream: Any, label: str = "Checking"):
         import time
 
-        self.total, self.stream, self.done = total, stream, 0
+        self.total, self.stream, self.done, self.label = total, stream, 0, label
         self.clock = time.monotonic
         self.started = self.drawn = self.clock()
         self.shown = False
 
     @classmethod
-    def for_terminal(cls, total: int) -> "Optional[_Progress]":
+    def for_terminal(cls, total: int, label: str = "Checking") -> "Optional[_Progress]":
         stream = sys.stderr
         if total < cls.MIN_FILES or os.environ.get("CI") or not _terminal(stream):
             return None
-        return cls(total, stream)
+        return cls(total, stream, label)
 
     def __call__(self, done: int) -> None:
         self.done += done
@@ -261,7 +364,7 @@ class _Progress:
             return
         self.drawn, self.shown = now, True
         filled = 30 * self.done // max(1, self.total)
-        self.stream.write(f"\rChecking [{'#' * filled}{'-' * (30 - filled)}] {self.done}/{self.total} files")
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'-' * (30 - filled)}] {self.done}/{self.total} files")
         self.stream.flush()
 
     def close(self) -> None:
@@ -276,72 +379,147 @@ class _Progress:
 @click.option("--diff", is_flag=True, help="Print a unified diff of the fixes and write nothing.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 even when fixable pitfalls remain; a file that could not be fixed still exits 1.")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With '-' (code on standard input, fixed code on standard output): the file's path, "
+                   "for its configuration and the messages.")
 @_config_options
-def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, select: Optional[str], ignore: Optional[str],
-        config_file: Optional[str], isolated: bool, strict: bool, exit_zero: bool = False) -> None:
-    """Fix the pitfalls in PATHS that have a fix (default: the current directory).
+def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, exit_zero: bool, stdin_filename: Optional[str]) -> None:
+    """Fix the pitfalls in PATHS that have a fix (default: the current directory; '-': standard
+    input, the fixed code to standard output).
 
     Safe fixes only, unless --unsafe-fixes. Each file is written atomically, in its own encoding
     and newline style, only if every fix left it parsing and nobody changed it meanwhile.
     Exit status: 0 nothing fixable remains, 1 fixable pitfalls remain (or, with --diff, there is
     something to fix) or a file could not be fixed, 2 usage or internal error.
     """
-    import difflib
+    configs = _configs()
+    if _stdin_wanted(paths, stdin_filename):
+        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff, exit_zero))
+    tally = _fix_files(_python_files(paths, configs), configs, unsafe_fixes, diff, show=True, quiet=False)
+    raise click.exceptions.Exit(tally.status(diff, exit_zero))
 
+
+class _Tally:
+    """What a fix run did, for its summary and exit status."""
+
+    def __init__(self, unsafe: bool):
+        self.unsafe = unsafe
+        self.fixed = self.files = self.left_fixable = self.problems = 0
+        self.remaining: list[str] = []
+
+    def count(self, result: Any) -> None:
+        """One file's fixes: how many were made, and each finding left (with its note)."""
+        from pitfalls.output import fix_safety
+
+        if result.applied:
+            self.fixed += len(result.applied)
+            self.files += 1
+        for finding in result.remaining:
+            locked = fix_safety(finding) == "unsafe" and not self.unsafe
+            self.left_fixable += locked
+            self.remaining.append(f"{result.path}:{finding.line}:{finding.column + 1}: {finding.code} "
+                                  f"{finding.message}{' (fixable with --unsafe-fixes)' if locked else ''}")
+
+    def summary(self, diff: bool) -> str:
+        text = f"{'would fix' if diff else 'fixed'} {_plural(self.fixed, 'pitfall')} in {_plural(self.files, 'file')}"
+        text += f"; {len(self.remaining)} remain"
+        if self.left_fixable:
+            text += f" ({self.left_fixable} fixable with --unsafe-fixes)"
+        if self.problems:
+            text += f"; {_plural(self.problems, 'file')} could not be fixed"
+        return text
+
+    def status(self, diff: bool, exit_zero: bool) -> int:
+        if exit_zero:
+            return EXIT_FINDINGS if self.problems else EXIT_CLEAN
+        pending = self.fixed if diff else 0
+        return EXIT_FINDINGS if self.left_fixable or self.problems or pending else EXIT_CLEAN
+
+
+def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff: bool, show: bool,
+               quiet: bool) -> _Tally:
+    """Fixes each file under its own rules: writes it (or, with `diff`, prints the diff), and
+    says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary."""
     from pitfalls.config import ConfigError, target_version
     from pitfalls.fixing import fix_file, write_atomically
-    from pitfalls.output import fix_safety
 
-    configs = _configs(config_file, isolated)
-    fixed_count = files_changed = left_fixable = problems = 0
-    remaining_lines = []
-    for path in _python_files(paths, select, ignore, configs):
-        try:
-            config = configs.for_file(path)
-            rules = config.override(_codes(select), _codes(ignore)).rules_for(path)
-        except ConfigError as exc:
-            raise _fail(str(exc))
-        result = fix_file(path, rules, unsafe_fixes, target_version(config, path), strict or config.strict)
-        if result.error:
-            problems += 1
-            click.echo(_error_line(path, result.error), err=True)
-            continue
-        if result.applied:
-            if diff:
-                click.echo("".join(difflib.unified_diff(
-                    result.original.splitlines(True), result.fixed.splitlines(True),
-                    f"a/{os.path.normpath(path)}", f"b/{os.path.normpath(path)}")), nl=False)
-            else:
+    tally = _Tally(unsafe)
+    progress = None if quiet else _Progress.for_terminal(len(files), "Fixing")
+    try:
+        for path in files:
+            try:
+                config = configs.for_file(path)
+                result = fix_file(path, config.rules_for(path), unsafe, target_version(config, path), config.strict)
+            except ConfigError as exc:
+                raise _fail(str(exc))
+            if progress:
+                progress(1)
+            failure = result.error
+            if failure is None and result.applied and not diff:
                 failure = write_atomically(result)
-                if failure:
-                    problems += 1
-                    click.echo(f"{path}: error: {failure}", err=True)
-                    continue
-                counts = {code: result.applied.count(code) for code in dict.fromkeys(result.applied)}
-                what = ", ".join(f"{code} x{n}" if n > 1 else code for code, n in counts.items())
-                click.echo(f"{path}: fixed {len(result.applied)} ({what})", err=True)
-            fixed_count += len(result.applied)
-            files_changed += 1
-        for finding in result.remaining:
-            safety = fix_safety(finding)
-            left_fixable += safety == "unsafe" and not unsafe_fixes
-            note = " (fixable with --unsafe-fixes)" if safety == "unsafe" and not unsafe_fixes else ""
-            remaining_lines.append(f"{path}:{finding.line}:{finding.column + 1}: {finding.code} {finding.message}{note}")
-    if not diff:
-        for line in remaining_lines:
-            click.echo(line)
-    verb = "would fix" if diff else "fixed"
-    summary = f"{verb} {fixed_count} pitfall{'s' * (fixed_count != 1)} in {files_changed} file{'s' * (files_changed != 1)}"
-    summary += f"; {len(remaining_lines)} remain"
-    if left_fixable:
-        summary += f" ({left_fixable} fixable with --unsafe-fixes)"
-    if problems:
-        summary += f"; {problems} file{'s' * (problems != 1)} could not be fixed"
-    click.echo(summary, err=True)
-    pending = fixed_count if diff else 0
-    if exit_zero:
-        raise click.exceptions.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
-    raise click.exceptions.Exit(EXIT_FINDINGS if left_fixable or problems or pending else EXIT_CLEAN)
+            if failure:
+                tally.problems += 1
+                click.echo(_error_line(path, failure), err=True)
+                continue
+            if result.applied and diff:
+                click.echo(_diff(result), nl=False)
+            elif result.applied and show:
+                click.echo(f"{path}: fixed {len(result.applied)} ({_codes_made(result.applied)})", err=True)
+            tally.count(result)
+    finally:
+        if progress:
+            progress.close()
+    if not quiet:
+        if not diff:
+            for line in tally.remaining:
+                click.echo(line)
+        click.echo(tally.summary(diff), err=True)
+    return tally
+
+
+def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bool, diff: bool, exit_zero: bool) -> int:
+    """`fix -`: standard input fixed under its file's rules, the code written to standard output
+    in its own encoding (unchanged when it cannot be fixed: code is never lost), or the diff with
+    --diff; what remains and the summary on stderr. Returns the exit status."""
+    from pitfalls.config import target_version
+    from pitfalls.fixing import fix_source
+
+    result, config = _stdin_source(configs, stdin_filename)
+    tally = _Tally(unsafe)
+    excluded = bool(stdin_filename) and configs.excludes(stdin_filename)
+    if result.error is None and not excluded:
+        where = stdin_filename or "stdin.py"
+        fix_source(result, config.rules_for(where), unsafe, target_version(config, where), config.strict)
+    if result.error:
+        tally.problems += 1
+        click.echo(_error_line(result.path, result.error), err=True)
+        result.fixed, result.applied = result.original, []
+    if diff:
+        if result.applied:
+            click.echo(_diff(result), nl=False)
+    else:
+        # A file that could not be fixed goes back as the bytes that came in.
+        sys.stdout.buffer.write(result.data if result.error else result.fixed.encode(result.encoding))
+        sys.stdout.buffer.flush()
+    tally.count(result)
+    for line in tally.remaining:
+        click.echo(line, err=True)
+    click.echo(tally.summary(diff), err=True)
+    return tally.status(diff, exit_zero)
+
+
+def _diff(result: Any) -> str:
+    import difflib
+
+    name = os.path.normpath(result.path)
+    return "".join(difflib.unified_diff(result.original.splitlines(True), result.fixed.splitlines(True),
+                                        f"a/{name}", f"b/{name}"))
+
+
+def _codes_made(applied: Sequence[str]) -> str:
+    """`PIT101 x2, PIT601`: the codes of the fixes made, in order, counted."""
+    counts = {code: applied.count(code) for code in dict.fromkeys(applied)}
+    return ", ".join(f"{code} x{n}" if n > 1 else code for code, n in counts.items())
 
 
 @cli.command(short_help="List the rules: code, name, severity, what each finds.")
@@ -378,12 +556,11 @@ def rules(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text (coloured on a terminal), markdown, or json with the check fields and the answer.")
 @_config_options
-def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Optional[str],
-            config_file: Optional[str], isolated: bool, strict: bool) -> None:
+def explain(target: str, depth: str, fmt: str) -> None:
     """Explain a rule (PIT101, mutable-default-argument) or each pitfall in PATH[:LINE].
 
-    A file gets the rules `check` gives it: its [tool.pitfalls] (per-file-ignores included) and
-    the flags.
+    A file gets what `check` gives it: its [tool.pitfalls] (per-file-ignores and excludes
+    included) and the flags. Where nothing is shown, it says what silenced the line.
 
     Exit status: 0 something was explained, 1 the file has no pitfall (on that line),
     2 an unknown rule, a missing path or a file that cannot be checked.
@@ -392,7 +569,6 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
     from pitfalls.answers import answer_for, rule_answer
     from pitfalls.catalog import BY_CODE, BY_NAME
     from pitfalls.output import finding_dict
-    from pitfalls.source import check_file
 
     rule = BY_CODE.get(target.upper()) or BY_NAME.get(target.lower())
     if rule is not None:
@@ -404,32 +580,7 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
                 raise _fail(f"{path}: is a directory; name a file, or a rule such as PIT101")
             looks_like_rule = not path.endswith(".py") and os.sep not in path
             raise _fail(f"{target}: no such rule or file" + (" (see 'pitfalls rules')" if looks_like_rule else ""))
-        from pitfalls.config import ConfigError
-        from pitfalls.findings import shown
-
-        try:  # the rules and strictness `check` would use for this file
-            config = _configs(config_file, isolated).for_file(path).override(_codes(select), _codes(ignore))
-            rules = config.rules_for(path)
-        except ConfigError as exc:
-            raise _fail(str(exc))
-        report = check_file(path, rules)
-        if report.error:
-            raise _fail(f"{path}: {report.error}")
-        if line is not None:
-            from pitfalls.source import SourceError, read_source
-
-            try:
-                text = read_source(path)[1]
-            except SourceError as exc:
-                raise _fail(f"{path}: {exc}")
-            count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-            if not 1 <= line <= count:
-                raise _fail(f"{path}:{line}: past the end of the file, which has {count} line{'s' * (count != 1)}")
-        findings = [f for f in shown(report.findings, strict or config.strict) if line is None or f.line == line]
-        if not findings:
-            where = f"{path}:{line}" if line is not None else path
-            click.echo(f"pitfalls: nothing to explain in {where}", err=True)
-            raise click.exceptions.Exit(EXIT_FINDINGS)
+        findings = _explained_findings(path, line)
         items = [
             answer_output.Item(
                 f"{path}:{f.line}:{f.column + 1}: {f.code} {f.message}",
@@ -446,6 +597,73 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
     else:
         color = _color(sys.stdout)
         click.echo(answer_output.render_text(items, depth, color), nl=False, color=color)
+
+
+def _explained_findings(path: str, line: Optional[int]) -> list:
+    """What `check` reports for the file (on `line`), under the same configuration; when that is
+    nothing, why, on stderr, and exit 1."""
+    from pitfalls.config import ConfigError
+    from pitfalls.findings import shown
+    from pitfalls.source import SourceError, check_source, read_source
+
+    configs = _configs()
+    where = f"{path}:{line}" if line is not None else path
+    try:
+        excluded = configs.exclusion(path)
+        config = configs.for_file(path)
+        rules = config.rules_for(path)
+    except ConfigError as exc:
+        raise _fail(str(exc))
+    if excluded:
+        click.echo(f"pitfalls: nothing to explain in {where}: {excluded}, so check leaves it out", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+    try:
+        text = read_source(path)[1]
+    except SourceError as exc:
+        raise _fail(f"{path}: {exc}")
+    if line is not None:
+        count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+        if not 1 <= line <= count:
+            raise _fail(f"{path}:{line}: past the end of the file, which has {_plural(count, 'line')}")
+    report = check_source(text, path, rules)
+    if report.error:
+        raise _fail(f"{path}: {report.error}")
+    findings = [f for f in shown(report.findings, config.strict) if line is None or f.line == line]
+    if not findings:
+        reasons = _silenced(path, text, line, config) if line is not None else []
+        click.echo(f"pitfalls: nothing to explain in {where}" + "".join(f"\n  {r}" for r in reasons), err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+    return findings
+
+
+def _silenced(path: str, text: str, line: int, config: Any) -> list[str]:
+    """Why each pitfall on `line` that `check` would otherwise report is not shown: a comment, a
+    setting of the file or a flag, or a hazard outside strict mode."""
+    from dataclasses import replace
+
+    from pitfalls.catalog import ALL_RULES, BY_CODE
+    from pitfalls.findings import Severity
+    from pitfalls.source import check_source, exempt, file_exemption, silencer, split_lines
+
+    lines = split_lines(text)
+    exemption = file_exemption(lines)
+    chosen, by_file = config.rules_for(path), replace(config, cli=None, _rules={}, _globs={}).rules_for(path)
+    reasons = []
+    for finding in check_source(text, path, ALL_RULES, silenced=True).findings:
+        rule = BY_CODE[finding.code]
+        if finding.line != line:
+            continue
+        if rule not in chosen:
+            why = "by the flags (--select, --ignore, --per-file-ignores...)" if rule in by_file else (
+                f"by select/ignore/per-file-ignores in {config.path}" if config.path else "by the defaults")
+            reasons.append(f"{finding.code} is not selected for this file, {why}")
+        elif exempt(finding, exemption):
+            reasons.append(f"{finding.code} is silenced for the whole file by a '# pitfalls: noqa' comment")
+        elif silencer(finding, lines, rule.peer_codes):
+            reasons.append(f"{finding.code} is silenced by {silencer(finding, lines, rule.peer_codes)}")
+        elif finding.severity is Severity.HAZARD and not config.strict:
+            reasons.append(f"{finding.code} is a hazard here, reported only with --strict (or strict = true)")
+    return list(dict.fromkeys(reasons))
 
 
 @cli.command(short_help="Start the language server that editors talk to.")
@@ -504,8 +722,7 @@ def drill() -> None:
 @click.option("--track", type=click.Choice(["engineer", "data"]), help="Which topics come first.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many cards.")
 @click.option("--no-timer", is_flag=True, help="No countdown on screen (screen readers); times are still kept.")
-def drill_session(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
-                  isolated: bool, strict: bool, db: Optional[str], plan_name: str, topic: Optional[str],
+def drill_session(paths: Sequence[str], db: Optional[str], plan_name: str, topic: Optional[str],
                   track: Optional[str], limit: Optional[int], no_timer: bool) -> None:
     """Ask the cards of PATHS (default: the current directory)."""
     from pitfalls.drill import session
@@ -514,9 +731,8 @@ def drill_session(paths: Sequence[str], select: Optional[str], ignore: Optional[
 
     if not (_terminal(sys.stdin) and _terminal(sys.stdout)):
         raise _fail("pitfalls drill needs a terminal: run it in one (or use 'pitfalls drill export --format json')")
-    configs = _configs(config_file, isolated)
-    files = _python_files(paths, select, ignore, configs)
-    reports = check_files(files, _codes(select), _codes(ignore), 1, None, configs, None, strict)
+    configs = _configs()
+    reports = check_files(_python_files(paths, configs), 1, None, configs)
     cards = session.collect(reports)
     try:
         store = DrillStore(db)  # None: the default, in the user's data folder
@@ -551,17 +767,15 @@ def drill_stats(db: Optional[str], fmt: str) -> None:
 @_config_options
 @click.option("--anki", "anki", type=click.Path(dir_okay=False), metavar="FILE.apkg", help="Write an Anki package.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), help="Print the cards as JSON.")
-def drill_export(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
-                 isolated: bool, strict: bool, anki: Optional[str], fmt: Optional[str]) -> None:
+def drill_export(paths: Sequence[str], anki: Optional[str], fmt: Optional[str]) -> None:
     """Export the cards of PATHS (default: the current directory): your hits, then the catalog's."""
     from pitfalls.drill import session
     from pitfalls.runner import check_files
 
     if not anki and not fmt:
         raise _fail("drill export: give --anki FILE.apkg or --format json")
-    configs = _configs(config_file, isolated)
-    files = _python_files(paths, select, ignore, configs)
-    cards = session.collect(check_files(files, _codes(select), _codes(ignore), 1, None, configs, None, strict))
+    configs = _configs()
+    cards = session.collect(check_files(_python_files(paths, configs), 1, None, configs))
     if anki:
         count = session.export_anki(cards, anki)
         click.echo(f"wrote {count} notes ({len(cards)} cards) to {anki}", err=True)

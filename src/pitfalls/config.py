@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
 
-from pitfalls.catalog import SelectionError, select_rules
+from pitfalls.catalog import ALL_RULES, SelectionError, select_rules
 from pitfalls.rule import Rule
 
 if sys.version_info >= (3, 11):
@@ -72,6 +72,7 @@ class Config:
     docs_url: Optional[str] = None
     strict: bool = False  # hazards too (findings.Severity.HAZARD)
     anchor: Optional[Path] = None  # where globs start (--config: the working directory)
+    cli: Optional["Overrides"] = None  # the command line's layer on top (`layered`)
     _rules: dict = field(default_factory=dict, compare=False, repr=False)
     _globs: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -82,26 +83,36 @@ class Config:
 
     def override(self, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None,
                  strict: Optional[bool] = None) -> "Config":
-        """Command-line or editor settings win over the file's (`--strict` only turns it on)."""
-        changes: dict[str, Any] = {}
-        if strict and not self.strict:
-            changes.update(strict=True)
-        if select is not None:
-            changes.update(select=tuple(s.upper() for s in select), extend_select=())
-        if ignore is not None:
-            changes.update(ignore=tuple(s.upper() for s in ignore))
-        return replace(self, _rules={}, **changes) if changes else self
+        """The editor's settings layered over the file's, as the command line's are (`layered`)."""
+        return self.layered(Overrides(select=tuple(select) if select is not None else None,
+                                      ignore=tuple(ignore or ()), strict=bool(strict)))
+
+    def layered(self, overrides: "Overrides") -> "Config":
+        """This file's settings with the command line's on top (`Overrides`)."""
+        if overrides == NO_OVERRIDES:
+            return self
+        return replace(self, cli=overrides, strict=self.strict or overrides.strict, _rules={}, _globs={})
 
     def rules_for(self, path: str) -> tuple[type[Rule], ...]:
-        """The rules that apply to `path`: select, extend-select, ignore, then per-file-ignores."""
-        ignored = tuple(self.ignore) + self._file_ignores(path)
-        key = ignored
-        if key not in self._rules:
-            select = (*self.select, *self.extend_select) if self.select is not None else (
-                ("PIT", *self.extend_select) if self.extend_select else None
-            )
-            self._rules[key] = select_rules(select, ignored)
-        return self._rules[key]
+        """The rules that apply to `path`: the file's select, extend-select and ignore; then the
+        command line's, as a layer on top (ruff's order); then per-file-ignores."""
+        ignored = self._file_ignores(path)
+        if ignored not in self._rules:
+            chosen = frozenset(ALL_RULES)
+            layers = [(self.select, self.extend_select, self.ignore)]
+            if self.cli is not None:
+                layers.append((self.cli.select, self.cli.extend_select, self.cli.ignore))
+            for select, extend, ignore in layers:
+                if select is not None:
+                    chosen = frozenset(select_rules(select))
+                if extend:
+                    chosen |= frozenset(select_rules(extend))
+                if ignore:
+                    chosen -= frozenset(select_rules(ignore))
+            if ignored:
+                chosen -= frozenset(select_rules(ignored))
+            self._rules[ignored] = tuple(rule for rule in ALL_RULES if rule in chosen)
+        return self._rules[ignored]
 
     def excluded(self, path: str, named: bool = False) -> bool:
         """Whether `exclude`/`extend-exclude` leave out `path` itself (its folders are the
@@ -111,18 +122,36 @@ class Config:
         `extend-exclude`. For a path named on the command line or opened in an editor
         (`named=True`) only the patterns this file wrote count, and only below its folder:
         `pitfalls check build/x.py` checks the file, while pre-commit, which names every file,
-        still skips what the project excludes.
+        still skips what the project excludes. The command line's `--exclude` and
+        `--extend-exclude` count for any path.
         """
+        return self.exclusion(path, named) is not None
+
+    def exclusion(self, path: str, named: bool = False) -> Optional[str]:
+        """`excluded`, said: which setting leaves `path` out, or None."""
         if named not in self._globs:
-            patterns = tuple(self.exclude or ()) if named else (
-                DEFAULT_EXCLUDES if self.exclude is None else self.exclude
+            cli = self.cli or NO_OVERRIDES
+            written = self.exclude if cli.exclude is None else ()  # --exclude replaces the file's
+            patterns = tuple(written or ()) if named else (
+                DEFAULT_EXCLUDES if written is None else written
             )
             self._globs[named] = _Globs.of((*patterns, *self.extend_exclude))
-        globs = self._globs[named]
+            self._globs["cli"] = _Globs.of((*(cli.exclude or ()), *cli.extend_exclude))
+        globs, cli_globs = self._globs[named], self._globs["cli"]
+        cli = self.cli or NO_OVERRIDES
+        absolute = os.path.abspath(path).replace(os.sep, "/")
+        if not cli_globs.empty and cli_globs.match(absolute):  # the command line's, from the working directory
+            return "--extend-exclude" if _Globs.of(cli.extend_exclude).match(absolute) else "--exclude"
         if globs.empty:
-            return False
+            return None
         relative, inside = self._relative(path)
-        return (inside or not named) and globs.match(relative)
+        if not (inside or not named) or not globs.match(relative):
+            return None
+        if _Globs.of(self.extend_exclude).match(relative):
+            key = "extend-exclude"
+        else:
+            key = "exclude" if self.exclude is not None and cli.exclude is None else "the default excludes"
+        return f"{key} in {_shown(str(self.path))}" if self.path else key
 
     def _relative(self, path: str) -> tuple[str, bool]:
         """`path` from the folder the globs start at, with slashes, and whether it is below it."""
@@ -134,28 +163,122 @@ class Config:
         return absolute.replace(os.sep, "/"), False
 
     def _file_ignores(self, path: str) -> tuple[str, ...]:
-        if not self.per_file_ignores:
+        cli = self.cli or NO_OVERRIDES
+        written = self.per_file_ignores if cli.per_file_ignores is None else ()
+        from_cli = (*(cli.per_file_ignores or ()), *cli.extend_per_file_ignores)
+        if not written and not from_cli:
             return ()
-        relative, inside = self._relative(path)
         codes: list[str] = []
-        for pattern, ignored in self.per_file_ignores:
-            if _Globs.of((pattern,)).covers(relative, inside):
+        if written:
+            relative, inside = self._relative(path)
+            for pattern, ignored in written:
+                if _Globs.of((pattern,)).covers(relative, inside):
+                    codes.extend(ignored)
+        absolute = os.path.abspath(path).replace(os.sep, "/")
+        for pattern, ignored in from_cli:
+            if _Globs.of((pattern,)).covers(absolute):
                 codes.extend(ignored)
         return tuple(codes)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's settings (or the editor's), a layer over each file's `[tool.pitfalls]`
+    as ruff layers its flags: `select` replaces the file's whole selection (its `ignore` too),
+    `extend-select` adds, `ignore` removes; `per-file-ignores` and `exclude` replace the file's,
+    the `extend-` forms add. Their glob patterns start from the working directory
+    (`from_flags` makes them absolute), a pattern without a slash matches a name anywhere."""
+
+    select: Optional[tuple[str, ...]] = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: Optional[tuple[tuple[str, tuple[str, ...]], ...]] = None
+    extend_per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: Optional[tuple[str, ...]] = None
+    extend_exclude: tuple[str, ...] = ()
+    strict: bool = False
+
+    @classmethod
+    def from_flags(cls, strict: bool = False, **flags: Optional[str]) -> "Overrides":
+        """From the flags as typed: codes comma- or space-separated, `--per-file-ignores` as
+        `GLOB:CODES` pairs (flake8's and ruff's form), patterns comma-separated. ConfigError
+        names the flag of a bad value."""
+        values: dict[str, Any] = {"strict": strict}
+        for key in ("select", "extend_select", "ignore"):
+            if flags.get(key) is not None:
+                codes = tuple(c.upper() for c in _split(flags[key]))  # type: ignore[arg-type]
+                try:
+                    select_rules(codes)
+                except SelectionError as exc:
+                    raise ConfigError(f"--{key.replace('_', '-')}: {exc}") from None
+                values[key] = codes
+        for key in ("exclude", "extend_exclude"):
+            if flags.get(key) is not None:
+                values[key] = tuple(_from_here(p) for p in _split(flags[key], spaces=False))  # type: ignore
+        for key in ("per_file_ignores", "extend_per_file_ignores"):
+            if flags.get(key) is not None:
+                values[key] = _pairs(flags[key], f"--{key.replace('_', '-')}")  # type: ignore[arg-type]
+        return cls(**values)
+
+
+NO_OVERRIDES = Overrides()
+
+
+def _split(value: str, spaces: bool = True) -> list[str]:
+    return [part.strip() for part in re.split(r"[,\s]+" if spaces else r",", value) if part.strip()]
+
+
+def _from_here(pattern: str) -> str:
+    """A command-line glob with a slash, made absolute from the working directory."""
+    pattern = pattern.strip()
+    pattern = pattern[2:] if pattern.startswith("./") else pattern
+    if "/" not in pattern.rstrip("/"):
+        return pattern
+    return os.path.join(os.getcwd(), pattern).replace(os.sep, "/")
+
+
+def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`tests/*:PIT101,PIT6 gen_*.py:PIT` (pairs split by spaces or new lines) as (glob, codes)."""
+    pairs = []
+    for item in value.split():
+        glob, sep, codes = item.rpartition(":")
+        parsed = tuple(c.upper() for c in codes.split(",") if c)
+        if not sep or not glob or not parsed:
+            raise ConfigError(f"{flag}: '{item}' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'")
+        try:
+            select_rules(parsed)
+        except SelectionError as exc:
+            raise ConfigError(f"{flag}: {exc}") from None
+        pairs.append((_from_here(glob), parsed))
+    return tuple(pairs)
 
 
 def excluded_by_project(path: str, config_for: "Callable[[str], Config]") -> bool:
     """A path named on the command line or opened in an editor is left out when it, or a folder
     above it, is matched by the project's own patterns in the config that governs that entry:
     the verdict a walk from above would reach, nested configurations included."""
+    return exclusion_by_project(path, config_for) is not None
+
+
+def exclusion_by_project(path: str, config_for: "Callable[[str], Config]") -> Optional[str]:
+    """`excluded_by_project`, said: `build/ is excluded by ...`, or None."""
     current = os.path.abspath(path)
     while True:
-        if config_for(current).excluded(current, named=True):
-            return True
+        reason = config_for(current).exclusion(current, named=True)
+        if reason is not None:
+            if current == os.path.abspath(path):
+                return f"excluded by {reason}"
+            return f"its folder {_shown(current)} is excluded by {reason}"
         parent = os.path.dirname(current)
         if parent == current:
-            return False
+            return None
         current = parent
+
+
+def _shown(path: str) -> str:
+    """A path as short as is clear: from the working directory when below it, else absolute."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith(".") else relative
 
 
 @dataclass(frozen=True)
@@ -284,15 +407,18 @@ class ConfigCache:
     re-read when their modification time changes, so a long-running language server follows edits.
     """
 
-    def __init__(self, isolated: bool = False, watch: bool = True, explicit: Optional[str] = None):
+    def __init__(self, isolated: bool = False, watch: bool = True, explicit: Optional[str] = None,
+                 overrides: "Overrides" = NO_OVERRIDES):
         """`isolated`: no file at all, the defaults. `explicit`: this file for every checked file
         (its globs start at the working directory); ConfigError at once when it is missing or
-        invalid."""
+        invalid. `overrides`: the command line's layer, on every file's configuration."""
         if isolated and explicit:
             raise ConfigError("--config and --isolated cannot be used together")
         self.isolated = isolated
         self.explicit = explicit
         self.watch = watch  # False: one command's run; a folder's answer is kept, not re-checked
+        self.overrides = overrides
+        self._layered: dict[int, tuple[Config, Config]] = {}
         self._by_file: dict[str, tuple[Optional[int], Optional[Config], Optional[ConfigError]]] = {}
         self._by_folder: dict[str, Config] = {}
         self._fixed: Optional[Config] = DEFAULTS if isolated else None
@@ -307,13 +433,25 @@ class ConfigCache:
             self._fixed = parse_table(table, path, anchor=Path(os.getcwd()))
 
     def for_file(self, path: str) -> Config:
+        """The configuration that governs `path`, with the command line's layer on top."""
         if self._fixed is not None:
-            return self._fixed
-        return self._for_folder(os.path.dirname(os.path.abspath(path)))
+            found = self._fixed
+        else:
+            found = self._for_folder(os.path.dirname(os.path.abspath(path)))
+        if self.overrides == NO_OVERRIDES:
+            return found
+        known = self._layered.get(id(found))
+        if known is None or known[0] is not found:  # each file's config is layered once
+            known = self._layered[id(found)] = (found, found.layered(self.overrides))
+        return known[1]
 
     def excludes(self, path: str) -> bool:
         """`excluded_by_project` with this cache's configurations."""
         return excluded_by_project(path, self.for_file)
+
+    def exclusion(self, path: str) -> Optional[str]:
+        """`exclusion_by_project` with this cache's configurations."""
+        return exclusion_by_project(path, self.for_file)
 
     def _for_folder(self, folder: str) -> Config:
         """The folder's own table, else its parent's answer. For one command's run (`watch`

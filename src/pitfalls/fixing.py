@@ -176,9 +176,8 @@ class FileFix:
 
 def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_version: Optional[str],
              strict: bool = False) -> FileFix:
-    """Fixes the findings `check` would report: hazards only when `strict`."""
-    from pitfalls.findings import shown
-    from pitfalls.source import SourceError, check_source, read_source
+    """Fixes the findings `check` would report in the file: hazards only when `strict`."""
+    from pitfalls.source import SourceError, read_source
 
     result = FileFix(path)
     try:
@@ -186,6 +185,17 @@ def fix_file(path: str, rules: Sequence[type[Rule]], unsafe: bool, target_versio
     except SourceError as exc:
         result.error = str(exc)
         return result
+    return fix_source(result, rules, unsafe, target_version, strict)
+
+
+def fix_source(result: FileFix, rules: Sequence[type[Rule]], unsafe: bool, target_version: Optional[str],
+               strict: bool = False) -> FileFix:
+    """Fixes `result.original` (a file's text, or standard input's) in place of `result`."""
+    from pitfalls.findings import shown
+    from pitfalls.source import check_source
+
+    path = result.path
+    result.fixed = result.original
     first = check_source(result.original, path, rules)
     first.findings = shown(first.findings, strict)
     if first.error:

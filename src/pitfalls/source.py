@@ -115,35 +115,44 @@ def exempt(finding: Finding, exemption: Optional[tuple[str, ...]]) -> bool:
 def is_suppressed(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> bool:
     """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes;
     and what `peer_silenced` says."""
+    return silencer(finding, lines, peers) is not None
+
+
+def silencer(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> Optional[str]:
+    """The comment that silences `finding` and its line (`'# noqa: PIT101' on line 3`), or None."""
     if not 1 <= finding.line <= len(lines):
-        return False
+        return None
     match = NOQA.search(lines[finding.line - 1])
     if match is not None:
         codes = match.group("codes")
         if not codes or any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c):
-            return True
-    return peer_silenced(finding, lines, peers)
+            return f"'{match.group(0).strip()}' on line {finding.line}"
+    return _peer_comment(finding, lines, peers)
 
 
 def peer_silenced(finding: Finding, lines: Sequence[str], peers: Sequence[str]) -> bool:
     """Whether the author already silenced a peer's code for the same pitfall (`peers`,
     Rule.peer_codes): a `# noqa` naming one on the finding's line, or a pylint disable naming
     one there or on the first line of its statement (where pylint reports: a def's `def` line)."""
+    return _peer_comment(finding, lines, peers) is not None
+
+
+def _peer_comment(finding: Finding, lines: Sequence[str], peers: Sequence[str]) -> Optional[str]:
     if not peers or not 1 <= finding.line <= len(lines):
-        return False
+        return None
     wanted = {p.upper() for p in peers}
     match = NOQA.search(lines[finding.line - 1])
     if match is not None and match.group("codes"):
         if wanted & set(re.split(r"[,\s]+", match.group("codes").upper())):
-            return True
+            return f"'{match.group(0).strip()}' on line {finding.line}"
     for line in {finding.line, finding.statement_line or finding.line}:
         for number, following in ((line, False), (line - 1, True)):
             if 1 <= number <= len(lines) and "pylint" in lines[number - 1]:
                 for found in PYLINT.finditer(lines[number - 1]):
                     names = {n.strip().upper() for n in found.group("names").split(",")}
                     if bool(found.group("next")) == following and wanted & names:
-                        return True
-    return False
+                        return f"'{found.group(0).strip()}' on line {number}"
+    return None
 
 
 @dataclass
@@ -154,8 +163,9 @@ class FileReport:
     rule_errors: list[RuleError] = field(default_factory=list)
 
 
-def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] = None) -> FileReport:
-    """`rules` None: every rule in the catalog."""
+def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] = None,
+                 silenced: bool = False) -> FileReport:
+    """`rules` None: every rule in the catalog. `silenced`: keep what noqa comments silence."""
     if rules is None:
         # Imported here, not at the top: the catalog sits above this module in the module map
         # (DESIGN.md), and importing it for decoding, lines or noqa need not load every rule.
@@ -173,6 +183,8 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
         except Exception as exc:  # a bug of the engine itself (a rule's is caught inside): this file only
             return FileReport(path, rule_errors=[RuleError("engine", exc)])
         del tree  # freed now, by reference counting, before the collector runs again
+    if silenced:
+        return FileReport(path, result.findings, rule_errors=result.errors)
     peers = {rule.code: rule.peer_codes for rule in rules}
     exemption = file_exemption(lines)
     findings = [f for f in result.findings

@@ -1,0 +1,268 @@
+"""Everyday workflows of the command line (issue 20): code on standard input, `check --fix`, the
+flags that layer over [tool.pitfalls], one answer from `explain` to "why is this not reported",
+symlinks, and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import cli_runner
+
+from pitfalls.cli import cli
+
+BUG = "def f(x=[]):\n    x.append(1)\n    return x\n"
+CONFIG = """\
+[tool.pitfalls]
+select = ["PIT1", "PIT5"]
+ignore = ["PIT101"]
+extend-exclude = ["legacy"]
+
+[tool.pitfalls.per-file-ignores]
+"tests/*" = ["PIT502"]
+"""
+EAGER = "ok = any([i > 2 for i in range(9)])\n"  # PIT502, with a safe fix
+
+
+def pitfalls(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """The installed command, as an editor plugin or pre-commit runs it."""
+    return subprocess.run([sys.executable, "-m", "pitfalls", *args], cwd=cwd, input=stdin, capture_output=True,
+                          timeout=120)
+
+
+def run(*args: str, cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return cli_runner().invoke(cli, list(args))
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    for folder in ("src", "tests", "legacy", "build"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "src" / "a.py").write_text(BUG + EAGER)
+    (tmp_path / "tests" / "test_a.py").write_text(BUG + EAGER)
+    (tmp_path / "legacy" / "old.py").write_text(EAGER)
+    (tmp_path / "build" / "gen.py").write_text(EAGER)
+    return tmp_path
+
+
+def codes_by_file(result) -> list[str]:
+    return sorted(f"{item['path']}:{item['code']}" for item in json.loads(result.stdout))
+
+
+# -- standard input -----------------------------------------------------------------------------
+
+
+def test_check_stdin_takes_config_and_name_from_stdin_filename(project):
+    result = pitfalls("check", "-", "--stdin-filename", "tests/test_b.py", cwd=project, stdin=(BUG + EAGER).encode())
+    assert (result.returncode, result.stdout) == (0, b"")  # PIT101 ignored, PIT502 per-file-ignored for tests/
+    result = pitfalls("check", "-", "--stdin-filename", "src/b.py", cwd=project, stdin=(BUG + EAGER).encode())
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("src/b.py:4:10: PIT502 ")
+    result = pitfalls("check", "-", "--isolated", cwd=project, stdin=BUG.encode())
+    assert result.stdout.decode().startswith("-:1:9: PIT101 ")  # no name given: '-', as ruff and flake8 say
+    assert result.stderr.decode() == "1 pitfall in 1 file\n"
+
+
+def test_fix_stdin_writes_the_fixed_code_to_stdout_in_its_own_encoding_and_newlines(project):
+    source = "# -*- coding: latin-1 -*-\r\nname = 'caf\xe9'\r\n" + EAGER.replace("\n", "\r\n")
+    result = pitfalls("fix", "-", "--stdin-filename", "src/b.py", cwd=project, stdin=source.encode("latin-1"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == source.replace("any([i > 2 for i in range(9)])", "any(i > 2 for i in range(9))").encode(
+        "latin-1")
+    assert result.stderr.decode() == "fixed 1 pitfall in 1 file; 0 remain\n"
+    assert not (project / "src" / "b.py").exists()  # the name is only a name
+
+
+def test_fix_stdin_never_loses_code(project):
+    broken = b"def f(:\n    pass\n"
+    result = pitfalls("fix", "-", cwd=project, stdin=broken)
+    assert (result.returncode, result.stdout) == (1, broken)
+    assert result.stderr.decode().startswith("-:1:7: error: syntax error: ")
+    undecodable = b"x = '\xff'\n"
+    result = pitfalls("fix", "-", cwd=project, stdin=undecodable)
+    assert (result.returncode, result.stdout) == (1, undecodable)
+    # An excluded name: the code comes back as it went in, as a run would leave the file alone.
+    result = pitfalls("fix", "-", "--stdin-filename", "legacy/new.py", cwd=project, stdin=EAGER.encode())
+    assert (result.returncode, result.stdout) == (0, EAGER.encode())
+
+
+def test_fix_stdin_diff_and_remaining_go_where_they_belong(project):
+    result = pitfalls("fix", "-", "--diff", "--select", "PIT1,PIT5", "--stdin-filename", "src/b.py", cwd=project,
+                      stdin=(BUG + EAGER).encode())
+    assert result.returncode == 1
+    assert b"-ok = any([i > 2 for i in range(9)])\n+ok = any(i > 2 for i in range(9))\n" in result.stdout
+    assert "src/b.py:1:9: PIT101 " in result.stderr.decode()  # what remains: never mixed into the code
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check", "-", "src"], "pitfalls: error: '-' (standard input) cannot be mixed with other paths\n"),
+    (["check", "--stdin-filename", "a.py", "src"],
+     "pitfalls: error: --stdin-filename goes with the path '-' (the code on standard input)\n"),
+    (["fix", "--stdin-filename", "a.py"],
+     "pitfalls: error: --stdin-filename goes with the path '-' (the code on standard input)\n"),
+    (["check", "--unsafe-fixes", "src"], "pitfalls: error: --unsafe-fixes and --show-fixes go with --fix\n"),
+    (["check", "--per-file-ignores", "tests/*", "src"],
+     "pitfalls: error: --per-file-ignores: 'tests/*' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'\n"),
+    (["check", "--extend-select", "PIT999", "src"],
+     "pitfalls: error: --extend-select: 'PIT999' matches no rule (see 'pitfalls rules')\n"),
+])
+def test_misused_flags_are_one_line_errors(project, args, message):
+    result = run(*args, cwd=project)
+    assert (result.exit_code, result.stderr) == (2, message)
+
+
+# -- check --fix --------------------------------------------------------------------------------
+
+
+def test_check_fix_applies_the_safe_fixes_and_reports_what_remains(project):
+    target = project / "src" / "a.py"
+    result = run("check", "--fix", "--show-fixes", "--select", "PIT1,PIT5", "src", cwd=project)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("src/a.py:1:9: PIT101 ") and "PIT502" not in result.stdout
+    assert result.stderr == "src/a.py: fixed 1 (PIT502)\n1 pitfall in 1 file (1 fixed)\n"
+    assert "any(i > 2 for i in range(9))" in target.read_text()
+    result = run("check", "--fix", "--unsafe-fixes", "--select", "PIT1,PIT5", "src", cwd=project)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 pitfalls in 1 file (1 fixed)\n")
+    namespace: dict = {}
+    exec(target.read_text(), namespace)
+    assert namespace["f"]() == [1] and namespace["f"]() == [1]
+
+
+def test_check_fix_on_stdin_is_fix_on_stdin(project):
+    result = pitfalls("check", "--fix", "-", "--stdin-filename", "src/b.py", cwd=project, stdin=EAGER.encode())
+    assert (result.returncode, result.stdout) == (0, b"ok = any(i > 2 for i in range(9))\n")
+
+
+# -- flags layered over the file ----------------------------------------------------------------
+
+
+def test_select_replaces_the_files_select_and_ignore_as_ruff_documents(project):
+    # The file: select PIT1 and PIT5, ignore PIT101. `--select PIT101` enforces PIT101.
+    assert codes_by_file(run("check", "--format", "json", "src", cwd=project)) == ["src/a.py:PIT502"]
+    assert codes_by_file(run("check", "--format", "json", "--select", "PIT101", "src", cwd=project)) == [
+        "src/a.py:PIT101"]
+
+
+def test_extend_select_and_ignore_layer_over_the_file(project):
+    assert codes_by_file(run("check", "--format", "json", "--extend-select", "PIT101", "src", cwd=project)) == [
+        "src/a.py:PIT101", "src/a.py:PIT502"]
+    # --ignore adds to the file's ignore: PIT101 stays ignored, PIT5 goes too.
+    assert codes_by_file(run("check", "--format", "json", "--ignore", "PIT5", "src", cwd=project)) == []
+
+
+def test_per_file_ignores_flags_replace_or_extend_the_files(project):
+    every = ["--select", "PIT"]
+    result = run("check", "--format", "json", *every, "--per-file-ignores", "src/*:PIT101", "src", "tests", cwd=project)
+    assert codes_by_file(result) == ["src/a.py:PIT502", "tests/test_a.py:PIT101", "tests/test_a.py:PIT502"]
+    result = run("check", "--format", "json", *every, "--extend-per-file-ignores", "src/*:PIT101 a.py:PIT502",
+                 "src", "tests", cwd=project)
+    assert codes_by_file(result) == ["tests/test_a.py:PIT101"]
+
+
+def test_exclude_flags(project):
+    # --extend-exclude adds to the file's; --exclude replaces the file's exclude and the defaults
+    # (build/ is checked), while its extend-exclude stays (legacy/ is not), as in ruff.
+    result = run("check", "--format", "json", "--extend-exclude", "tests", ".", cwd=project)
+    assert codes_by_file(result) == ["src/a.py:PIT502"]
+    result = run("check", "--format", "json", "--exclude", "src,tests", ".", cwd=project)
+    assert codes_by_file(result) == ["build/gen.py:PIT502"]
+    result = run("check", "--extend-exclude", "src/a.py", "src/a.py", cwd=project)
+    assert result.stderr.startswith("pitfalls: warning: src/a.py: excluded by --extend-exclude; not checked\n")
+
+
+def test_a_named_file_the_config_excludes_says_so(project):
+    result = run("check", "legacy/old.py", "src", cwd=project)
+    assert result.stderr.splitlines()[0] == (
+        "pitfalls: warning: legacy/old.py: its folder legacy is excluded by extend-exclude in pyproject.toml; "
+        "not checked")
+
+
+def test_a_symlink_and_its_target_are_one_file(project):
+    (project / "src" / "link.py").symlink_to(project / "src" / "a.py")
+    (project / "alias.py").symlink_to(project / "src" / "a.py")
+    result = run("check", "--format", "json", "src", "alias.py", cwd=project)
+    assert codes_by_file(result) == ["src/a.py:PIT502"]
+    result = run("check", "--format", "json", "alias.py", cwd=project)
+    assert codes_by_file(result) == ["alias.py:PIT502"]  # alone, a link is checked as named
+
+
+# -- explain: the same answer as check ------------------------------------------------------------
+
+
+def test_explain_honours_select_ignore_and_per_file_ignores(project):
+    result = run("explain", "src/a.py", cwd=project)
+    assert result.exit_code == 0 and "PIT502" in result.stdout and "PIT101" not in result.stdout
+    result = run("explain", "src/a.py:1", cwd=project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "pitfalls: nothing to explain in src/a.py:1\n"
+        f"  PIT101 is not selected for this file, by select/ignore/per-file-ignores in {project / 'pyproject.toml'}\n")
+    result = run("explain", "tests/test_a.py:4", cwd=project)
+    assert "PIT502 is not selected for this file, by select/ignore/per-file-ignores" in result.stderr
+    result = run("explain", "--ignore", "PIT5", "src/a.py:4", cwd=project)
+    assert "PIT502 is not selected for this file, by the flags" in result.stderr
+    assert run("explain", "--select", "PIT101", "src/a.py:1", cwd=project).exit_code == 0
+
+
+def test_explain_says_which_comment_silenced_a_line(project):
+    (project / "src" / "quiet.py").write_text(
+        "def f(x=[]):  # noqa: PIT101\n    return x\n\n\ndef g(y=[]):  # noqa: B006\n    return y\n")
+    result = run("explain", "--isolated", "src/quiet.py:1", cwd=project)
+    assert result.stderr.splitlines()[1] == "  PIT101 is silenced by '# noqa: PIT101' on line 1"
+    result = run("explain", "--isolated", "src/quiet.py:5", cwd=project)
+    assert result.stderr.splitlines()[1] == "  PIT101 is silenced by '# noqa: B006' on line 5"  # bugbear's code
+    (project / "src" / "whole.py").write_text("# pitfalls: noqa\n" + BUG)
+    result = run("explain", "--isolated", "src/whole.py:2", cwd=project)
+    assert result.stderr.splitlines()[1] == (
+        "  PIT101 is silenced for the whole file by a '# pitfalls: noqa' comment")
+
+
+def test_explain_says_a_hazard_needs_strict(project):
+    (project / "src" / "memo.py").write_text("def fib(n, memo={}):\n    return memo.get(n)\n")
+    result = run("explain", "--isolated", "src/memo.py:1", cwd=project)
+    assert result.stderr.splitlines()[1] == (
+        "  PIT101 is a hazard here, reported only with --strict (or strict = true)")
+    assert run("explain", "--isolated", "--strict", "src/memo.py:1", cwd=project).exit_code == 0
+
+
+def test_explain_on_an_excluded_file_says_check_leaves_it_out(project):
+    result = run("explain", "legacy/old.py", cwd=project)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("pitfalls: nothing to explain in legacy/old.py: its folder legacy is excluded by "
+                             "extend-exclude in pyproject.toml, so check leaves it out\n")
+
+
+# -- Ctrl-C -------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process is POSIX")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_at_once_without_a_traceback(tmp_path, jobs):
+    body = "".join(f"def f{i}(x=[], y={{}}):\n    x.append(y)\n    return [v for v in x if v in x]\n\n"
+                   for i in range(150))
+    for i in range(400):
+        (tmp_path / f"m{i}.py").write_text(body)
+    process = subprocess.Popen([sys.executable, "-m", "pitfalls", "check", "--isolated", "--no-cache", "--jobs", jobs,
+                                "."], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    time.sleep(1.5)  # well inside a run of several seconds
+    assert process.poll() is None, "the run ended before it could be interrupted: make it longer"
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group, workers too
+    started = time.monotonic()
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err.decode()
+    assert err.decode().endswith("pitfalls: interrupted\n") and "Traceback" not in err.decode()
+    assert time.monotonic() - started < 10
