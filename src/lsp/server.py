@@ -21,6 +21,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
+from pitfalls.answer_output import DEPTHS
 from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
 from pitfalls.findings import Finding, Severity, Span, shown
@@ -34,7 +35,6 @@ from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
 logger = logging.getLogger("pitfalls_lsp")
 
 FIX_ALL = "source.fixAll.pitfalls"
-DEPTHS = ("30", "60", "full")
 _SEVERITY = {
     Severity.ERROR: t.DiagnosticSeverity.Error,
     Severity.WARNING: t.DiagnosticSeverity.Warning,

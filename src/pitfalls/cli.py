@@ -440,7 +440,7 @@ def explain(target: str, depth: str, fmt: str, select: Optional[str], ignore: Op
             for f in findings
         ]
     if fmt == "json":
-        click.echo(answer_output.render_json(items), nl=False)
+        click.echo(answer_output.render_json(items, depth), nl=False)
     elif fmt == "markdown":
         click.echo(answer_output.render_markdown(items, depth), nl=False)
     else:
