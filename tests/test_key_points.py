@@ -1,5 +1,5 @@
 """Key points: two to four short checks of what a good answer says, for every rule. They are
-shown after the 30-second answer (`explain`, the docs) and after the reveal in `pitfalls drill`,
+shown after the 30-second answer (`explain`, the hover, the docs) and after the reveal in `pitfalls drill`,
 so each must be short, filled in with the user's names, and about what the answer says."""
 
 from __future__ import annotations
@@ -102,9 +102,3 @@ def test_explain_markdown_shows_key_points_as_a_list(depth):
     assert text.index("### 30-second answer") < text.index("### Key points") < text.index("### Fix")
     section = text[text.index("### Key points"):].split("###")[1]
     assert section.count("\n- ") >= 2
-
-
-def test_hover_leaves_key_points_out():
-    from pitfalls.answer_output import sections
-    rule = BY_CODE["PIT101"]
-    assert "Key points" not in [name for name, _ in sections(rule_answer(rule), rule.explanation, "full")]

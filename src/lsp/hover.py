@@ -5,28 +5,21 @@ from __future__ import annotations
 import textwrap
 from typing import Optional, Sequence
 
-from pitfalls.answer_output import blocks, markdown_escape, sections
+from pitfalls.answer_output import ANSWER_30S, FOLLOW_UP, markdown_body, markdown_escape, sections, text_body
 from pitfalls.answers import answer_for
 from pitfalls.catalog import BY_CODE
 from pitfalls.findings import Finding
-
 
 def _markdown(finding: Finding, depth: str, url: Optional[str]) -> str:
     rule = BY_CODE[finding.code]
     title = f"[{rule.code}]({url})" if url else rule.code
     out = [f"**{title} {rule.name}**: {markdown_escape(finding.message)}"]
     for name, body in sections(answer_for(finding), rule.explanation, depth):
-        if name == "References":
-            out.append("**References**")
-            out.append("\n".join(f"- <{line}>" if line.startswith("https://") else f"- {markdown_escape(line)}"
-                                 for line in body.splitlines()))
-            continue
-        if name.startswith("Follow-up: "):
-            out.append(f"**Follow-up:** *{markdown_escape(name[len('Follow-up: '):])}*")
-        elif name != "30-second answer":  # the title says what it is
+        if name.startswith(FOLLOW_UP):
+            out.append(f"**Follow-up:** *{markdown_escape(name[len(FOLLOW_UP):])}*")
+        elif name != ANSWER_30S:  # the title says what it is
             out.append(f"**{name}**")
-        for is_code, text in blocks(body):
-            out.append(f"```python\n{text.rstrip()}\n```" if is_code else markdown_escape(text))
+        out.append(markdown_body(name, body))
     return "\n\n".join(out)
 
 
@@ -34,13 +27,9 @@ def _plain(finding: Finding, depth: str, url: Optional[str]) -> str:
     rule = BY_CODE[finding.code]
     out = [f"{rule.code} {rule.name}: {finding.message}"]
     for name, body in sections(answer_for(finding), rule.explanation, depth):
-        if name != "30-second answer":
+        if name != ANSWER_30S:
             out.append(name)
-        if name == "References":
-            out.append(body)
-            continue
-        for is_code, text in blocks(body):
-            out.append(textwrap.indent(text.rstrip(), "    ") if is_code else textwrap.fill(text, 80))
+        out.append("\n".join(text_body(name, body, 80, lambda code: textwrap.indent(code.rstrip(), "    "))))
     if url:
         out.append(url)
     return "\n\n".join(out)

@@ -21,11 +21,12 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
+from pitfalls.answer_output import DEPTHS
 from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
-from pitfalls.findings import Finding, Severity, Span, shown
+from pitfalls.findings import Finding, Span, shown
 from pitfalls.fixing import fix_all, fix_finding
-from pitfalls.output import fix_safety, rule_url
+from pitfalls.output import LEVELS, fix_safety, rule_url
 from pitfalls.source import check_source, split_lines
 from pitfalls_lsp import edits
 from pitfalls_lsp.hover import hover_text
@@ -34,13 +35,6 @@ from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
 logger = logging.getLogger("pitfalls_lsp")
 
 FIX_ALL = "source.fixAll.pitfalls"
-DEPTHS = ("30", "60", "full")
-_SEVERITY = {
-    Severity.ERROR: t.DiagnosticSeverity.Error,
-    Severity.WARNING: t.DiagnosticSeverity.Warning,
-    Severity.INFO: t.DiagnosticSeverity.Information,
-    Severity.HAZARD: t.DiagnosticSeverity.Hint,  # always sent: greyed, not in the problems list
-}
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -291,7 +285,7 @@ class PitfallsServer(LanguageServer):
         return t.Diagnostic(
             range=to_range(finding.span, lines, codec),
             message=finding.message,
-            severity=_SEVERITY[finding.severity],
+            severity=t.DiagnosticSeverity(LEVELS[finding.severity].lsp),  # hazards always sent, as hints
             code=finding.code,
             code_description=t.CodeDescription(href=url) if url else None,
             source="pitfalls",

@@ -5,11 +5,23 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from pitfalls.explanation import Answer, Explanation
 
-DEPTHS = ("30", "60", "full")
+# What each depth shows, in the order every front end shows it: `explain` in text, Markdown and
+# JSON, and the editor's hover. The 30-second answer comes first on its own, so a reader can stop
+# there; its key points follow it at every depth.
+DEPTH_PARTS = {
+    "30": ("answer_30s", "key_points", "fix"),
+    "60": ("answer_30s", "key_points", "layer", "fix"),
+    "full": ("answer_30s", "key_points", "layer", "follow_ups", "fix", "references"),
+}
+DEPTHS = tuple(DEPTH_PARTS)
+ANSWER_30S = "30-second answer"
+KEY_POINTS = "Key points"
+REFERENCES = "References"
+FOLLOW_UP = "Follow-up: "
 
 
 class Item:
@@ -22,33 +34,25 @@ class Item:
         self.record = record  # the check JSON of a finding, when it is one
 
 
-KEY_POINTS = "Key points"
+def sections(answer: Answer, explanation: Explanation, depth: str) -> list[tuple[str, str]]:
+    """(heading, body) of each part `depth` shows (DEPTH_PARTS), an empty part left out. A
+    follow-up's heading is "Follow-up: " and its question; key points and references are one a line."""
+    return [section for part in DEPTH_PARTS[depth] for section in _part(part, answer, explanation)]
 
 
-def sections(answer: Answer, explanation: Explanation, depth: str,
-             key_points: bool = False) -> list[tuple[str, str]]:
-    """(heading, body) of what each depth shows, the same in every front end (`explain` in text,
-    Markdown and the editor's hover): 30, the 30-second answer and the fix; 60, the one layer
-    deeper after it; full, the follow-ups and references too. The 30-second answer always comes
-    first on its own, so a reader can stop there. With `key_points` (`explain`, not the hover),
-    its key points follow it at every depth, one a line."""
-    parts = [("30-second answer", answer.answer_30s)]
-    if key_points and answer.key_points:
-        parts.append((KEY_POINTS, "\n".join(answer.key_points)))
-    if depth in ("60", "full") and answer.layer:
-        parts.append(("One layer deeper", answer.layer))
-    if depth == "full":
-        parts += [(f"Follow-up: {f.question}", f.answer) for f in answer.follow_ups]
-    parts.append(("Fix", answer.fix))
-    if depth == "full":
-        refs = [*explanation.references, *(f"prior art: {p}" for p in explanation.prior_art)]
-        if refs:
-            parts.append(("References", "\n".join(refs)))
-    return parts
-
-
-def _sections(item: Item, depth: str) -> list[tuple[str, str]]:
-    return sections(item.answer, item.explanation, depth, key_points=True)
+def _part(part: str, answer: Answer, explanation: Explanation) -> list[tuple[str, str]]:
+    if part == "answer_30s":
+        return [(ANSWER_30S, answer.answer_30s)]
+    if part == "key_points":
+        return [(KEY_POINTS, "\n".join(answer.key_points))] if answer.key_points else []
+    if part == "layer":
+        return [("One layer deeper", answer.layer)] if answer.layer else []
+    if part == "follow_ups":
+        return [(FOLLOW_UP + f.question, f.answer) for f in answer.follow_ups]
+    if part == "fix":
+        return [("Fix", answer.fix)]
+    references = [*explanation.references, *(f"prior art: {p}" for p in explanation.prior_art)]
+    return [(REFERENCES, "\n".join(references))] if references else []
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>#|])")
@@ -71,6 +75,32 @@ def blocks(text: str) -> list[tuple[bool, str]]:
     return blocks
 
 
+def text_body(name: str, body: str, width: int, code: Callable[[str], str]) -> list[str]:
+    """A section's body as plain text lines: key points as a list, references as they are,
+    prose wrapped at `width` and code through `code`."""
+    if name == REFERENCES:
+        return [body]
+    if name == KEY_POINTS:
+        return [textwrap.fill(point, width, initial_indent="  - ", subsequent_indent="    ") for point in body.splitlines()]
+    out: list[str] = []
+    for number, (is_code, text) in enumerate(blocks(body)):
+        if number:
+            out.append("")
+        out.append(code(text) if is_code else textwrap.fill(text, width))
+    return out
+
+
+def markdown_body(name: str, body: str) -> str:
+    """A section's body as Markdown: key points and references as lists, code fenced."""
+    if name == REFERENCES:
+        return "\n".join(f"- <{line}>" if line.startswith("https://") else f"- {markdown_escape(line)}"
+                         for line in body.splitlines())
+    if name == KEY_POINTS:
+        return "\n".join(f"- {markdown_escape(point)}" for point in body.splitlines())
+    return "\n\n".join(f"```python\n{text.rstrip()}\n```" if is_code else markdown_escape(text)
+                       for is_code, text in blocks(body))
+
+
 def render_text(items: Sequence[Item], depth: str, color: bool) -> str:
     import click
 
@@ -84,25 +114,16 @@ def render_text(items: Sequence[Item], depth: str, color: bool) -> str:
     out = []
     for item in items:
         out.append(click.style(item.title, fg="yellow", bold=True) if color else item.title)
-        for name, body in _sections(item, depth):
+        for name, body in sections(item.answer, item.explanation, depth):
             out.append("")
-            is_follow_up = name.startswith("Follow-up: ")
-            out.append(heading(name if not is_follow_up else "Follow-up question"))
-            if is_follow_up:
-                question = name[len("Follow-up: "):]
+            if name.startswith(FOLLOW_UP):
+                question = name[len(FOLLOW_UP):]
+                out.append(heading("Follow-up question"))
                 out.append(textwrap.fill(click.style(question, italic=True) if color else question, 88,
                                          initial_indent="  > ", subsequent_indent="    "))
-            if name == "References":
-                out.append(body)
-                continue
-            if name == KEY_POINTS:
-                out += [textwrap.fill(point, 88, initial_indent="  - ", subsequent_indent="    ")
-                        for point in body.splitlines()]
-                continue
-            for number, (is_code, text) in enumerate(blocks(body)):
-                if number:
-                    out.append("")
-                out.append(code(text) if is_code else textwrap.fill(text, 88))
+            else:
+                out.append(heading(name))
+            out += text_body(name, body, 88, code)
         out.append("")
     return "\n".join(out)
 
@@ -121,31 +142,36 @@ def render_markdown(items: Sequence[Item], depth: str) -> str:
     out = []
     for item in items:
         out.append(f"## {markdown_escape(item.title)}\n")
-        for name, body in _sections(item, depth):
-            if name.startswith("Follow-up: "):
-                out.append(f"**Follow-up: {markdown_escape(name[len('Follow-up: '):])}**\n")
+        for name, body in sections(item.answer, item.explanation, depth):
+            if name.startswith(FOLLOW_UP):
+                out.append(f"**{FOLLOW_UP}{markdown_escape(name[len(FOLLOW_UP):])}**\n")
             else:
                 out.append(f"### {name}\n")
-            if name == "References":
-                out.append("\n".join(f"- <{line}>" if line.startswith("https://") else f"- {markdown_escape(line)}"
-                                     for line in body.splitlines()) + "\n")
-                continue
-            if name == KEY_POINTS:
-                out.append("\n".join(f"- {markdown_escape(point)}" for point in body.splitlines()) + "\n")
-                continue
-            for is_code, text in blocks(body):
-                out.append(f"```python\n{text.rstrip()}\n```\n" if is_code else markdown_escape(text) + "\n")
+            out.append(markdown_body(name, body) + "\n")
     return "\n".join(out)
 
 
-def render_json(items: Sequence[Item]) -> str:
+# The JSON keys of each part (DEPTH_PARTS): DESIGN.md's whole texts, then their prose and code apart.
+_JSON_KEYS = {
+    "answer_30s": ("answer_30s", "prose_30s", "example"),
+    "key_points": ("key_points",),
+    "layer": ("answer_60s", "layer"),
+    "follow_ups": ("follow_ups",),
+    "fix": ("fix", "fix_prose", "fix_code"),
+}
+
+
+def render_json(items: Sequence[Item], depth: str) -> str:
+    """Each item's record with the parts `depth` shows, in their order; the rule's references and
+    prior art beside the answer at depth full."""
     records = []
     for item in items:
         record = dict(item.record) if item.record else {"title": item.title}
-        record["answer"] = item.answer.as_dict()
-        record["references"] = list(item.explanation.references)
-        record["prior_art"] = list(item.explanation.prior_art)
+        whole = item.answer.as_dict()
+        parts = DEPTH_PARTS[depth]
+        record["answer"] = {key: whole[key] for part in parts for key in _JSON_KEYS.get(part, ())}
+        if "references" in parts:
+            record["references"] = list(item.explanation.references)
+            record["prior_art"] = list(item.explanation.prior_art)
         records.append(record)
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-
-

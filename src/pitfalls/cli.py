@@ -526,27 +526,31 @@ def _codes_made(applied: Sequence[str]) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per rule; json: a list of objects, for tools.")
 def rules(fmt: str) -> None:
-    """List the rule catalog: code, name, severity, what it finds.
+    """List the rule catalog: code, name, severities, what it finds.
 
-    "error/hazard": the rule's hits are errors, or hazards (reported only with --strict) where
-    nothing in the module springs the trap yet.
+    "warning/info/hazard": the severities the rule's hits can have, its usual one first; hazards
+    are reported only with --strict. `--format json` and docs/rules/ say when each applies.
     """
     import json
 
     from pitfalls.catalog import ALL_RULES
+    from pitfalls.findings import Severity
 
     if fmt == "json":
         items = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "hazards": r.hazards, "summary": r.summary,
-             "fixable": r.fixable}
+            {"code": r.code, "name": r.name, "severity": r.severity.value,
+             "hazards": Severity.HAZARD in r.severities(),
+             "severities": [{"severity": s.value, "when": when} for s, when in r.severities().items()],
+             "summary": r.summary, "fixable": r.fixable}
             for r in ALL_RULES
         ]
         click.echo(json.dumps(items, indent=2))
         return
+    severities = {r.code: "/".join(s.value for s in r.severities()) for r in ALL_RULES}
     width = max(len(r.name) for r in ALL_RULES)
+    column = max(map(len, severities.values()))
     for r in ALL_RULES:
-        severity = r.severity.value + ("/hazard" if r.hazards else "")
-        click.echo(f"{r.code}  {r.name:<{width}}  {severity:<14}  {r.summary}")
+        click.echo(f"{r.code}  {r.name:<{width}}  {severities[r.code]:<{column}}  {r.summary}")
 
 
 @cli.command(short_help="Explain a rule, or each pitfall in a file or on one line.")
@@ -591,7 +595,7 @@ def explain(target: str, depth: str, fmt: str) -> None:
             for f in findings
         ]
     if fmt == "json":
-        click.echo(answer_output.render_json(items), nl=False)
+        click.echo(answer_output.render_json(items, depth), nl=False)
     elif fmt == "markdown":
         click.echo(answer_output.render_markdown(items, depth), nl=False)
     else:

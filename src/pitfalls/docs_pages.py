@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pitfalls.answers import presentation_context
 from pitfalls.explanation import fill, render
+from pitfalls.findings import Severity
 
 
 def _code(text: str) -> str:
@@ -29,9 +30,7 @@ def rule_page(rule: type) -> str:
     safety = _fix_safety(rule)
     parts = [
         f"# {rule.code} {rule.name}\n",
-        f"{rule.summary}. Severity: **{rule.severity.value}**"
-        + ("; **hazard** (reported in strict mode) where nothing in the module springs the trap yet" if rule.hazards else "")
-        + ".\n",
+        f"{rule.summary}. Severity: {_severities(rule)}.\n",
         "## What it flags\n",
         explanation.flags + "\n",
         "## What it deliberately leaves alone\n",
@@ -63,6 +62,15 @@ def rule_page(rule: type) -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
+def _severities(rule: type) -> str:
+    """"**error**; **warning** when ...; **hazard** (strict mode) when ...": the rule's own severity
+    first, then each other with when it applies."""
+    return "; ".join(
+        f"**{severity.value}**" + (" (strict mode)" if severity is Severity.HAZARD else "") + (f" {when}" if when else "")
+        for severity, when in rule.severities().items()
+    )
+
+
 def index_page(rules) -> str:
     lines = [
         "# Rules\n",
@@ -72,7 +80,7 @@ def index_page(rules) -> str:
     ]
     for rule in rules:
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.value}{' / hazard' if rule.hazards else ''} "
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {' / '.join(sev.value for sev in rule.severities())} "
             f"| {rule.summary} "
             f"| {('safe' if rule.fix_is_safe else 'unsafe') if rule.fixer else '-'} |"
         )

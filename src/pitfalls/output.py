@@ -31,6 +31,29 @@ class Style:
     docs_url: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class Level:
+    """What each output calls a severity: text's colour, SARIF's `level`, GitHub's workflow
+    command, GitLab's `severity`, and the LSP DiagnosticSeverity (1 error, 2 warning,
+    3 information, 4 hint). JSON says the severity itself."""
+
+    color: str
+    sarif: str
+    github: str
+    gitlab: str
+    lsp: int
+
+
+# The one mapping of our severities to every format's levels.
+LEVELS = {
+    Severity.ERROR: Level("red", sarif="error", github="error", gitlab="major", lsp=1),
+    Severity.WARNING: Level("yellow", sarif="warning", github="warning", gitlab="minor", lsp=2),
+    Severity.INFO: Level("cyan", sarif="note", github="notice", gitlab="info", lsp=3),
+    # The mildest level everywhere; an editor's hint is greyed and kept out of the problems list.
+    Severity.HAZARD: Level("blue", sarif="note", github="notice", gitlab="info", lsp=4),
+}
+
+
 def finding_dict(path: str, finding: Finding) -> dict[str, Any]:
     """The JSON shape of DESIGN.md: lines and columns 1-based, columns in characters."""
     span = finding.span
@@ -74,7 +97,6 @@ def rule_url(base: Optional[str], code: str, name: str) -> Optional[str]:
 # -- text --------------------------------------------------------------------------------------
 
 _FIX_NOTE = {None: "", "safe": " (fixable)", "unsafe": " (fixable with --unsafe-fixes)"}
-_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan", Severity.HAZARD: "blue"}
 
 
 def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
@@ -87,7 +109,7 @@ def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
     for report in reports:
         lines = _source_lines(report.path) if style.show_source and report.findings else None
         for f in report.findings:
-            color = _COLOR[f.severity]
+            color = LEVELS[f.severity].color
             out.append(
                 f"{paint(report.path, bold=True)}:{f.line}:{f.column + 1}: "
                 f"{paint(f.code, fg=color, bold=True)} {f.message}{paint(_FIX_NOTE[fix_safety(f)], dim=True)}\n"
@@ -142,9 +164,6 @@ def render_json(reports: Sequence[FileReport], style: Style = Style()) -> str:
 
 # -- GitHub Actions workflow commands ------------------------------------------------------------
 
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice",
-                 Severity.HAZARD: "notice"}
-
 
 def _github_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -175,14 +194,13 @@ def render_github(reports: Sequence[FileReport], style: Style = Style()) -> str:
             span = f.span
             where = f"file={path},line={span.line},col={span.column + 1},endLine={span.end_line},endColumn={span.end_column + 1}"
             title = _github_property(f"{f.code} {f.name}")
-            out.append(f"::{_GITHUB_LEVEL[f.severity]} {where},title={title}::{_github_data(f.message)}\n")
+            out.append(f"::{LEVELS[f.severity].github} {where},title={title}::{_github_data(f.message)}\n")
     return "".join(out)
 
 
 # -- SARIF 2.1.0 ---------------------------------------------------------------------------------
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HAZARD: "note"}
 
 
 def _artifact(path: str) -> dict[str, str]:
@@ -232,7 +250,7 @@ def _sarif_rule(rule: type, docs_url: Optional[str]) -> dict[str, Any]:
             "text": answer_output.render_text([item], "full", color=False),
             "markdown": answer_output.render_markdown([item], "full"),
         },
-        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "defaultConfiguration": {"level": LEVELS[rule.severity].sarif},
         "properties": {"tags": ["correctness", "python"], "precision": "high"},
     }
     url = rule_url(docs_url, rule.code, rule.name)
@@ -270,7 +288,7 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
             result: dict[str, Any] = {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
-                "level": _SARIF_LEVEL[f.severity],
+                "level": LEVELS[f.severity].sarif,
                 "message": {"text": f"{f.message}\n\n{answer}"},  # the alert says why, about this code
                 "locations": [_sarif_location(report.path, f.span)],
             }
@@ -304,8 +322,6 @@ def render_sarif(reports: Sequence[FileReport], style: Style = Style()) -> str:
 
 # -- GitLab Code Quality (the Code Climate subset GitLab reads) ----------------------------------------
 
-_GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info", Severity.HAZARD: "info"}
-
 
 def render_gitlab(reports: Sequence[FileReport], style: Style = Style()) -> str:
     """A `codequality` report. The fingerprint leaves the line out, so a hit that only moves is
@@ -324,7 +340,7 @@ def render_gitlab(reports: Sequence[FileReport], style: Style = Style()) -> str:
                 "description": f"{f.code} {f.message}",
                 "check_name": f.code,
                 "fingerprint": digest,
-                "severity": _GITLAB_SEVERITY[f.severity],
+                "severity": LEVELS[f.severity].gitlab,
                 "location": {
                     "path": path,
                     "positions": {

@@ -23,9 +23,11 @@ class Rule:
 
     code: ClassVar[str]
     name: ClassVar[str]
-    severity: ClassVar[Severity]  # of the hits reported by default
-    # Whether some hits are hazards (findings.Severity): reported only in strict mode.
-    hazards: ClassVar[bool] = False
+    severity: ClassVar[Severity]  # of a hit unless `report()` is given another
+    # The other severities some hits get, each with when, as `pitfalls rules` and the docs page say
+    # it: {Severity.HAZARD: "when the function only reads the default"} (a hazard is reported only
+    # in strict mode). tests/test_severity.py holds the fixtures' hits to exactly these.
+    other_severities: ClassVar[Mapping[Severity, str]] = {}
     # The peers' codes for the same pitfall (`B006`, `RUF012`, pylint's `W0102` or
     # `dangerous-default-value`): a line whose `# noqa` or `# pylint: disable=` names one was
     # already judged by its author, and is not reported even in strict mode.
@@ -61,6 +63,11 @@ class Rule:
         Called only when an answer is rendered (answers.py), so text that only `explain` shows is
         not built for every hit on the detection path. Default: the context as it is."""
         return context
+
+    @classmethod
+    def severities(cls) -> dict[Severity, str]:
+        """Every severity the rule's hits can have, its own first, each with when ("" for its own)."""
+        return {cls.severity: "", **cls.other_severities}
 
     @classmethod
     def wanted(cls, text: str) -> bool:

@@ -52,7 +52,10 @@ class MutableDefaultArgument(Rule):
     fixer = "pitfalls.rules.pit101_fix:fix"
     fix_is_safe = False  # a caller passing None on purpose now gets a new object
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: 'when the function only reads, returns, yields or stores the default, and for state kept '
+                         'on purpose (a memo table, cache, counter or "seen" set)',
+    }
     peer_codes = ("B006", "W0102", "dangerous-default-value")  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set used as a default argument is shared by every call"
     message = "Default {default} of '{param}' {sharing} every call of '{function}'"

@@ -37,7 +37,10 @@ class CallInDefaultArgument(Rule):
     code = "PIT102"
     name = "call-in-default-argument"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the function never reads the parameter, or the def is made again on every call of "
+                         "the function around it",
+    }
     peer_codes = ("B008",)
     # `datetime.now()` and `date.today()` need a `datetime` import (its "time"); "random" is in "urandom".
     needs = ("time", "uuid", "random", "secrets", "getpid")

@@ -33,7 +33,11 @@ class MutateWhileIterating(Rule):
     code = "PIT103"
     name = "mutate-while-iterating"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.WARNING: "when it removes from a list (items are skipped) or from a container of unknown type",
+        Severity.HAZARD: "when it only adds to a list (often a work queue), stores a dict key that may be new, or "
+                         "the loop stops right after the change",
+    }
     peer_codes = ("B909", "W4701", "E4702", "E4703", "modified-iterating-list", "modified-iterating-dict",
                   "modified-iterating-set")
     summary = "A loop adds to or removes from the list, dict or set it is iterating over"
@@ -196,8 +200,8 @@ assert names == ["b"]
         "and `c.items()` count as c), a statement that adds to or removes from c: `append`, `extend`, "
         "`insert`, `remove`, `pop`, `clear`, `add`, `discard`, `update`, `setdefault`, `popitem`, "
         "`del c[...]`, `c += ...`, or `c[k] = v` on a dict for a key other than the loop's own. An error "
-        "for a dict, set or deque (RuntimeError) and for a list losing items (they are skipped); a hazard "
-        "(strict mode) for a list that only grows, which is often a work queue.",
+        "for a dict, set or deque (RuntimeError), a warning for a list losing items (they are skipped); a "
+        "hazard (strict mode) for a list that only grows, which is often a work queue.",
         not_flagged=(
             "A loop over a copy: `c[:]`, `list(c)`, `c.copy()`, `dict(c)`, `sorted(c)`, `tuple(c)`, "
             "`set(c)`.",

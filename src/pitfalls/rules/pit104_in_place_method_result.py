@@ -31,7 +31,9 @@ class InPlaceMethodResult(Rule):
     code = "PIT104"
     name = "in-place-method-result"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a receiver of unknown type, unless the method is `sort`",
+    }
     peer_codes = ("E1111", "assignment-from-no-return")
     summary = "The None returned by an in-place method such as list.sort() is used as if it were the list"
     message = "'{call}' changes '{receiver}' in place and returns None: {consequence}"

@@ -22,7 +22,9 @@ class ParenthesizedStringNotTuple(Rule):
     code = "PIT105"
     name = "parenthesized-string-not-tuple"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for an empty string, or a one-character test that may mean the string's characters",
+    }
     needs = ("in (", "in(")
     summary = "`x in (\"abc\")` tests for a substring: parentheses around one string do not make a tuple"
     message = "'{string}' is one {kind}, not a tuple, so '{test}' {tests}"

@@ -69,7 +69,9 @@ class SharedMutableClassAttribute(Rule):
     needs = ("class",)
     name = "shared-mutable-class-attribute"
     severity = Severity.ERROR
-    hazards = True  # deliberate state (a cache, memo table, "seen" set, registry): strict only
+    other_severities = {
+        Severity.HAZARD: 'for state kept on purpose: a cache, memo table, "seen" set or registry',
+    }
     peer_codes = ("RUF012",)  # bugbear/ruff, pylint: a line silenced for them is not reported
     summary = "A list, dict or set assigned in a class body and mutated through self is shared by every instance"
     message = (

@@ -18,7 +18,9 @@ class InitReturnsValue(Rule):
     code = "PIT302"
     name = "init-returns-value"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for `return` of a call that may give `None`",
+    }
     peer_codes = ("E0101", "PLE0101", "B037", "return-in-init")
     needs = ("__init__",)
     summary = "__init__ returns a value or yields, so creating an instance raises TypeError"

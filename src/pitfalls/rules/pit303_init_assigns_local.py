@@ -16,7 +16,9 @@ class InitAssignsLocal(Rule):
     code = "PIT303"
     name = "init-assigns-local"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when a base class from another module may set the attribute",
+    }
     peer_codes = ("PLW0127", "FURB160", "W0127", "self-assigning-variable")
     needs = ("__init__",)
     summary = "__init__ assigns a local variable where it meant self.<name>, so the instance never gets it"

@@ -22,7 +22,9 @@ class MethodMissingSelf(Rule):
     code = "PIT304"
     name = "method-missing-self"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the method has a decorator pitfalls does not know, which may supply the instance",
+    }
     peer_codes = ("E0211", "E0213", "N805", "no-method-argument", "no-self-argument")
     needs = ("class",)
     summary = "A method takes no parameter for the instance, or its body uses self under another name"

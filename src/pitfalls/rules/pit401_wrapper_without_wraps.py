@@ -23,7 +23,10 @@ class WrapperWithoutWraps(Rule):
     code = "PIT401"
     name = "wrapper-without-wraps"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the inner function has a signature or docstring of its own, or the decorator is "
+                         "local to a function",
+    }
     needs = ("def ",)
     summary = "a decorator's wrapper without functools.wraps: the decorated function loses its name, " \
         "docstring and signature"

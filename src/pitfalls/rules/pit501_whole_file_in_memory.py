@@ -25,7 +25,9 @@ class WholeFileInMemory(Rule):
     code = "PIT501"
     name = "whole-file-in-memory"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a comprehension that keeps every line anyway",
+    }
     needs = ("readlines", "splitlines", "split(")
     peer_codes = ("FURB129",)
     summary = "`for line in f.readlines():` reads the whole file into memory before the first line is seen"

@@ -39,7 +39,10 @@ class MaterializedListArgument(Rule):
     code = "PIT502"
     name = "materialized-list-argument"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.INFO: "for `sum`, `min`, `max` and `set`, which read every item anyway",
+        Severity.HAZARD: "for `tuple`, `frozenset` and `sorted`, and when the items call something that may act",
+    }
     needs = ("for",)
     peer_codes = ("C419",)
     summary = "`any([...])`, `sum([...])`: a list comprehension built whole where a generator would do"

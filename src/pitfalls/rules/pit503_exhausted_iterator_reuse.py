@@ -41,7 +41,9 @@ class ExhaustedIteratorReuse(Rule):
     code = "PIT503"
     name = "exhausted-iterator-reuse"
     severity = Severity.ERROR
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the second pass sits in a branch inside the loop",
+    }
     peer_codes = ("W4801", "looping-through-iterator")
     summary = "a generator, map, zip or file is consumed twice: the second pass sees nothing"
     message = "'{name}' is {what} {first}, so {second} {said}"

@@ -22,7 +22,7 @@ STORING_METHODS = frozenset({"append", "extend", "insert", "add", "setdefault", 
 class ListMultiplicationSharesRows(SharedElementsRule):
     code = "PIT602"
     name = "list-multiplication-shares-rows"
-    severity = Severity.WARNING
+    severity = Severity.ERROR
     summary = "Multiplying a list that holds a list, dict or set repeats one object in every slot"
     message = "{shares}"
     node_types = (*SharedElementsRule.node_types, ast.BinOp)
@@ -173,7 +173,7 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
         "list, dict or set display or comprehension, a repetition such as `[0] * m`, a call of a mutable "
         "container type, or a name bound to one of those, when the result is kept: assigned, stored, "
         "returned, yielded or added to a list. It is an error when code then changes an element in place, "
-        "through the name or a loop over it, and a warning otherwise.",
+        "through the name or a loop over it, and a hazard (strict mode) otherwise.",
         not_flagged=(
             "Immutable elements (`[0] * n`, `[None] * n`, `[()] * n`, `['a'] * n`, `[frozenset()] * n`): "
             "the slots are shared, but nothing can change them.",
@@ -194,7 +194,9 @@ assert list(zip(*[items] * 3)) == [(0, 1, 2), (3, 4, 5)]
         prior_art=("wemake-python-styleguide WPS435 ListMultiplyViolation (flags every list multiplication)",),
     )
 
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the rows are kept but nothing changes one in place",
+    }
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

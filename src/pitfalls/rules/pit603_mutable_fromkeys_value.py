@@ -37,7 +37,9 @@ class MutableFromkeysValue(SharedElementsRule):
     summary = "dict.fromkeys with a list, dict or set value gives every key the same object"
     message = "'{call}' gives every key of '{keys}' the same '{value}' object"
     method_names = MUTATING_METHODS | {"fromkeys"}
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the dict is kept but nothing changes a value in place",
+    }
     fixable = True
     fixer = "pitfalls.rules.pit603_fix:fix"  # safe: each slot gets the object it was meant to
     bad_example = """\

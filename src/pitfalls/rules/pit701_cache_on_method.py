@@ -30,7 +30,9 @@ class CacheOnMethod(Rule):
     code = "PIT701"
     name = "cache-on-method"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a bounded cache (`maxsize`), or one the class clears",
+    }
     needs = ("lru_cache", "functools")
     peer_codes = ("B019", "W1518", "method-cache-max-size-none", "cache-max-size-none")
     summary = "functools.lru_cache or cache on a method keeps every instance it is called on alive"

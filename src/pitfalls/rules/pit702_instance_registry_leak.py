@@ -44,7 +44,10 @@ class InstanceRegistryLeak(Rule):
     code = "PIT702"
     name = "instance-registry-leak"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when entries are read back, looked up by key, removed only in `__del__`, handed to other"
+                         " code, made only at module level, or kept by a test double",
+    }
     needs = ("__init__", "__post_init__")
     summary = "__init__ puts self into a class- or module-level container that nothing ever removes from"
     message = "'{site}' keeps every '{cls}' alive in '{container}': {why}"

@@ -127,7 +127,9 @@ class CpuBoundThreads(Rule):
     name = "cpu-bound-threads"
     severity = Severity.WARNING
     summary = "A CPU-bound pure-Python function run on threads gets no parallelism because of the GIL"
-    hazards = True  # a single launch: nothing takes turns yet
+    other_severities = {
+        Severity.HAZARD: "for a single launch: nothing takes turns yet",
+    }
     message = "'{function}' is CPU-bound pure Python; {effect}"
     bad_example = """\
 import threading

@@ -26,7 +26,9 @@ class UnsynchronizedSharedUpdate(Rule):
     code = "PIT802"
     name = "unsynchronized-shared-update"
     severity = Severity.WARNING
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a function launched once",
+    }
     needs = LAUNCH_WORDS
     summary = "a function run on several threads updates shared state (`n += 1`) with no lock held: updates are lost"
     message = "'{statement}' in '{function}', run on {threads}, reads and writes {state} with no lock held: {lost}"

@@ -21,7 +21,9 @@ class ListMembershipInLoop(Rule):
     code = "PIT901"
     name = "list-membership-in-loop"
     severity = Severity.INFO
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "when the loop adds to the list, the left side is a tuple, or in a test file",
+    }
     needs = (" in ",)
     peer_codes = ("PLR6201", "R6201", "use-set-for-membership")
     summary = "`x in L` inside a loop scans the list `L` each time; a set looks up by hash"

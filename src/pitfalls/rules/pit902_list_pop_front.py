@@ -20,7 +20,10 @@ class ListPopFront(Rule):
     code = "PIT902"
     name = "list-pop-front"
     severity = Severity.INFO
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a receiver of unknown type, a pop behind an `if` or in a `for`, a loop that trims a "
+                         "few items, and in a test file",
+    }
     needs = ("pop(0", "insert(0")
     summary = "`L.pop(0)` or `L.insert(0, x)` in a loop shifts every element on each call"
     message = "'{call}' in a loop shifts every element of '{receiver}' each time; a deque does it in O(1)"

@@ -43,7 +43,9 @@ class StringConcatInLoop(Rule):
     message = "'{statement}' in a loop {effect}"
     node_types = (ast.AugAssign, ast.Assign)
     needs = ("+",)
-    hazards = True
+    other_severities = {
+        Severity.HAZARD: "for a function's local `s += piece`: CPython grows it in place, other Pythons copy",
+    }
     peer_codes = ("R1713", "consider-using-join")
     bad_example = """\
 class Report:
