@@ -12,6 +12,7 @@ from pitfalls import __version__
 
 if TYPE_CHECKING:
     from pitfalls.config import ConfigCache
+    from pitfalls.source import FileReport
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab")  # pitfalls.output.FORMATS, kept light to import
@@ -141,9 +142,12 @@ def cli() -> None:
 @click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on anywhere.")
+@click.option("--add-noqa", is_flag=True,
+              help="Instead of reporting, add '# noqa: CODES' to the line of every hit (existing comments kept).")
 def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], config_file: Optional[str],
           isolated: bool, strict: bool, fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
-          exit_zero: bool, jobs: Optional[int], no_cache: bool, quiet: bool = False, color_mode: str = "auto") -> None:
+          exit_zero: bool, jobs: Optional[int], no_cache: bool, quiet: bool = False, color_mode: str = "auto",
+          add_noqa: bool = False) -> None:
     """Check PATHS (files or directories; default: the current directory).
 
     Configuration comes from [tool.pitfalls] in the nearest pyproject.toml above each file;
@@ -156,6 +160,8 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     from pitfalls.output import FORMATS, Style, render_statistics
     from pitfalls.runner import check_files, default_jobs
 
+    if add_noqa:
+        _no_report_options(format=fmt != "text", output_file=output_file, show_source=show_source, statistics=statistics)
     configs = _configs(config_file, isolated)
     files = _python_files(paths, select, ignore, configs)
     if not files:  # ruff says the same: a path that held none, or a config that excluded them all
@@ -173,6 +179,8 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     finally:
         if progress:
             progress.close()
+    if add_noqa:
+        raise _added_noqa(reports, quiet, exit_zero)
 
     to_file = output_file not in (None, "-")
     color = fmt == "text" and not to_file and (
@@ -191,17 +199,7 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
         click.echo(text, nl=False, color=color)
     if counts:
         click.echo(counts, nl=False, err=True)
-    internal = False
-    for report_ in reports:
-        if report_.error:
-            click.echo(_error_line(report_.path, report_.error), err=True)
-        for failure in report_.rule_errors:
-            internal = True
-            click.echo(
-                f"{report_.path}: internal error in {failure.code}: "
-                f"{type(failure.error).__name__}: {failure.error} (please report this)",
-                err=True,
-            )
+    internal = _problems(reports)
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
     if (fmt == "text" or to_file) and not quiet:
@@ -214,6 +212,57 @@ def check(paths: Sequence[str], select: Optional[str], ignore: Optional[str], co
     if exit_zero:
         raise click.exceptions.Exit(EXIT_CLEAN)
     raise click.exceptions.Exit(EXIT_FINDINGS if found or unchecked else EXIT_CLEAN)
+
+
+def _problems(reports: Sequence["FileReport"]) -> bool:
+    """Says which files could not be checked; whether a rule failed (an internal error)."""
+    internal = False
+    for report_ in reports:
+        if report_.error:
+            click.echo(_error_line(report_.path, report_.error), err=True)
+        for failure in report_.rule_errors:
+            internal = True
+            click.echo(
+                f"{report_.path}: internal error in {failure.code}: "
+                f"{type(failure.error).__name__}: {failure.error} (please report this)",
+                err=True,
+            )
+    return internal
+
+
+def _no_report_options(**given: Any) -> None:
+    """--add-noqa writes comments and prints no report: an option that shapes one is a mistake."""
+    for name, value in given.items():
+        if value:
+            raise _fail(f"--add-noqa writes comments, not a report; drop --{name.replace('_', '-')}")
+
+
+def _added_noqa(reports: Sequence["FileReport"], quiet: bool, exit_zero: bool) -> "click.exceptions.Exit":
+    """`check --add-noqa`: the comments written, the hits left and why, ruff's summary line."""
+    from pitfalls.noqa_edit import add_noqa_to_file
+
+    internal, problems, added, left = _problems(reports), 0, 0, []
+    for report_ in reports:
+        if not report_.findings:
+            continue
+        done, failure = add_noqa_to_file(report_.path, report_.findings)
+        if failure:
+            problems += 1
+            click.echo(f"{report_.path}: error: {failure}", err=True)
+            continue
+        added += done.lines
+        left += [f"{report_.path}:{f.line}:{f.column + 1}: {f.code} not silenced: {why}" for f, why in done.skipped]
+    for line in left:
+        click.echo(line, err=True)
+    if not quiet:
+        click.echo(f"Added {added} noqa directive{'s' * (added != 1)}.", err=True)
+        if left:
+            click.echo("pitfalls: silence those with per-file-ignores, or '# pitfalls: noqa: CODE' at the top of "
+                       "the file (see docs/configuration.md)", err=True)
+    if internal:
+        return click.exceptions.Exit(EXIT_ERROR)
+    unchecked = sum(1 for r in reports if r.error)
+    return click.exceptions.Exit(EXIT_FINDINGS if (problems or unchecked) and not exit_zero else EXIT_CLEAN)
 
 
 def _terminal(stream: Any) -> bool:
