@@ -7,7 +7,8 @@ from pygls.workspace import PositionCodec
 
 from pitfalls.catalog import ALL_RULES
 from pitfalls.source import check_source, split_lines
-from pitfalls_lsp.edits import Edit, lines_that_cannot_take_a_comment, noqa_edit, replacement_edit
+from pitfalls.noqa_edit import comment_places
+from pitfalls_lsp.edits import Edit, noqa_edit, replacement_edit
 from pitfalls.output import rule_url
 from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings
 from pitfalls_lsp.protocol import Document
@@ -46,12 +47,13 @@ def test_noqa_is_added_or_extended_and_never_breaks_code():
         "b'''\n"
         "t = 1 + \\\n"  # 5: continued with a backslash
         "    2\n"
+        "u = k('# noqa: E1')  # 7: the reader reads the string's; extending it would change the string\n"
     )
     lines = split_lines(source)
-    blocked = lines_that_cannot_take_a_comment(source)
-    assert apply(source, noqa_edit(lines, 0, "PIT101", blocked)).split("\n")[0] == "x = f([])  # noqa: PIT101"
-    assert apply(source, noqa_edit(lines, 1, "PIT101", blocked)).split("\n")[1] == "y = g()  # noqa: E501, PIT101"
-    assert [noqa_edit(lines, n, "PIT101", blocked) for n in (2, 3, 5, 99, -1)] == [None] * 5
+    places = comment_places(source)
+    assert apply(source, noqa_edit(lines, 0, "PIT101", places)).split("\n")[0] == "x = f([])  # noqa: PIT101"
+    assert apply(source, noqa_edit(lines, 1, "PIT101", places)).split("\n")[1] == "y = g()  # noqa: E501, PIT101"
+    assert [noqa_edit(lines, n, "PIT101", places) for n in (2, 3, 5, 7, 99, -1)] == [None] * 6
 
 
 def test_a_replacement_touches_only_what_changed():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
-from pitfalls.source import NOQA
+from pitfalls.noqa_edit import CommentPlaces, with_noqa
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -24,35 +22,14 @@ class Edit:
     text: str
 
 
-def lines_that_cannot_take_a_comment(source: str) -> set[int]:
-    """0-based lines whose end is inside a string or continued with a backslash: a `# noqa`
-    there would change the string or break the statement."""
-    blocked: set[int] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            (start, _), (end, _) = token.start, token.end
-            if end > start and token.type != tokenize.NL:
-                blocked.update(range(start - 1, end - 1))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass  # the analysed source parsed; a failure here only means we offer less
-    return blocked
-
-
-def noqa_edit(lines: Sequence[str], line: int, code: str, blocked: set[int]) -> Optional[Edit]:
-    """Adds `# noqa: CODE` to a line, or the code to its `# noqa: ...` list."""
-    if not 0 <= line < len(lines) or line in blocked:
+def noqa_edit(lines: Sequence[str], line: int, code: str, places: Optional[CommentPlaces]) -> Optional[Edit]:
+    """Adds `# noqa: CODE` to a line (0-based), or the code to its `# noqa: ...` list; None where
+    a comment would change the code or one silences it already."""
+    if places is None or not 0 <= line < len(lines) or line + 1 in places.blocked:
         return None
-    text = lines[line]
-    if text.rstrip().endswith("\\"):
-        return None
-    match = NOQA.search(text)
-    if match is not None:
-        if not match.group("codes"):
-            return None  # a bare `# noqa` silences everything already
-        end = match.end("codes")
-        return Edit(line, end, line, end, f", {code}")
-    content_end = len(text.rstrip())
-    return Edit(line, content_end, line, len(text), f"  # noqa: {code}")
+    silenced = with_noqa(lines[line], [code], places.comments.get(line + 1))
+    edit = replacement_edit(lines[line], silenced) if silenced is not None else None
+    return replace(edit, line=line, end_line=line) if edit is not None else None
 
 
 def replacement_edit(old_source: str, new_source: str) -> Optional[Edit]:

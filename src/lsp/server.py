@@ -26,6 +26,7 @@ from pitfalls.catalog import SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
 from pitfalls.findings import Finding, Span, shown
 from pitfalls.fixing import fix_all, fix_finding
+from pitfalls.noqa_edit import CommentPlaces, comment_places
 from pitfalls.output import LEVELS, fix_safety, rule_url
 from pitfalls.source import check_source, split_lines
 from pitfalls_lsp import edits
@@ -490,7 +491,7 @@ def code_actions(
         return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
 
     actions: list[t.CodeAction] = []
-    blocked: Optional[set[int]] = None
+    places: list[Optional[CommentPlaces]] = []  # where comments can go, read when an ignore is first offered
     version: list[Optional[str]] = []  # the target version, read only when a fix is asked for
 
     def target() -> Optional[str]:
@@ -511,9 +512,9 @@ def code_actions(
                 kind=t.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=fix.safe,
                 edit=workspace_edit(edit),
             ))
-        if blocked is None:
-            blocked = edits.lines_that_cannot_take_a_comment(analysis.source)
-        noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, blocked)
+        if not places:
+            places.append(comment_places(analysis.source))
+        noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, places[0])
         if noqa is not None:
             actions.append(t.CodeAction(
                 title=f"Ignore {finding.code} on this line", kind=t.CodeActionKind.QuickFix,

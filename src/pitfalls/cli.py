@@ -12,6 +12,7 @@ from pitfalls import __version__
 
 if TYPE_CHECKING:
     from pitfalls.config import ConfigCache
+    from pitfalls.source import FileReport
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab")  # pitfalls.output.FORMATS, kept light to import
@@ -181,9 +182,11 @@ def cli() -> None:
 @click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on anywhere.")
+@click.option("--add-noqa", is_flag=True,
+              help="Instead of reporting, add '# noqa: CODES' to the line of every hit (existing comments kept).")
 def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_source: bool, statistics: bool,
           exit_zero: bool, apply_fixes: bool, unsafe_fixes: bool, show_fixes: bool, stdin_filename: Optional[str],
-          jobs: Optional[int], no_cache: bool, quiet: bool, color_mode: str) -> None:
+          jobs: Optional[int], no_cache: bool, quiet: bool, color_mode: str, add_noqa: bool) -> None:
     """Check PATHS (files or directories; default: the current directory; '-': standard input).
 
     Configuration comes from [tool.pitfalls] in the nearest pyproject.toml above each file;
@@ -198,8 +201,13 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
 
     if (unsafe_fixes or show_fixes) and not apply_fixes:
         raise _fail("--unsafe-fixes and --show-fixes go with --fix")
+    if add_noqa:
+        _no_report_options(format=fmt != "text", output_file=output_file, show_source=show_source,
+                           statistics=statistics, fix=apply_fixes, stdin_filename=stdin_filename)
     configs = _configs()
     stdin = _stdin_wanted(paths, stdin_filename)
+    if stdin and add_noqa:
+        raise _fail("--add-noqa writes comments into files; it cannot take standard input")
     if stdin and apply_fixes:  # ruff's shape: the fixed code on stdout, the rest on stderr
         raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, exit_zero=exit_zero))
     files = [] if stdin else _python_files(paths, configs)
@@ -221,6 +229,8 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     finally:
         if progress:
             progress.close()
+    if add_noqa:
+        raise _added_noqa(reports, quiet, exit_zero)
 
     to_file = output_file not in (None, "-")
     color = fmt == "text" and not to_file and (
@@ -239,17 +249,7 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
         click.echo(text, nl=False, color=color)
     if counts:
         click.echo(counts, nl=False, err=True)
-    internal = False
-    for report_ in reports:
-        if report_.error:
-            click.echo(_error_line(report_.path, report_.error), err=True)
-        for failure in report_.rule_errors:
-            internal = True
-            click.echo(
-                f"{report_.path}: internal error in {failure.code}: "
-                f"{type(failure.error).__name__}: {failure.error} (please report this)",
-                err=True,
-            )
+    internal = _problems(reports)
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
     if (fmt == "text" or to_file) and not quiet:
@@ -317,6 +317,57 @@ def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> Any:
     report = check_source(source.original, source.path, config.rules_for(stdin_filename or "stdin.py"))
     report.findings = shown(report.findings, config.strict)
     return report
+
+
+def _problems(reports: Sequence["FileReport"]) -> bool:
+    """Says which files could not be checked; whether a rule failed (an internal error)."""
+    internal = False
+    for report_ in reports:
+        if report_.error:
+            click.echo(_error_line(report_.path, report_.error), err=True)
+        for failure in report_.rule_errors:
+            internal = True
+            click.echo(
+                f"{report_.path}: internal error in {failure.code}: "
+                f"{type(failure.error).__name__}: {failure.error} (please report this)",
+                err=True,
+            )
+    return internal
+
+
+def _no_report_options(**given: Any) -> None:
+    """--add-noqa writes comments and prints no report: an option that shapes one is a mistake."""
+    for name, value in given.items():
+        if value:
+            raise _fail(f"--add-noqa writes comments, not a report; drop --{name.replace('_', '-')}")
+
+
+def _added_noqa(reports: Sequence["FileReport"], quiet: bool, exit_zero: bool) -> "click.exceptions.Exit":
+    """`check --add-noqa`: the comments written, the hits left and why, ruff's summary line."""
+    from pitfalls.noqa_edit import add_noqa_to_file
+
+    internal, problems, added, left = _problems(reports), 0, 0, []
+    for report_ in reports:
+        if not report_.findings:
+            continue
+        done, failure = add_noqa_to_file(report_.path, report_.findings)
+        if failure:
+            problems += 1
+            click.echo(f"{report_.path}: error: {failure}", err=True)
+            continue
+        added += done.lines
+        left += [f"{report_.path}:{f.line}:{f.column + 1}: {f.code} not silenced: {why}" for f, why in done.skipped]
+    for line in left:
+        click.echo(line, err=True)
+    if not quiet:
+        click.echo(f"Added {added} noqa directive{'s' * (added != 1)}.", err=True)
+        if left:
+            click.echo("pitfalls: silence those with per-file-ignores, or '# pitfalls: noqa: CODE' at the top of "
+                       "the file (see docs/configuration.md)", err=True)
+    if internal:
+        return click.exceptions.Exit(EXIT_ERROR)
+    unchecked = sum(1 for r in reports if r.error)
+    return click.exceptions.Exit(EXIT_FINDINGS if (problems or unchecked) and not exit_zero else EXIT_CLEAN)
 
 
 def _terminal(stream: Any) -> bool:
