@@ -13,6 +13,7 @@ means something (it tests `param is None`, or a call in the module passes None).
 
 from __future__ import annotations
 
+import bisect
 import io
 import tokenize
 from typing import Optional, Sequence
@@ -43,7 +44,7 @@ def fix_many(source: str, findings: Sequence[Finding], target_version: Optional[
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
     where_is = positions(module)
-    index = _Index(where_is)
+    index = _Index(where_is, source)
     changes: dict[cst.CSTNode, cst.CSTNode] = {}
     taken: list[tuple[tuple[int, int], tuple[int, int]]] = []  # the functions changed, by where they are
     optional = False
@@ -54,9 +55,9 @@ def fix_many(source: str, findings: Sequence[Finding], target_version: Optional[
         function, new_function, needs_import = planned
         where = where_is[function]
         span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
-        if any(span[0] <= other[1] and other[0] <= span[1] for other in taken):
+        if _overlaps(taken, span):
             continue  # the same function, or one inside another: the next round, from the new text
-        taken.append(span)
+        bisect.insort(taken, span)
         changes[function] = new_function
         optional = optional or needs_import
     if not changes:
@@ -65,6 +66,13 @@ def fix_many(source: str, findings: Sequence[Finding], target_version: Optional[
     if optional:
         module = add_import(module, "from typing import Optional")
     return module.code, len(changes)
+
+
+def _overlaps(taken: list, span: tuple) -> bool:
+    """Whether `span` meets one of `taken` (sorted, none meeting another): only its neighbours
+    by start can."""
+    at = bisect.bisect_left(taken, span)
+    return (at > 0 and span[0] <= taken[at - 1][1]) or (at < len(taken) and taken[at][0] <= span[1])
 
 
 class _Replace(cst.CSTTransformer):
@@ -82,18 +90,29 @@ class _Index:
     """Where the defs are, and which expressions start where: a finding's def and default found
     without a walk over every node per finding."""
 
-    def __init__(self, where_is) -> None:
+    def __init__(self, where_is, source: str) -> None:
         self.where_is = where_is
-        self.defs = []
+        self.lines = source.splitlines()
+        self.defs: dict[int, list] = {}  # by the line they start on
         self.starts: dict[tuple[int, int], list] = {}
         for node, where in where_is.items():
             if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                self.defs.append((node, where))
+                self.defs.setdefault(where.start.line, []).append((node, where))
             elif isinstance(node, cst.BaseExpression):
                 self.starts.setdefault((where.start.line, where.start.column), []).append((node, where))
 
+    def indent_of(self, line: int) -> int:
+        text = self.lines[line - 1]
+        return len(text) - len(text.lstrip(" "))
+
     def function(self, span) -> Optional[cst.CSTNode]:
-        return smallest_of(self.defs, span)
+        """The innermost def or lambda around `span`: of those that cover it, the one starting on
+        the nearest line above (a def inside another starts after it), the smallest on that line."""
+        for line in range(span.line, 0, -1):
+            found = smallest_of(self.defs.get(line, ()), span)
+            if found is not None:
+                return found
+        return None
 
     def default(self, module: cst.Module, span) -> Optional[cst.CSTNode]:
         found = smallest_of(self.starts.get((span.line, span.column), []), span)
@@ -123,7 +142,8 @@ def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Fin
             return None
         annotation_expr, needs_optional_import = widened
         annotation = annotation.with_changes(annotation=annotation_expr)
-    default_code = _reindented(module.code_for_node(param.default), _indent_of(source, where_is[param.default].start.line) - where_is[function].start.column)
+    default_code = _reindented(module.code_for_node(param.default),
+                               index.indent_of(where_is[param.default].start.line) - where_is[function].start.column)
     try:
         check = cst.parse_statement(f"if {name} is None:\n    {name} = {default_code}\n")
     except cst.ParserSyntaxError:
@@ -136,7 +156,9 @@ def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Fin
         params=_replace_param(params, param, new_param),
         body=function.body.with_changes(body=body),
     )
-    if sorted(comments(new_function)) != sorted(comments(function)):
+    # Only the parameter changed and one statement came in: a comment of the default is kept if
+    # they hold it (comparing the whole defs would walk each one twice).
+    if sorted(comments(new_param) + comments(check)) != sorted(comments(param)):
         return None
     return function, new_function, needs_optional_import
 
@@ -155,11 +177,6 @@ def _reindented(code: str, deeper: int) -> str:
     moved = ("    " + (line[deeper:] if line.startswith(margin) else line.lstrip()) if line.strip() else line
              for line in lines[1:])
     return "\n".join([lines[0], *moved])
-
-
-def _indent_of(source: str, line: int) -> int:
-    text = source.splitlines()[line - 1]
-    return len(text) - len(text.lstrip(" "))
 
 
 def _string_spans_lines(code: str) -> bool:
