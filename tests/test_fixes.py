@@ -312,3 +312,39 @@ def test_safe_mode_never_runs_an_unsafe_fixer(monkeypatch):
     result = fix_all(source, lambda text: check_source(text, "x.py").findings, unsafe=True, applied=applied)
     assert result.count("if items is None:") == 50 and applied == ["PIT101"] * 50
     assert calls == [50]  # one round, one parse: every hit at once
+
+
+def test_every_replace_node_fixer_takes_a_rounds_hits_at_once(monkeypatch):
+    """Issue 20: a fixer made of `_cst.replace_node` gets the generic `fix_many`: one libcst parse
+    a round, not one per hit. Before, 300 hits were fixed one at a time and stopped at the limit
+    of 200 fixes, leaving 100."""
+    import libcst
+
+    parses = []
+    real = libcst.parse_module
+    monkeypatch.setattr(libcst, "parse_module", lambda *a, **k: parses.append(1) or real(*a, **k))
+    source = "".join(f"def h{i}():\n    grid = [[0] * 2] * 3\n    grid[0][0] = {i}\n    return grid\n\n\n"
+                     for i in range(300))
+    source += "".join(f"def g{i}(vs):\n    return any([v > {i} for v in vs])\n\n\n" for i in range(300))
+    applied: list = []
+    remaining: list = []
+    result = fix_all(source, lambda text: check_source(text, "x.py").findings, applied=applied, remaining=remaining)
+    assert sorted(set(applied)) == ["PIT502", "PIT602"] and len(applied) == 600 and remaining == []
+    assert len(parses) == 2  # one round per rule
+    namespace: dict = {}
+    exec(result, namespace)
+    assert namespace["h7"]() == [[7, 0], [0, 0], [0, 0]] and namespace["g1"]([2]) and not namespace["g1"]([1])
+
+
+def test_a_batch_takes_the_outer_of_two_nested_hits_and_the_inner_next_round(monkeypatch):
+    from pitfalls.rules import _cst
+
+    rounds = []
+    real = _cst.fix_many
+    monkeypatch.setattr(_cst, "fix_many", lambda *a, **k: rounds.append(real(*a, **k)) or rounds[-1])
+    source = "rows = [[1], [2]]\nok = any([any([v > 1 for v in row]) for row in rows])\nok2 = all([v for v in rows])\n"
+    assert [f.column for f in check_source(source, "x.py").findings] == [9, 14, 10]
+    applied: list = []
+    result = fix_all(source, lambda text: check_source(text, "x.py").findings, applied=applied)
+    assert result.splitlines()[1:] == ["ok = any(any(v > 1 for v in row) for row in rows)", "ok2 = all(v for v in rows)"]
+    assert applied == ["PIT502"] * 3 and [count for _, count in rounds] == [2]  # the inner one alone, then

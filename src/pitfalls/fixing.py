@@ -8,6 +8,7 @@ the fixed source still parses.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Sequence
@@ -38,13 +39,19 @@ def _rules() -> Mapping[str, type[Rule]]:
     return BY_CODE
 
 
-def load_batch_fixer(rule: type[Rule]) -> Optional[Callable[..., Optional[str]]]:
-    """The fixer's `fix_many(source, findings, target_version=...) -> (fixed source, how many it
-    fixed)`, if it has one: all the hits of one round fixed in one parse."""
-    if not rule.fixer:
+def load_batch_fixer(rule: type[Rule]) -> Optional[Callable[..., Optional[tuple[str, int]]]]:
+    """`fix_many(source, findings, target_version=...) -> (fixed source, how many it fixed)`: all
+    the hits of one round fixed in one parse. The fixer module's own, else the one every fixer
+    made of `_cst.replace_node` has (a fixer that is not finds nothing to batch: one at a time)."""
+    fixer = load_fixer(rule)
+    if fixer is None:
         return None
-    module, _, _ = rule.fixer.partition(":")
-    return getattr(importlib.import_module(module), "fix_many", None)
+    own = getattr(importlib.import_module(rule.fixer.partition(":")[0]), "fix_many", None)
+    if own is not None:
+        return own
+    from pitfalls.rules import _cst
+
+    return functools.partial(_cst.fix_many, fixer)
 
 
 def fix_finding(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterable, Mapping, Optional
+import bisect
+import contextvars
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 import libcst as cst
 import libcst.matchers as m
@@ -25,7 +27,13 @@ def replace_node(
     then: Optional[Callable[[cst.Module], Optional[cst.Module]]] = None,
 ) -> Optional[str]:
     """Rebuilds the smallest `kind` node that covers `span` (default: the finding's); `then` may
-    change the rebuilt module further (add an import). None when it cannot."""
+    change the rebuilt module further (add an import). None when it cannot. Inside `fix_many`
+    the edit is recorded in the round's batch instead, and None returned."""
+    batch = _BATCH.get()
+    if batch is not None:
+        if batch.source == source:
+            batch.record(span or finding.span, kind, build, then)
+        return None
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
@@ -40,6 +48,88 @@ def replace_node(
     if then is not None:
         module = then(module)
     return module.code if module is not None else None
+
+
+def fix_many(fix: Callable[..., Optional[str]], source: str, findings: Sequence[Finding],
+             **options: object) -> Optional[tuple[str, int]]:
+    """The hits of one round fixed together, for any fixer made of `replace_node`: the module is
+    parsed and placed once, each hit's edit recorded (an edit that meets one already taken waits
+    for the next round), and all applied in one pass. The fixed source and how many were fixed."""
+    try:
+        batch = _Batch(source)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    token = _BATCH.set(batch)
+    try:
+        for finding in findings:
+            fix(source, finding, **options)
+    finally:
+        _BATCH.reset(token)
+    return batch.apply()
+
+
+_BATCH: "contextvars.ContextVar[Optional[_Batch]]" = contextvars.ContextVar("pitfalls_fix_batch", default=None)
+
+
+class _Batch:
+    """One round's edits to one module: where its nodes are, by the line they start on."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.module = cst.parse_module(source)
+        self.by_line: dict[int, list] = {}
+        for node, where in positions(self.module).items():
+            self.by_line.setdefault(where.start.line, []).append((node, where))
+        self.changes: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.taken: list[tuple[tuple[int, int], tuple[int, int]]] = []  # sorted, none meeting another
+        self.thens: list[Callable[[cst.Module], Optional[cst.Module]]] = []
+
+    def covering(self, span: Span, kind: "type | tuple[type, ...]") -> Optional[tuple[cst.CSTNode, CodeRange]]:
+        """The smallest `kind` node around `span`, and where it is: of those that cover it, one
+        starting on the nearest line above (a node inside another starts after it), the smallest
+        on that line."""
+        for line in range(span.line, 0, -1):
+            candidates = [(n, w) for n, w in self.by_line.get(line, ()) if isinstance(n, kind)]
+            found = smallest_of(candidates, span)
+            if found is not None:
+                return next((n, w) for n, w in candidates if n is found)
+        return None
+
+    def record(self, span: Span, kind: "type | tuple[type, ...]", build: Callable, then: Optional[Callable]) -> None:
+        covering = self.covering(span, kind)
+        if covering is None:
+            return
+        best, where = covering
+        place = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+        at = bisect.bisect_left(self.taken, place)
+        if (at > 0 and place[0] <= self.taken[at - 1][1]) or (at < len(self.taken) and self.taken[at][0] <= place[1]):
+            return  # meets an edit already taken: the next round, from the new text
+        replacement = build(best)
+        if replacement is None or sorted(comments(replacement)) != sorted(comments(best)):
+            return
+        self.taken.insert(at, place)
+        self.changes[best] = replacement
+        if then is not None and then not in self.thens:  # the same step asked by several hits: once
+            self.thens.append(then)
+
+    def apply(self) -> Optional[tuple[str, int]]:
+        if not self.changes:
+            return None
+        module: Optional[cst.Module] = self.module.visit(_Swap(self.changes))
+        for then in self.thens:  # steps made per hit are idempotent (add_import adds nothing twice)
+            module = then(module) if module is not None else None
+        return (module.code, len(self.changes)) if module is not None else None
+
+
+class _Swap(cst.CSTTransformer):
+    """Puts each changed node's replacement in its place, in one pass over the module."""
+
+    def __init__(self, changes: dict) -> None:
+        super().__init__()
+        self.changes = changes
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        return self.changes.get(original_node, updated_node)
 
 
 def positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:

@@ -9,6 +9,7 @@ means something else in the module.
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Optional
 
 import libcst as cst
@@ -21,8 +22,7 @@ def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
     fn = finding.context.get("fn")
     if not finding.fixable or not fn:
         return None
-    tree = ast.parse(source)
-    style = _style(tree)
+    style = _style(source)
     if style is None:
         return None
     spelling, then = style
@@ -36,8 +36,10 @@ def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
     return replace_node(source, finding, cst.FunctionDef, rebuild, then=then)
 
 
-def _style(tree: ast.Module) -> Optional[tuple]:
+@functools.lru_cache(maxsize=2)  # the same module for every hit of a round (`_cst.fix_many`)
+def _style(source: str) -> Optional[tuple]:
     """How this module spells `wraps`, and what it must import for it (None: a name clash)."""
+    tree = ast.parse(source)
     wraps_sites = binding_sites(tree, "wraps")
     for statement in tree.body:
         if isinstance(statement, ast.ImportFrom) and statement.module == "functools" and not statement.level:
@@ -65,6 +67,8 @@ def _extend(module: cst.Module) -> Optional[cst.Module]:
         if isinstance(found, cst.ImportFrom) and not found.relative and isinstance(found.module, cst.Name) \
                 and found.module.value == "functools" and not isinstance(found.names, cst.ImportStar):
             names = list(found.names)
+            if any(isinstance(a.name, cst.Name) and a.name.value == "wraps" and a.asname is None for a in names):
+                return module  # already there
             last = names[-1]
             names[-1] = last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
             names.append(cst.ImportAlias(cst.Name("wraps")))

@@ -8,6 +8,7 @@ the elements, caches, handles), and costs more. The copy is the related location
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Optional
 
 import libcst as cst
@@ -28,6 +29,7 @@ def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
     )
 
 
+@functools.lru_cache(maxsize=2)  # the same module for every hit of a round (`_cst.fix_many`)
 def _copy_means_something_else(source: str) -> bool:
     """True when the name `copy` is bound anywhere other than by a module-level `import copy`."""
     tree = ast.parse(source)

@@ -8,6 +8,7 @@ alone, because `[row for _ in range(n)]` would still share `row`.
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Optional
 
 import libcst as cst
@@ -16,8 +17,13 @@ from pitfalls.findings import Finding
 from pitfalls.rules._cst import FRESH, bare, binding_sites, free_name, names_in, replace_node
 
 
+@functools.lru_cache(maxsize=2)  # the same module for every hit of a round (`_cst.fix_many`)
+def _range_rebound(source: str) -> bool:
+    return bool(binding_sites(ast.parse(source), "range"))
+
+
 def fix(source: str, finding: Finding, **options: object) -> Optional[str]:
-    if binding_sites(ast.parse(source), "range"):
+    if _range_rebound(source):
         return None  # `range` is not the builtin here
     return replace_node(source, finding, cst.BinaryOperation, _rebuild)
 
