@@ -155,3 +155,26 @@ def test_the_editors_fix_writes_for_the_projects_oldest_python(tmp_path):
     [fix, _] = code_actions(analysis, (0, 30), (0, 30), None, False, PositionCodec())
     new_text = fix.edit.changes["file:///p/shop.py"][0].new_text
     assert "Optional[list]" in new_text and "| None" not in new_text
+
+
+def test_an_internal_error_is_answered_without_its_traceback():
+    """pygls puts the traceback of a handler's exception in the error's `data`; an editor shows
+    it to the user. It goes to the server's log instead."""
+    import json
+    import sys
+
+    from pygls.exceptions import JsonRpcInternalError
+
+    sent: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            sent.append(data)
+
+    protocol = PitfallsServer().protocol
+    protocol.set_writer(Writer(), include_headers=False)
+    try:
+        {}["missing"]
+    except KeyError:
+        protocol._send_response(7, error=JsonRpcInternalError.of(sys.exc_info()).to_response_error())
+    assert json.loads(sent[0]) == {"jsonrpc": "2.0", "id": 7, "error": {"code": -32603, "message": "KeyError: 'missing'"}}
