@@ -9,7 +9,7 @@ from pitfalls.catalog import ALL_RULES
 from pitfalls.source import check_source, split_lines
 from pitfalls_lsp.edits import Edit, lines_that_cannot_take_a_comment, noqa_edit, replacement_edit
 from pitfalls.output import rule_url
-from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings
+from pitfalls_lsp.server import Analysis, DiagnosticSupport, PitfallsServer, code_actions, parse_settings
 from pitfalls_lsp.protocol import Document
 
 HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
@@ -78,7 +78,7 @@ def _analysis(source: str) -> Analysis:
     codec = PositionCodec()
     return Analysis(
         "file:///p/shop.py", 7, 0, source, lines, "/p/shop.py", rules=ALL_RULES, findings=report.findings,
-        diagnostics=[PitfallsServer.diagnostic(f, lines, codec, "file:///p/shop.py", None) for f in report.findings],
+        diagnostics=[PitfallsServer.diagnostic(f, lines, codec, "file:///p/shop.py", None, DiagnosticSupport()) for f in report.findings],
     )
 
 

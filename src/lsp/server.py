@@ -114,6 +114,13 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     return replace(Settings(), **values), problems
 
 
+def _given(raw: Any) -> bool:
+    """Whether the editor sent settings: not null, `{}`, or an empty "pitfalls" section."""
+    if isinstance(raw, dict) and "pitfalls" in raw:
+        raw = raw["pitfalls"]
+    return raw is not None and raw != {}
+
+
 # -- analysis --------------------------------------------------------------------------------
 
 
@@ -141,6 +148,22 @@ class Analysis:
         return f"{self.version}:{self.generation}"
 
 
+@dataclass(frozen=True)
+class DiagnosticSupport:
+    """What the client declared it takes on a diagnostic; a strict client drops a diagnostic
+    carrying a field it did not ask for (eglot declares neither `data` nor related information)."""
+
+    data: bool = False
+    related_information: bool = False
+    code_description: bool = False
+
+    @classmethod
+    def declared(cls, text: Optional[t.TextDocumentClientCapabilities]) -> "DiagnosticSupport":
+        given = [c for c in (text.publish_diagnostics, text.diagnostic) if c is not None] if text else []
+        return cls(*(any(getattr(c, name) for c in given)
+                     for name in ("data_support", "related_information", "code_description_support")))
+
+
 def to_range(span: Span, lines: list[str], codec: PositionCodec) -> t.Range:
     return codec.range_to_client_units(
         lines,
@@ -163,6 +186,8 @@ class PitfallsServer(LanguageServer):
         self.markdown = True
         self.document_changes = False
         self.configuration_requests = False
+        self.diagnostic_support = DiagnosticSupport()
+        self.initialization_options: Any = None  # kept while the editor sends no settings of its own
         self.initial_problems: list[str] = []  # in initializationOptions, reported on `initialized`
         self._said: set[str] = set()  # messages already shown, so a keystroke does not repeat them
         self._last_error: dict[str, Optional[str]] = {}
@@ -275,7 +300,7 @@ class PitfallsServer(LanguageServer):
             codec = self.workspace.position_codec
             for finding in report.findings:
                 url = analysis.urls.setdefault(finding.code, rule_url(base, finding.code, finding.name))
-                analysis.diagnostics.append(self.diagnostic(finding, lines, codec, uri, url))
+                analysis.diagnostics.append(self.diagnostic(finding, lines, codec, uri, url, self.diagnostic_support))
         except Exception as exc:  # a bug of ours: logged, the document shows nothing
             logger.exception("analysis failed")
             analysis.findings, analysis.diagnostics = [], []
@@ -283,20 +308,24 @@ class PitfallsServer(LanguageServer):
         return analysis
 
     @staticmethod
-    def diagnostic(finding: Finding, lines: list[str], codec: PositionCodec, uri: str, url: Optional[str]) -> t.Diagnostic:
+    def diagnostic(
+        finding: Finding, lines: list[str], codec: PositionCodec, uri: str, url: Optional[str], support: DiagnosticSupport
+    ) -> t.Diagnostic:
+        """`data` is for the client's use only: the server finds a diagnostic's finding in its own state."""
         related = [
             t.DiagnosticRelatedInformation(t.Location(uri, to_range(r.span, lines, codec)), r.message)
             for r in finding.related
-        ]
+        ] if support.related_information else None
         return t.Diagnostic(
             range=to_range(finding.span, lines, codec),
             message=finding.message,
             severity=_SEVERITY[finding.severity],
             code=finding.code,
-            code_description=t.CodeDescription(href=url) if url else None,
+            code_description=t.CodeDescription(href=url) if url and support.code_description else None,
             source="pitfalls",
             related_information=related or None,
-            data={"name": finding.name, "fixable": finding.fixable, "fixSafety": fix_safety(finding)},
+            data={"name": finding.name, "fixable": finding.fixable, "fixSafety": fix_safety(finding)}
+            if support.data else None,
         )
 
     def _tell(self, analysis: Analysis) -> None:
@@ -322,6 +351,10 @@ class PitfallsServer(LanguageServer):
             self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri, []))
 
     def apply_settings(self, raw: Any) -> None:
+        """The editor's settings; none (null or `{}`, as eglot sends when nothing is configured)
+        keeps the initializationOptions."""
+        if not _given(raw):
+            raw = self.initialization_options
         self.settings, problems = parse_settings(raw)
         self.report_settings(problems)
         self.refresh()
@@ -376,6 +409,8 @@ def create_server() -> PitfallsServer:
         ls.markdown = formats is None or t.MarkupKind.Markdown in formats
         ls.document_changes = bool(space and space.workspace_edit and space.workspace_edit.document_changes)
         ls.configuration_requests = bool(space and space.configuration)
+        ls.diagnostic_support = DiagnosticSupport.declared(text)
+        ls.initialization_options = params.initialization_options
         ls.settings, ls.initial_problems = parse_settings(params.initialization_options)
 
     @server.feature(t.INITIALIZED)
