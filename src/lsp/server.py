@@ -21,7 +21,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
-from pitfalls.catalog import SelectionError, select_rules
+from pitfalls.catalog import BY_CODE, SelectionError, select_rules
 from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
 from pitfalls.findings import Finding, Severity, Span, shown
 from pitfalls.fixing import fix_all, fix_finding
@@ -185,6 +185,7 @@ class PitfallsServer(LanguageServer):
         self.pull = False  # the client pulls diagnostics and can be told to pull again
         self.markdown = True
         self.document_changes = False
+        self.resolve_edits = False  # the client resolves a code action's edit when it is chosen
         self.configuration_requests = False
         self.diagnostic_support = DiagnosticSupport()
         self.initialization_options: Any = None  # kept while the editor sends no settings of its own
@@ -409,6 +410,9 @@ def create_server() -> PitfallsServer:
         ls.markdown = formats is None or t.MarkupKind.Markdown in formats
         ls.document_changes = bool(space and space.workspace_edit and space.workspace_edit.document_changes)
         ls.configuration_requests = bool(space and space.configuration)
+        action = text.code_action if text else None
+        ls.resolve_edits = bool(action and action.data_support and action.resolve_support
+                                and "edit" in action.resolve_support.properties)
         ls.diagnostic_support = DiagnosticSupport.declared(text)
         ls.initialization_options = params.initialization_options
         ls.settings, ls.initial_problems = parse_settings(params.initialization_options)
@@ -485,7 +489,7 @@ def create_server() -> PitfallsServer:
 
     @server.feature(
         t.TEXT_DOCUMENT_CODE_ACTION,
-        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
     )
     async def code_action(ls: PitfallsServer, params: t.CodeActionParams) -> list[t.CodeAction]:
         analysis = await ls.current(params.text_document.uri)
@@ -496,14 +500,63 @@ def create_server() -> PitfallsServer:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             ls.executor, code_actions, analysis, (wanted.start.line, wanted.start.character),
-            (wanted.end.line, wanted.end.character), params.context.only, ls.document_changes, codec,
+            (wanted.end.line, wanted.end.character), params.context.only, ls.document_changes, codec, None,
+            ls.resolve_edits,
         )
+
+    @server.feature(t.CODE_ACTION_RESOLVE)
+    async def resolve_code_action(ls: PitfallsServer, action: t.CodeAction) -> t.CodeAction:
+        data = action.data
+        if action.edit is not None or not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+            return action
+        analysis = await ls.current(data["uri"])
+        if analysis is None or analysis.error or analysis.version != data.get("version"):
+            return action  # the document changed since: no edit rather than a wrong one
+        loop = asyncio.get_running_loop()
+        action.edit = await loop.run_in_executor(
+            ls.executor, resolved_edit, analysis, data, ls.document_changes, ls.workspace.position_codec
+        )
+        return action
 
     return server
 
 
 def _kind_wanted(kind: str, only: Optional[list[str]]) -> bool:
     return only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+
+def _workspace_edit(analysis: Analysis, edit: edits.Edit, document_changes: bool, codec: PositionCodec) -> t.WorkspaceEdit:
+    text_edit = t.TextEdit(
+        codec.range_to_client_units(
+            analysis.lines, t.Range(t.Position(edit.line, edit.character), t.Position(edit.end_line, edit.end_character))
+        ),
+        edit.text,
+    )
+    if document_changes:
+        identifier = t.OptionalVersionedTextDocumentIdentifier(uri=analysis.uri, version=analysis.version)
+        return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(identifier, [text_edit])])
+    return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
+
+
+def _fixed(analysis: Analysis, finding: Optional[Finding], rules: Optional[dict]) -> Optional[str]:
+    """The document with one finding fixed, or with every safe fix made (`finding` None)."""
+    target = target_version(analysis.config, analysis.path)
+    if finding is not None:
+        fix = fix_finding(analysis.source, finding, rules, target)
+        return fix.source if fix else None
+    return fix_all(
+        analysis.source,
+        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
+        rules=rules, target_version=target, findings=shown(analysis.findings, analysis.strict),
+    )
+
+
+def _fix_title(finding: Finding, safe: bool) -> str:
+    return f"Fix {finding.code}: {finding.name.replace('-', ' ')}" + ("" if safe else " (unsafe)")
+
+
+def _span(finding: Finding) -> list:
+    return [finding.code, finding.span.line, finding.span.column, finding.span.end_line, finding.span.end_column]
 
 
 def code_actions(
@@ -514,61 +567,63 @@ def code_actions(
     document_changes: bool,
     codec: PositionCodec,
     rules: Optional[dict] = None,
+    lazy: bool = False,
 ) -> list[t.CodeAction]:
-    """The actions for the findings touching [start, end] (0-based lines, code points)."""
+    """The actions for the findings touching [start, end] (0-based lines, code points).
 
-    def workspace_edit(edit: edits.Edit) -> t.WorkspaceEdit:
-        text_edit = t.TextEdit(
-            codec.range_to_client_units(
-                analysis.lines,
-                t.Range(t.Position(edit.line, edit.character), t.Position(edit.end_line, edit.end_character)),
-            ),
-            edit.text,
-        )
-        if document_changes:
-            identifier = t.OptionalVersionedTextDocumentIdentifier(uri=analysis.uri, version=analysis.version)
-            return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(identifier, [text_edit])])
-        return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
-
+    `lazy` (a client that resolves an action's edit when it is chosen): a fix comes without its
+    edit, only `data` naming it, and `resolved_edit` makes the edit; the first fix imports libcst,
+    so listing the actions stays cheap. An ignore action is cheap and always carries its edit."""
+    known = rules or BY_CODE
     actions: list[t.CodeAction] = []
     blocked: Optional[set[int]] = None
-    version: list[Optional[str]] = []  # the target version, read only when a fix is asked for
 
-    def target() -> Optional[str]:
-        if not version:
-            version.append(target_version(analysis.config, analysis.path))
-        return version[0]
+    def fix_action(title: str, kind: str, fix: Any, **fields: Any) -> Optional[t.CodeAction]:
+        if lazy:
+            return t.CodeAction(title=title, kind=kind, data={"uri": analysis.uri, "version": analysis.version,
+                                                              "fix": fix}, **fields)
+        edit = edits.replacement_edit(analysis.source, _fixed(analysis, fix, rules) or analysis.source)
+        return t.CodeAction(title=title, kind=kind, edit=_workspace_edit(analysis, edit, document_changes, codec),
+                            **fields) if edit else None
 
     quick = _kind_wanted(t.CodeActionKind.QuickFix, only)
     for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
         span = finding.span
         if not ((span.line - 1, span.column) <= end and start <= (span.end_line - 1, span.end_column)) or not quick:
             continue
-        fix = fix_finding(analysis.source, finding, rules, target())
-        edit = edits.replacement_edit(analysis.source, fix.source) if fix else None
-        if edit is not None:
-            actions.append(t.CodeAction(
-                title=f"Fix {finding.code}: {finding.name.replace('-', ' ')}" + ("" if fix.safe else " (unsafe)"),
-                kind=t.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=fix.safe,
-                edit=workspace_edit(edit),
-            ))
+        rule = known.get(finding.code)
+        if finding.fixable and rule is not None and rule.fixer:
+            actions.append(fix_action(_fix_title(finding, rule.fix_is_safe), t.CodeActionKind.QuickFix,
+                                      _span(finding) if lazy else finding, diagnostics=[diagnostic],
+                                      is_preferred=rule.fix_is_safe))
         if blocked is None:
             blocked = edits.lines_that_cannot_take_a_comment(analysis.source)
         noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, blocked)
         if noqa is not None:
             actions.append(t.CodeAction(
                 title=f"Ignore {finding.code} on this line", kind=t.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic], edit=workspace_edit(noqa),
+                diagnostics=[diagnostic], edit=_workspace_edit(analysis, noqa, document_changes, codec),
             ))
-    shown_now = shown(analysis.findings, analysis.strict)
-    if only is not None and _kind_wanted(FIX_ALL, only) and shown_now:
-        fixed = fix_all(analysis.source,
-                        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
-                        rules=rules, target_version=target(), findings=shown_now)
-        edit = edits.replacement_edit(analysis.source, fixed)
-        if edit is not None:
-            actions.append(t.CodeAction(title="Fix all safely fixable pitfalls", kind=FIX_ALL, edit=workspace_edit(edit)))
-    return actions
+    if only is not None and _kind_wanted(FIX_ALL, only) and any(
+        f.fixable and getattr(known.get(f.code), "fix_is_safe", False) for f in shown(analysis.findings, analysis.strict)
+    ):
+        actions.append(fix_action("Fix all safely fixable pitfalls", FIX_ALL, "all" if lazy else None))
+    return [action for action in actions if action is not None]
+
+
+def resolved_edit(analysis: Analysis, data: dict, document_changes: bool, codec: PositionCodec,
+                  rules: Optional[dict] = None) -> Optional[t.WorkspaceEdit]:
+    """The edit of an action `code_actions` listed lazily, on the document `data` names (its
+    version checked by the caller); None when the finding is gone or its fixer declines."""
+    fix = data.get("fix")
+    if fix == "all":
+        finding = None
+    else:
+        finding = next((f for f in analysis.findings if _span(f) == fix), None)
+        if finding is None:
+            return None
+    edit = edits.replacement_edit(analysis.source, _fixed(analysis, finding, rules) or analysis.source)
+    return _workspace_edit(analysis, edit, document_changes, codec) if edit else None
 
 
 class _OneLine(logging.Formatter):
