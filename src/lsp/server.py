@@ -13,7 +13,8 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -21,19 +22,18 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
-from pitfalls.catalog import BY_CODE, SelectionError, select_rules
-from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
-from pitfalls.findings import Finding, Severity, Span, shown
-from pitfalls.fixing import fix_all, fix_finding
-from pitfalls.output import fix_safety, rule_url
-from pitfalls.source import check_source, split_lines
-from pitfalls_lsp import edits
-from pitfalls_lsp.hover import hover_text
+from pitfalls.findings import Finding, Severity, Span
 from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
+
+if TYPE_CHECKING:
+    from pitfalls.config import Config, ConfigCache
+
+# The analysis stack (rules, configuration, answers, fixes) is imported once `initialize` is
+# answered, on the worker thread (`_warm_up`): importing it first delayed the answer by a fifth.
+FIX_ALL = "source.fixAll.pitfalls"
 
 logger = logging.getLogger("pitfalls_lsp")
 
-FIX_ALL = "source.fixAll.pitfalls"
 DEPTHS = ("30", "60", "full")
 _SEVERITY = {
     Severity.ERROR: t.DiagnosticSeverity.Error,
@@ -83,6 +83,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
                 problems.append(f"'{key}' must be a list of codes such as [\"PIT101\"]")
                 continue
             codes = tuple(v.strip().upper() for v in value)
+            from pitfalls.catalog import SelectionError, select_rules
+
             try:
                 select_rules(codes if key == "select" else None, codes if key == "ignore" else None)
             except SelectionError as exc:
@@ -135,7 +137,7 @@ class Analysis:
     lines: list[str]
     path: str
     rules: tuple = ()
-    config: Config = DEFAULTS  # the document's [tool.pitfalls] (for a fix's target version)
+    config: Optional[Config] = None  # the document's [tool.pitfalls] (for a fix's target version)
     strict: bool = False  # "fix all" fixes hazards too
     findings: list[Finding] = field(default_factory=list)
     diagnostics: list[t.Diagnostic] = field(default_factory=list)
@@ -178,7 +180,6 @@ class PitfallsServer(LanguageServer):
         )
         self.settings = Settings()
         self.generation = 0
-        self.configs = ConfigCache()
         self.analyses: dict[str, Analysis] = {}
         self.tasks: dict[str, asyncio.Task] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="pitfalls-analysis")
@@ -192,6 +193,12 @@ class PitfallsServer(LanguageServer):
         self.initial_problems: list[str] = []  # in initializationOptions, reported on `initialized`
         self._said: set[str] = set()  # messages already shown, so a keystroke does not repeat them
         self._last_error: dict[str, Optional[str]] = {}
+
+    @cached_property
+    def configs(self) -> ConfigCache:
+        from pitfalls.config import ConfigCache
+
+        return ConfigCache()
 
     # -- talking to the user --
 
@@ -274,6 +281,10 @@ class PitfallsServer(LanguageServer):
 
     def analyse(self, uri: str, version: Optional[int], generation: int, source: str, settings: Settings) -> Analysis:
         """Runs on the worker thread; never raises."""
+        from pitfalls.config import DEFAULTS, ConfigError
+        from pitfalls.output import rule_url
+        from pitfalls.source import check_source, split_lines
+
         path = self.path_of(uri)
         lines = split_lines(source)
         analysis = Analysis(uri, version, generation, source, lines, path)
@@ -313,6 +324,8 @@ class PitfallsServer(LanguageServer):
         finding: Finding, lines: list[str], codec: PositionCodec, uri: str, url: Optional[str], support: DiagnosticSupport
     ) -> t.Diagnostic:
         """`data` is for the client's use only: the server finds a diagnostic's finding in its own state."""
+        from pitfalls.output import fix_safety
+
         related = [
             t.DiagnosticRelatedInformation(t.Location(uri, to_range(r.span, lines, codec)), r.message)
             for r in finding.related
@@ -419,6 +432,7 @@ def create_server() -> PitfallsServer:
 
     @server.feature(t.INITIALIZED)
     def initialized(ls: PitfallsServer, params: t.InitializedParams) -> None:
+        ls.executor.submit(_warm_up)  # before the first document's analysis, on the same thread
         ls.report_settings(ls.initial_problems)  # said once the client is listening
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
@@ -483,6 +497,8 @@ def create_server() -> PitfallsServer:
         ]
         if not hits:
             return None
+        from pitfalls_lsp.hover import hover_text
+
         text = hover_text([f for f, _ in hits], ls.settings.explanation_depth, ls.markdown, analysis.urls)
         kind = t.MarkupKind.Markdown if ls.markdown else t.MarkupKind.PlainText
         return t.Hover(contents=t.MarkupContent(kind=kind, value=text), range=hits[0][1].range)
@@ -497,6 +513,8 @@ def create_server() -> PitfallsServer:
             return []
         codec = ls.workspace.position_codec
         wanted = codec.range_from_client_units(analysis.lines, params.range)
+        from pitfalls_lsp.actions import code_actions
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             ls.executor, code_actions, analysis, (wanted.start.line, wanted.start.character),
@@ -512,6 +530,8 @@ def create_server() -> PitfallsServer:
         analysis = await ls.current(data["uri"])
         if analysis is None or analysis.error or analysis.version != data.get("version"):
             return action  # the document changed since: no edit rather than a wrong one
+        from pitfalls_lsp.actions import resolved_edit
+
         loop = asyncio.get_running_loop()
         action.edit = await loop.run_in_executor(
             ls.executor, resolved_edit, analysis, data, ls.document_changes, ls.workspace.position_codec
@@ -521,109 +541,10 @@ def create_server() -> PitfallsServer:
     return server
 
 
-def _kind_wanted(kind: str, only: Optional[list[str]]) -> bool:
-    return only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)
-
-
-def _workspace_edit(analysis: Analysis, edit: edits.Edit, document_changes: bool, codec: PositionCodec) -> t.WorkspaceEdit:
-    text_edit = t.TextEdit(
-        codec.range_to_client_units(
-            analysis.lines, t.Range(t.Position(edit.line, edit.character), t.Position(edit.end_line, edit.end_character))
-        ),
-        edit.text,
-    )
-    if document_changes:
-        identifier = t.OptionalVersionedTextDocumentIdentifier(uri=analysis.uri, version=analysis.version)
-        return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(identifier, [text_edit])])
-    return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
-
-
-def _fixed(analysis: Analysis, finding: Optional[Finding], rules: Optional[dict]) -> Optional[str]:
-    """The document with one finding fixed, or with every safe fix made (`finding` None)."""
-    target = target_version(analysis.config, analysis.path)
-    if finding is not None:
-        fix = fix_finding(analysis.source, finding, rules, target)
-        return fix.source if fix else None
-    return fix_all(
-        analysis.source,
-        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
-        rules=rules, target_version=target, findings=shown(analysis.findings, analysis.strict),
-    )
-
-
-def _fix_title(finding: Finding, safe: bool) -> str:
-    return f"Fix {finding.code}: {finding.name.replace('-', ' ')}" + ("" if safe else " (unsafe)")
-
-
-def _span(finding: Finding) -> list:
-    return [finding.code, finding.span.line, finding.span.column, finding.span.end_line, finding.span.end_column]
-
-
-def code_actions(
-    analysis: Analysis,
-    start: tuple[int, int],
-    end: tuple[int, int],
-    only: Optional[list[str]],
-    document_changes: bool,
-    codec: PositionCodec,
-    rules: Optional[dict] = None,
-    lazy: bool = False,
-) -> list[t.CodeAction]:
-    """The actions for the findings touching [start, end] (0-based lines, code points).
-
-    `lazy` (a client that resolves an action's edit when it is chosen): a fix comes without its
-    edit, only `data` naming it, and `resolved_edit` makes the edit; the first fix imports libcst,
-    so listing the actions stays cheap. An ignore action is cheap and always carries its edit."""
-    known = rules or BY_CODE
-    actions: list[t.CodeAction] = []
-    blocked: Optional[set[int]] = None
-
-    def fix_action(title: str, kind: str, fix: Any, **fields: Any) -> Optional[t.CodeAction]:
-        if lazy:
-            return t.CodeAction(title=title, kind=kind, data={"uri": analysis.uri, "version": analysis.version,
-                                                              "fix": fix}, **fields)
-        edit = edits.replacement_edit(analysis.source, _fixed(analysis, fix, rules) or analysis.source)
-        return t.CodeAction(title=title, kind=kind, edit=_workspace_edit(analysis, edit, document_changes, codec),
-                            **fields) if edit else None
-
-    quick = _kind_wanted(t.CodeActionKind.QuickFix, only)
-    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
-        span = finding.span
-        if not ((span.line - 1, span.column) <= end and start <= (span.end_line - 1, span.end_column)) or not quick:
-            continue
-        rule = known.get(finding.code)
-        if finding.fixable and rule is not None and rule.fixer:
-            actions.append(fix_action(_fix_title(finding, rule.fix_is_safe), t.CodeActionKind.QuickFix,
-                                      _span(finding) if lazy else finding, diagnostics=[diagnostic],
-                                      is_preferred=rule.fix_is_safe))
-        if blocked is None:
-            blocked = edits.lines_that_cannot_take_a_comment(analysis.source)
-        noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, blocked)
-        if noqa is not None:
-            actions.append(t.CodeAction(
-                title=f"Ignore {finding.code} on this line", kind=t.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic], edit=_workspace_edit(analysis, noqa, document_changes, codec),
-            ))
-    if only is not None and _kind_wanted(FIX_ALL, only) and any(
-        f.fixable and getattr(known.get(f.code), "fix_is_safe", False) for f in shown(analysis.findings, analysis.strict)
-    ):
-        actions.append(fix_action("Fix all safely fixable pitfalls", FIX_ALL, "all" if lazy else None))
-    return [action for action in actions if action is not None]
-
-
-def resolved_edit(analysis: Analysis, data: dict, document_changes: bool, codec: PositionCodec,
-                  rules: Optional[dict] = None) -> Optional[t.WorkspaceEdit]:
-    """The edit of an action `code_actions` listed lazily, on the document `data` names (its
-    version checked by the caller); None when the finding is gone or its fixer declines."""
-    fix = data.get("fix")
-    if fix == "all":
-        finding = None
-    else:
-        finding = next((f for f in analysis.findings if _span(f) == fix), None)
-        if finding is None:
-            return None
-    edit = edits.replacement_edit(analysis.source, _fixed(analysis, finding, rules) or analysis.source)
-    return _workspace_edit(analysis, edit, document_changes, codec) if edit else None
+def _warm_up() -> None:
+    import pitfalls_lsp.actions  # noqa: F401  (the rules, configuration and fixing machinery)
+    import pitfalls_lsp.hover  # noqa: F401
+    import pitfalls.output  # noqa: F401
 
 
 class _OneLine(logging.Formatter):
