@@ -15,10 +15,11 @@ FILE defaults to django 5.2.19's db/backends/base/schema.py (2,046 lines) from t
 - analysis alone: `check_source` on the same text in this process, for the share of the total.
 
 `--startup N` starts the server N times instead and times what an editor waits for when it
-opens a project: `initialize` (from starting the process to the answer), then, on a small file
-with fixable pitfalls, the first `textDocument/codeAction` once its diagnostics are in, and, for
-a client that resolves code actions lazily (VS Code, Neovim), the first `codeAction/resolve`.
-Each run is a fresh process; the two kinds of client alternate.
+opens a project: `initialize` (from starting the process to the answer), the first diagnostics
+(from `didOpen` of a small file with fixable pitfalls, sent after `initialized`), the first
+`textDocument/codeAction` once they are in, and, for a client that resolves code actions lazily
+(VS Code, Neovim), the first `codeAction/resolve`. Each run is a fresh process; the two kinds of
+client alternate.
 """
 
 from __future__ import annotations
@@ -146,8 +147,10 @@ async def startup(resolve: bool, folder: str) -> dict[str, float]:
     await client.initialize_async(t.InitializeParams(capabilities=client_capabilities(resolve), root_uri="file://" + folder))
     times["initialize"] = time.perf_counter() - began
     client.initialized(t.InitializedParams())
+    began = time.perf_counter()
     client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(uri, "python", 1, STARTUP_FILE)))
     diagnostics = (await asyncio.wait_for(published, 30)).diagnostics
+    times["first diagnostics"] = time.perf_counter() - began
     hit = next(d for d in diagnostics if d.code == "PIT101")
     began = time.perf_counter()
     actions = await client.text_document_code_action_async(
