@@ -28,8 +28,6 @@ from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
 if TYPE_CHECKING:
     from pitfalls.config import Config, ConfigCache
 
-# The analysis stack (rules, configuration, answers, fixes) is imported once `initialize` is
-# answered, on the worker thread (`_warm_up`): importing it first delayed the answer by a fifth.
 FIX_ALL = "source.fixAll.pitfalls"
 
 logger = logging.getLogger("pitfalls_lsp")
@@ -542,6 +540,8 @@ def create_server() -> PitfallsServer:
 
 
 def _warm_up() -> None:
+    """The analysis stack (rules, configuration, answers, fixes), imported on the worker thread
+    once `initialize` is answered: imported before, it delayed the answer by a fifth."""
     import pitfalls_lsp.actions  # noqa: F401  (the rules, configuration and fixing machinery)
     import pitfalls_lsp.hover  # noqa: F401
     import pitfalls.output  # noqa: F401
