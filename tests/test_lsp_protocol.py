@@ -144,6 +144,7 @@ MALFORMED = [
     (json.dumps({"id": 900, "method": "textDocument/hover", "params": HOVER}).encode(), 900, -32600),  # no "jsonrpc"
     (json.dumps({"jsonrpc": "1.0", "id": 901, "method": "textDocument/hover", "params": HOVER}).encode(), 901, -32600),
     (json.dumps({"jsonrpc": "2.0", "id": 902, "method": 42}).encode(), 902, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": 911, "method": 42, "params": {"n": 1}}).encode(), 911, -32600),
     (json.dumps({"jsonrpc": "2.0", "method": 42, "params": {}}).encode(), None, -32600),  # as in the JSON-RPC spec
     (json.dumps({"jsonrpc": "2.0", "id": 903, "method": None, "params": HOVER}).encode(), 903, -32600),
     (json.dumps({"jsonrpc": "2.0", "id": {"n": 1}, "method": "textDocument/hover", "params": HOVER}).encode(), None, -32600),
