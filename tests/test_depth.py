@@ -123,3 +123,11 @@ async def test_hover_shows_the_same_parts_as_explain(markdown, tmp_path):
             else:
                 assert _hover_plain_parts(text) == expected(depth)
             assert all(point.split("`")[0] in text for point in record["answer"]["key_points"])
+
+
+def test_the_servers_depths_are_explains():
+    """The server names the depths without importing answer_output before `initialize` is answered."""
+    from pitfalls import answer_output
+    from pitfalls_lsp import server
+
+    assert server.DEPTHS == answer_output.DEPTHS

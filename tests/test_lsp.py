@@ -48,6 +48,15 @@ def change(client, uri: str, version: int, start, end, text: str):
     )
 
 
+async def edit_of(client, action: t.CodeAction) -> t.WorkspaceEdit:
+    """The action's edit; VS Code and Neovim ask for a fix's edit (codeAction/resolve) only when
+    it is chosen, and the server leaves it out of the list for them."""
+    if action.edit is None:
+        assert action.data is not None
+        action = await client.code_action_resolve_async(action)
+    return action.edit
+
+
 def apply(text: str, edit: t.TextEdit, encoding: str) -> str:
     """Applies a TextEdit the way an editor does, counting in the negotiated encoding."""
     lines = text.split("\n")
@@ -77,9 +86,12 @@ async def test_diagnostics_underline_the_hit_in_the_negotiated_encoding(spec, tm
         assert (diagnostic.code, diagnostic.source) == ("PIT101", "pitfalls")
         assert diagnostic.severity == t.DiagnosticSeverity.Error  # the default is mutated
         assert "'bucket'" in diagnostic.message and "'add'" in diagnostic.message
-        [related] = diagnostic.related_information
-        assert related.location.range.start == t.Position(1, 4)
-        assert "mutates" in related.message
+        if spec == "emacs":  # eglot declares no relatedInformation: it gets none (test_lsp_clients.py)
+            assert diagnostic.related_information is None
+        else:
+            [related] = diagnostic.related_information
+            assert related.location.range.start == t.Position(1, 4)
+            assert "mutates" in related.message
         assert diagnostic.code_description is None  # no docs URL configured
 
 
@@ -336,7 +348,7 @@ async def test_the_rules_quick_fix_and_fix_all(tmp_path):
         fix = actions[0]
         assert (fix.title, fix.kind, fix.is_preferred) == (
             "Fix PIT602: list multiplication shares rows", t.CodeActionKind.QuickFix, True)
-        [document_edit] = fix.edit.document_changes
+        [document_edit] = (await edit_of(client, fix)).document_changes
         assert document_edit.text_document.version == 1
         fixed = apply(text, document_edit.edits[0], "utf-16")
         assert fixed.splitlines()[1] == "    grid = [[0] * n for _ in range(n)]  # rows"
@@ -345,7 +357,7 @@ async def test_the_rules_quick_fix_and_fix_all(tmp_path):
                                t.CodeActionContext([], only=["source.fixAll"]))
         )
         assert fix_all.kind == "source.fixAll.pitfalls"
-        assert apply(text, fix_all.edit.document_changes[0].edits[0], "utf-16") == fixed
+        assert apply(text, (await edit_of(client, fix_all)).document_changes[0].edits[0], "utf-16") == fixed
         cleared = await published(
             client, uri, lambda: client.text_document_did_change(t.DidChangeTextDocumentParams(
                 t.VersionedTextDocumentIdentifier(uri=uri, version=2), [t.TextDocumentContentChangeWholeDocument(fixed)]))
@@ -375,7 +387,7 @@ async def test_the_mutability_example_gives_the_same_hits_as_the_command_line(tm
         actions = await client.text_document_code_action_async(
             t.CodeActionParams(t.TextDocumentIdentifier(uri), tuple_test.range, t.CodeActionContext([tuple_test]))
         )
-        fixed = apply(text, actions[0].edit.document_changes[0].edits[0], "utf-16")
+        fixed = apply(text, (await edit_of(client, actions[0])).document_changes[0].edits[0], "utf-16")
         assert '    return method in ("GET",)' in fixed.splitlines()
 
 
@@ -403,8 +415,8 @@ async def test_the_generators_example_gives_the_same_hits_as_the_command_line(tm
             t.CodeActionParams(t.TextDocumentIdentifier(uri), wrapper.range, t.CodeActionContext([wrapper]))
         )
         fix = actions[0]
-        assert fix.edit is not None and "PIT401" in fix.title
-        edits = fix.edit.document_changes[0].edits
+        assert "PIT401" in fix.title
+        edits = (await edit_of(client, fix)).document_changes[0].edits
         fixed = text
         for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
             fixed = apply(fixed, edit, "utf-16")

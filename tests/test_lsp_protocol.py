@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import queue
 import subprocess
-import sys
 import threading
 import time
 from typing import Any, Optional
@@ -32,6 +31,7 @@ class RawServer:
         self.stderr: list[bytes] = []
         threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True).start()
         self.next_id = 0
+        self.stray: list[dict] = []  # responses to requests nobody waited for
 
     def _read(self) -> None:
         stream = self.process.stdout
@@ -62,17 +62,34 @@ class RawServer:
         self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
         return self.response(self.next_id)
 
+    def _next(self, deadline: float) -> Optional[dict]:
+        """The next message if it is a response; a request to the client is answered and a
+        notification kept aside (None for both)."""
+        message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+        if "method" not in message:
+            return message
+        if "id" in message:
+            self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+        else:
+            self.notifications.append(message)
+        return None
+
+    def answer(self, deadline: Optional[float] = None) -> dict:
+        """The next response, whatever its id."""
+        deadline = deadline or time.monotonic() + TIMEOUT
+        while True:
+            message = self._next(deadline)
+            if message is not None:
+                return message
+
     def response(self, msg_id: Any) -> dict:
-        """The response with this id (the server's requests and notifications are kept aside)."""
+        """The response with this id; any other is kept in `stray`."""
         deadline = time.monotonic() + TIMEOUT
         while True:
-            message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
-            if "method" in message and "id" in message:  # a request to the client: answer it
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-            elif "method" in message:
-                self.notifications.append(message)
-            elif message.get("id") == msg_id:
+            message = self.answer(deadline)
+            if "id" in message and message["id"] == msg_id:
                 return message
+            self.stray.append(message)
 
     def notification(self, method: str, uri: Optional[str] = None) -> dict:
         deadline = time.monotonic() + TIMEOUT
@@ -80,11 +97,9 @@ class RawServer:
             for index, message in enumerate(self.notifications):
                 if message["method"] == method and (uri is None or message["params"].get("uri") == uri):
                     return self.notifications.pop(index)
-            message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
-            if "method" in message and "id" in message:
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-            elif "method" in message:
-                self.notifications.append(message)
+            message = self._next(deadline)
+            if message is not None:
+                self.stray.append(message)
 
     def initialize(self, root) -> None:
         result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": {}})
@@ -114,30 +129,62 @@ def server(tmp_path):
     raw.kill()
 
 
-def test_malformed_messages_are_answered_and_survived(server, tmp_path):
-    server.write(b"{not json")
-    assert server.response(None)["error"]["code"] == -32700  # parse error, id null
-    for value in (b"[1, 2]", b"42", b'"hello"', b"null"):
-        server.write(value)
-        assert server.response(None)["error"]["code"] == -32600  # invalid request
-    server.send({"id": 900, "method": "textDocument/hover", "params": {}})  # no "jsonrpc"
-    assert server.response(900)["error"]["code"] == -32600
-    server.send({"jsonrpc": "1.0", "id": 901, "method": "textDocument/hover", "params": {}})
-    assert server.response(901)["error"]["code"] == -32600
+HOVER = {"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}}
+
+# Raw bodies a broken or hostile client might send, the id the answer must carry (None: null, as
+# JSON-RPC requires when the request's id cannot be read) and the error code.
+MALFORMED = [
+    (b"{not json", None, -32700),  # parse error
+    (b"[1, 2]", None, -32600),  # not an object
+    (b"[]", None, -32600),
+    (b"42", None, -32600),
+    (b'"hello"', None, -32600),
+    (b"null", None, -32600),
+    (b"{}", None, -32600),
+    (json.dumps({"id": 900, "method": "textDocument/hover", "params": HOVER}).encode(), 900, -32600),  # no "jsonrpc"
+    (json.dumps({"jsonrpc": "1.0", "id": 901, "method": "textDocument/hover", "params": HOVER}).encode(), 901, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": 902, "method": 42}).encode(), 902, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": 911, "method": 42, "params": {"n": 1}}).encode(), 911, -32600),
+    (json.dumps({"jsonrpc": "2.0", "method": 42, "params": {}}).encode(), None, -32600),  # as in the JSON-RPC spec
+    (json.dumps({"jsonrpc": "2.0", "id": 903, "method": None, "params": HOVER}).encode(), 903, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": {"n": 1}, "method": "textDocument/hover", "params": HOVER}).encode(), None, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": [904], "method": "shutdown"}).encode(), None, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": True, "method": "shutdown"}).encode(), None, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": 1.5, "method": "shutdown"}).encode(), None, -32600),
+    (json.dumps({"jsonrpc": "2.0", "id": 905, "method": "pitfalls/noSuchMethod", "params": {}}).encode(), 905, -32601),
+    (json.dumps({"jsonrpc": "2.0", "id": "906", "method": "pitfalls/noSuchMethod"}).encode(), "906", -32601),
     # Params that do not fit the method: pygls alone would never answer (the editor hangs).
-    server.send({"jsonrpc": "2.0", "id": 902, "method": "textDocument/hover", "params": {"position": "x"}})
-    assert server.response(902)["error"]["code"] == -32602
-    server.send({"jsonrpc": "2.0", "id": 903, "method": "textDocument/hover", "params": [1, 2]})
-    assert server.response(903)["error"]["code"] == -32602
-    assert server.request("pitfalls/noSuchMethod", {})["error"]["code"] == -32601
+    (json.dumps({"jsonrpc": "2.0", "id": 907, "method": "textDocument/hover", "params": {"position": "x"}}).encode(), 907, -32602),
+    (json.dumps({"jsonrpc": "2.0", "id": 908, "method": "textDocument/hover", "params": [1, 2]}).encode(), 908, -32602),
+    (json.dumps({"jsonrpc": "2.0", "id": 909, "method": "textDocument/hover"}).encode(), 909, -32602),
+]
+
+
+@pytest.mark.parametrize(("body", "msg_id", "code"), MALFORMED, ids=[m[0][:40].decode() for m in MALFORMED])
+def test_malformed_requests_get_an_exact_json_rpc_error(server, body, msg_id, code):
+    server.write(body)
+    answer = server.answer()
+    assert answer.keys() == {"jsonrpc", "id", "error"}, answer  # "id" is there even when null
+    assert (answer["jsonrpc"], answer["id"], answer["error"]["code"]) == ("2.0", msg_id, code)
+    assert set(answer["error"]) <= {"code", "message"} and answer["error"]["message"]
+    assert "Traceback" not in json.dumps(answer) and "File \"" not in json.dumps(answer)
+    # Still serving.
+    assert server.request("textDocument/hover", HOVER) == {"jsonrpc": "2.0", "id": server.next_id, "result": None}
+
+
+def test_messages_owed_no_answer_are_survived(server, tmp_path):
     server.notify("pitfalls/noSuchNotification", {})
     server.notify("textDocument/didChange", {"textDocument": {"uri": "file:///never/opened.py", "version": 2},
                                              "contentChanges": [{"text": "x = 1\n"}]})
     server.notify("textDocument/didOpen", {"textDocument": "not an object"})
-    # Still serving.
+    server.send({"method": "textDocument/didOpen", "params": {}})  # a notification without "jsonrpc"
+    server.send({"jsonrpc": "2.0", "id": 5})  # a response to nothing
+    # A body without its Content-Length header is skipped up to its line break; the next is read.
+    server.process.stdin.write(b'{"jsonrpc": "2.0", "id": 910, "method": "shutdown"}\r\n')
     uri = (tmp_path / "shop.py").as_uri()
     assert [d["code"] for d in server.open(uri, SOURCE)["params"]["diagnostics"]] == ["PIT101"]
     assert server.finish() == 0
+    assert server.stray == []  # nothing was answered
 
 
 def test_positions_out_of_range_and_unknown_documents(server, tmp_path):

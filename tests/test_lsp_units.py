@@ -10,7 +10,8 @@ from pitfalls.source import check_source, split_lines
 from pitfalls.noqa_edit import comment_places
 from pitfalls_lsp.edits import Edit, noqa_edit, replacement_edit
 from pitfalls.output import rule_url
-from pitfalls_lsp.server import Analysis, PitfallsServer, code_actions, parse_settings
+from pitfalls_lsp.actions import code_actions
+from pitfalls_lsp.server import Analysis, DiagnosticSupport, PitfallsServer, parse_settings
 from pitfalls_lsp.protocol import Document
 
 HIT = "def add(item, bucket=[]):\n    bucket.append(item)\n    return bucket\n"
@@ -80,7 +81,7 @@ def _analysis(source: str) -> Analysis:
     codec = PositionCodec()
     return Analysis(
         "file:///p/shop.py", 7, 0, source, lines, "/p/shop.py", rules=ALL_RULES, findings=report.findings,
-        diagnostics=[PitfallsServer.diagnostic(f, lines, codec, "file:///p/shop.py", None) for f in report.findings],
+        diagnostics=[PitfallsServer.diagnostic(f, lines, codec, "file:///p/shop.py", None, DiagnosticSupport()) for f in report.findings],
     )
 
 
@@ -157,3 +158,51 @@ def test_the_editors_fix_writes_for_the_projects_oldest_python(tmp_path):
     [fix, _] = code_actions(analysis, (0, 30), (0, 30), None, False, PositionCodec())
     new_text = fix.edit.changes["file:///p/shop.py"][0].new_text
     assert "Optional[list]" in new_text and "| None" not in new_text
+
+
+def test_an_internal_error_is_answered_without_its_traceback():
+    """pygls puts the traceback of a handler's exception in the error's `data`; an editor shows
+    it to the user. It goes to the server's log instead."""
+    import json
+    import sys
+
+    from pygls.exceptions import JsonRpcInternalError
+
+    sent: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            sent.append(data)
+
+    protocol = PitfallsServer().protocol
+    protocol.set_writer(Writer(), include_headers=False)
+    try:
+        {}["missing"]
+    except KeyError:
+        protocol._send_response(7, error=JsonRpcInternalError.of(sys.exc_info()).to_response_error())
+    assert json.loads(sent[0]) == {"jsonrpc": "2.0", "id": 7, "error": {"code": -32603, "message": "KeyError: 'missing'"}}
+
+
+def test_initialize_is_answered_before_the_analysis_stack_is_imported():
+    """The rules, configuration and fixing machinery are a fifth of the server's start-up: they
+    are imported after `initialize` is answered (`bench/lsp_latency.py --startup`)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from pitfalls_lsp.server import create_server\n"
+        "server = create_server()\n"
+        "sent = []\n"
+        "class Writer:\n"
+        "    def write(self, data):\n"
+        "        sent.append(data)\n"
+        "server.protocol.set_writer(Writer(), include_headers=False)\n"
+        "body = {'jsonrpc': '2.0', 'id': 1, 'method': 'initialize', 'params': {'capabilities': {},\n"
+        "        'initializationOptions': {'explanationDepth': '60'}}}\n"
+        "server.protocol.handle_message(json.loads(json.dumps(body), object_hook=server.protocol.structure_message))\n"
+        "assert json.loads(sent[0])['result']['serverInfo']['name'] == 'pitfalls', sent\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pitfalls.', 'pitfalls_lsp.', 'libcst'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "['pitfalls.findings', 'pitfalls_lsp.protocol', 'pitfalls_lsp.server']"

@@ -2,7 +2,8 @@
 
 pygls 2 drops some bad requests without a response (params that do not match the method's
 type, a message that is not a JSON object, a request after `shutdown`); an editor then waits for
-ever. Each case is answered here with the JSON-RPC error the specification names.
+ever. Each case is answered here with the JSON-RPC error the specification names, with "id":
+null where the request's id could not be read, and never with a Python traceback.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
+from typing import Any, Optional
 
 from lsprotocol import types
 from pygls.exceptions import (
     JsonRpcException,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
+    JsonRpcMethodNotFound,
     JsonRpcParseError,
 )
 from pygls.protocol import LanguageServerProtocol
@@ -36,47 +38,83 @@ class Document(TextDocument):
         return tuple(_LSP_LINES.findall(self.source))
 
 
-class _Unanswerable:
-    """A request pygls could not decode: answered with `error` in handle_message."""
+_NO_ANSWER = object()  # the id of a message owed no answer (a notification, a response)
+
+
+def _readable_id(message: dict) -> Any:
+    """The id to answer with: null when it is missing or of a type JSON-RPC and LSP forbid."""
+    msg_id = message.get("id")
+    return msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
+
+
+class _Invalid:
+    """A message that is not a valid JSON-RPC 2.0 request: answered with `error` in handle_message
+    (id null where none could be read), or only logged when no answer is owed."""
 
     def __init__(self, msg_id: Any, error: JsonRpcException):
-        self.id = msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
+        self.id = msg_id
         self.error = error
 
 
-def _error(exc_type: type[JsonRpcException], message: str) -> types.ResponseError:
-    return exc_type(message).to_response_error()
+def _invalid_envelope(message: Any) -> _Invalid:
+    """Whatever reached handle_message without "jsonrpc": "2.0" (a list, a number, an object
+    without it or with another version)."""
+    error = JsonRpcInvalidRequest('not a JSON-RPC 2.0 request (an object with "jsonrpc": "2.0" is expected)')
+    if not isinstance(message, dict):
+        return _Invalid(None, error)
+    if "id" not in message:  # a notification is owed no answer; `{}` is answered with id null
+        return _Invalid(_NO_ANSWER if "method" in message else None, error)
+    if "method" not in message:
+        return _Invalid(_NO_ANSWER, error)  # a response
+    return _Invalid(_readable_id(message), error)
 
 
 class Protocol(LanguageServerProtocol):
     def structure_message(self, data: Any):
-        if isinstance(data, dict) and "jsonrpc" in data and data["jsonrpc"] != self.VERSION:
-            return dict(data, jsonrpc=None)  # answered as an invalid request in handle_message
+        # Called by json.loads for every object, nested ones first: only a message has "jsonrpc".
+        if not isinstance(data, dict) or "jsonrpc" not in data:
+            return data
+        if data["jsonrpc"] != self.VERSION:
+            return _invalid_envelope(data)
+        if "method" in data:
+            if not isinstance(data["method"], str):
+                return _Invalid(_readable_id(data), JsonRpcInvalidRequest('"method" must be a string'))
+            if "id" in data and _readable_id(data) is None:
+                return _Invalid(None, JsonRpcInvalidRequest('"id" must be an integer or a string'))
         try:
             return super().structure_message(data)
-        except JsonRpcException as exc:
-            if isinstance(data, dict) and "id" in data and "method" in data:
-                params_error = isinstance(exc, JsonRpcInvalidParams) or "params" in data
-                kind = JsonRpcInvalidParams if params_error else JsonRpcInvalidRequest
-                return _Unanswerable(data["id"], kind(f"invalid params for {data.get('method')!r}"))
-            raise
+        except JsonRpcException:
+            if "id" not in data or "method" not in data:
+                raise  # a notification or a response: logged, nothing to answer
+            method = data["method"]
+            if method not in self.fm.builtin_features and method not in self.fm.features:
+                return _Invalid(data["id"], JsonRpcMethodNotFound.of(method))
+            return _Invalid(data["id"], JsonRpcInvalidParams(f"invalid params for {method!r}"))
 
     def handle_message(self, message: Any) -> None:
-        if isinstance(message, _Unanswerable):
-            self._send_response(message.id, error=message.error.to_response_error())
-            return
-        if not hasattr(message, "jsonrpc") or getattr(message, "jsonrpc", None) != self.VERSION:
-            # Not a JSON-RPC 2.0 message (a list, a number, an object without "jsonrpc").
-            msg_id = _request_id(message)
-            logger.warning("ignored a message that is not JSON-RPC 2.0: %.200r", message)
-            if msg_id is not _NO_ID:
-                self._send_response(msg_id, error=_error(JsonRpcInvalidRequest, "not a JSON-RPC 2.0 request"))
+        if not isinstance(message, _Invalid) and getattr(message, "jsonrpc", None) != self.VERSION:
+            message = _invalid_envelope(message)
+        if isinstance(message, _Invalid):
+            if message.id is _NO_ANSWER:
+                logger.warning("ignored a message that is not JSON-RPC 2.0")
+            else:
+                self._send_response(message.id, error=message.error.to_response_error())
             return
         method = getattr(message, "method", None)
         if self._shutdown and method not in (None, types.EXIT) and getattr(message, "id", None) is not None:
-            self._send_response(message.id, error=_error(JsonRpcInvalidRequest, "the server is shutting down"))
+            self._send_response(message.id, error=JsonRpcInvalidRequest("the server is shutting down").to_response_error())
             return
         super().handle_message(message)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Optional[types.ResponseError] = None) -> None:
+        """pygls leaves out a null id (JSON-RPC requires it: a strict client drops the answer) and
+        puts a Python traceback in an internal error's `data` (it is logged instead)."""
+        if error is None:
+            super()._send_response(msg_id, result)
+            return
+        if isinstance(error.data, dict) and "traceback" in error.data:
+            error = types.ResponseError(code=error.code, message=error.message)
+        self._send_data({"jsonrpc": self.VERSION, "id": msg_id, "error": self._converter.unstructure(error)})
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
@@ -96,25 +134,7 @@ class Protocol(LanguageServerProtocol):
 
     def report_parse_error(self, error: Exception) -> None:
         """Malformed JSON: the request's id is unknowable, so the answer's id is null."""
-        self._send_response(None, error=_error(JsonRpcParseError, f"invalid JSON: {error}"))
-
-
-_NO_ID = object()
-
-
-def _request_id(message: Any) -> Any:
-    """The id to answer a malformed message with; _NO_ID for something that looks like a
-    notification (no answer is due), None when no id can be read (JSON-RPC answers with null)."""
-    if hasattr(message, "jsonrpc"):  # a typed message with the wrong version
-        if not hasattr(message, "method"):
-            return _NO_ID  # a response: nothing to answer
-        message = {"id": message.id} if hasattr(message, "id") else {"method": message.method}
-    if isinstance(message, dict):
-        if "id" not in message:
-            return _NO_ID if "method" in message else None
-        msg_id = message["id"]
-        return msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
-    return None
+        self._send_response(None, error=JsonRpcParseError(f"invalid JSON: {error}").to_response_error())
 
 
 def is_parse_error(error: Exception) -> bool:

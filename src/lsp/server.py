@@ -13,7 +13,8 @@ import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Optional
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -21,21 +22,17 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
-from pitfalls.answer_output import DEPTHS
-from pitfalls.catalog import SelectionError, select_rules
-from pitfalls.config import DEFAULTS, Config, ConfigCache, ConfigError, target_version
-from pitfalls.findings import Finding, Span, shown
-from pitfalls.fixing import fix_all, fix_finding
-from pitfalls.noqa_edit import CommentPlaces, comment_places
-from pitfalls.output import LEVELS, fix_safety, rule_url
-from pitfalls.source import check_source, split_lines
-from pitfalls_lsp import edits
-from pitfalls_lsp.hover import hover_text
+from pitfalls.findings import Finding, Span
 from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
+
+if TYPE_CHECKING:
+    from pitfalls.config import Config, ConfigCache
+
+FIX_ALL = "source.fixAll.pitfalls"
 
 logger = logging.getLogger("pitfalls_lsp")
 
-FIX_ALL = "source.fixAll.pitfalls"
+DEPTHS = ("30", "60", "full")  # answer_output.DEPTHS, not imported before `initialize` is answered (a test holds them equal)
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -78,6 +75,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
                 problems.append(f"'{key}' must be a list of codes such as [\"PIT101\"]")
                 continue
             codes = tuple(v.strip().upper() for v in value)
+            from pitfalls.catalog import SelectionError, select_rules
+
             try:
                 select_rules(codes if key == "select" else None, codes if key == "ignore" else None)
             except SelectionError as exc:
@@ -109,6 +108,13 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     return replace(Settings(), **values), problems
 
 
+def _given(raw: Any) -> bool:
+    """Whether the editor sent settings: not null, `{}`, or an empty "pitfalls" section."""
+    if isinstance(raw, dict) and "pitfalls" in raw:
+        raw = raw["pitfalls"]
+    return raw is not None and raw != {}
+
+
 # -- analysis --------------------------------------------------------------------------------
 
 
@@ -123,7 +129,7 @@ class Analysis:
     lines: list[str]
     path: str
     rules: tuple = ()
-    config: Config = DEFAULTS  # the document's [tool.pitfalls] (for a fix's target version)
+    config: Optional[Config] = None  # the document's [tool.pitfalls] (for a fix's target version)
     strict: bool = False  # "fix all" fixes hazards too
     findings: list[Finding] = field(default_factory=list)
     diagnostics: list[t.Diagnostic] = field(default_factory=list)
@@ -134,6 +140,22 @@ class Analysis:
     @property
     def result_id(self) -> str:
         return f"{self.version}:{self.generation}"
+
+
+@dataclass(frozen=True)
+class DiagnosticSupport:
+    """What the client declared it takes on a diagnostic; a strict client drops a diagnostic
+    carrying a field it did not ask for (eglot declares neither `data` nor related information)."""
+
+    data: bool = False
+    related_information: bool = False
+    code_description: bool = False
+
+    @classmethod
+    def declared(cls, text: Optional[t.TextDocumentClientCapabilities]) -> "DiagnosticSupport":
+        given = [c for c in (text.publish_diagnostics, text.diagnostic) if c is not None] if text else []
+        return cls(*(any(getattr(c, name) for c in given)
+                     for name in ("data_support", "related_information", "code_description_support")))
 
 
 def to_range(span: Span, lines: list[str], codec: PositionCodec) -> t.Range:
@@ -150,17 +172,25 @@ class PitfallsServer(LanguageServer):
         )
         self.settings = Settings()
         self.generation = 0
-        self.configs = ConfigCache()
         self.analyses: dict[str, Analysis] = {}
         self.tasks: dict[str, asyncio.Task] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="pitfalls-analysis")
         self.pull = False  # the client pulls diagnostics and can be told to pull again
         self.markdown = True
         self.document_changes = False
+        self.resolve_edits = False  # the client resolves a code action's edit when it is chosen
         self.configuration_requests = False
+        self.diagnostic_support = DiagnosticSupport()
+        self.initialization_options: Any = None  # kept while the editor sends no settings of its own
         self.initial_problems: list[str] = []  # in initializationOptions, reported on `initialized`
         self._said: set[str] = set()  # messages already shown, so a keystroke does not repeat them
         self._last_error: dict[str, Optional[str]] = {}
+
+    @cached_property
+    def configs(self) -> ConfigCache:
+        from pitfalls.config import ConfigCache
+
+        return ConfigCache()
 
     # -- talking to the user --
 
@@ -243,6 +273,10 @@ class PitfallsServer(LanguageServer):
 
     def analyse(self, uri: str, version: Optional[int], generation: int, source: str, settings: Settings) -> Analysis:
         """Runs on the worker thread; never raises."""
+        from pitfalls.config import DEFAULTS, ConfigError
+        from pitfalls.output import rule_url
+        from pitfalls.source import check_source, split_lines
+
         path = self.path_of(uri)
         lines = split_lines(source)
         analysis = Analysis(uri, version, generation, source, lines, path)
@@ -270,7 +304,7 @@ class PitfallsServer(LanguageServer):
             codec = self.workspace.position_codec
             for finding in report.findings:
                 url = analysis.urls.setdefault(finding.code, rule_url(base, finding.code, finding.name))
-                analysis.diagnostics.append(self.diagnostic(finding, lines, codec, uri, url))
+                analysis.diagnostics.append(self.diagnostic(finding, lines, codec, uri, url, self.diagnostic_support))
         except Exception as exc:  # a bug of ours: logged, the document shows nothing
             logger.exception("analysis failed")
             analysis.findings, analysis.diagnostics = [], []
@@ -278,20 +312,26 @@ class PitfallsServer(LanguageServer):
         return analysis
 
     @staticmethod
-    def diagnostic(finding: Finding, lines: list[str], codec: PositionCodec, uri: str, url: Optional[str]) -> t.Diagnostic:
+    def diagnostic(
+        finding: Finding, lines: list[str], codec: PositionCodec, uri: str, url: Optional[str], support: DiagnosticSupport
+    ) -> t.Diagnostic:
+        """`data` is for the client's use only: the server finds a diagnostic's finding in its own state."""
+        from pitfalls.output import LEVELS, fix_safety
+
         related = [
             t.DiagnosticRelatedInformation(t.Location(uri, to_range(r.span, lines, codec)), r.message)
             for r in finding.related
-        ]
+        ] if support.related_information else None
         return t.Diagnostic(
             range=to_range(finding.span, lines, codec),
             message=finding.message,
             severity=t.DiagnosticSeverity(LEVELS[finding.severity].lsp),  # hazards always sent, as hints
             code=finding.code,
-            code_description=t.CodeDescription(href=url) if url else None,
+            code_description=t.CodeDescription(href=url) if url and support.code_description else None,
             source="pitfalls",
             related_information=related or None,
-            data={"name": finding.name, "fixable": finding.fixable, "fixSafety": fix_safety(finding)},
+            data={"name": finding.name, "fixable": finding.fixable, "fixSafety": fix_safety(finding)}
+            if support.data else None,
         )
 
     def _tell(self, analysis: Analysis) -> None:
@@ -317,6 +357,10 @@ class PitfallsServer(LanguageServer):
             self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri, []))
 
     def apply_settings(self, raw: Any) -> None:
+        """The editor's settings; none (null or `{}`, as eglot sends when nothing is configured)
+        keeps the initializationOptions."""
+        if not _given(raw):
+            raw = self.initialization_options
         self.settings, problems = parse_settings(raw)
         self.report_settings(problems)
         self.refresh()
@@ -371,10 +415,16 @@ def create_server() -> PitfallsServer:
         ls.markdown = formats is None or t.MarkupKind.Markdown in formats
         ls.document_changes = bool(space and space.workspace_edit and space.workspace_edit.document_changes)
         ls.configuration_requests = bool(space and space.configuration)
+        action = text.code_action if text else None
+        ls.resolve_edits = bool(action and action.data_support and action.resolve_support
+                                and "edit" in action.resolve_support.properties)
+        ls.diagnostic_support = DiagnosticSupport.declared(text)
+        ls.initialization_options = params.initialization_options
         ls.settings, ls.initial_problems = parse_settings(params.initialization_options)
 
     @server.feature(t.INITIALIZED)
     def initialized(ls: PitfallsServer, params: t.InitializedParams) -> None:
+        ls.executor.submit(_warm_up)  # before the first document's analysis, on the same thread
         ls.report_settings(ls.initial_problems)  # said once the client is listening
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
@@ -439,13 +489,15 @@ def create_server() -> PitfallsServer:
         ]
         if not hits:
             return None
+        from pitfalls_lsp.hover import hover_text
+
         text = hover_text([f for f, _ in hits], ls.settings.explanation_depth, ls.markdown, analysis.urls)
         kind = t.MarkupKind.Markdown if ls.markdown else t.MarkupKind.PlainText
         return t.Hover(contents=t.MarkupContent(kind=kind, value=text), range=hits[0][1].range)
 
     @server.feature(
         t.TEXT_DOCUMENT_CODE_ACTION,
-        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
     )
     async def code_action(ls: PitfallsServer, params: t.CodeActionParams) -> list[t.CodeAction]:
         analysis = await ls.current(params.text_document.uri)
@@ -453,82 +505,40 @@ def create_server() -> PitfallsServer:
             return []
         codec = ls.workspace.position_codec
         wanted = codec.range_from_client_units(analysis.lines, params.range)
+        from pitfalls_lsp.actions import code_actions
+
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             ls.executor, code_actions, analysis, (wanted.start.line, wanted.start.character),
-            (wanted.end.line, wanted.end.character), params.context.only, ls.document_changes, codec,
+            (wanted.end.line, wanted.end.character), params.context.only, ls.document_changes, codec, None,
+            ls.resolve_edits,
         )
+
+    @server.feature(t.CODE_ACTION_RESOLVE)
+    async def resolve_code_action(ls: PitfallsServer, action: t.CodeAction) -> t.CodeAction:
+        data = action.data
+        if action.edit is not None or not isinstance(data, dict) or not isinstance(data.get("uri"), str):
+            return action
+        analysis = await ls.current(data["uri"])
+        if analysis is None or analysis.error or analysis.version != data.get("version"):
+            return action  # the document changed since: no edit rather than a wrong one
+        from pitfalls_lsp.actions import resolved_edit
+
+        loop = asyncio.get_running_loop()
+        action.edit = await loop.run_in_executor(
+            ls.executor, resolved_edit, analysis, data, ls.document_changes, ls.workspace.position_codec
+        )
+        return action
 
     return server
 
 
-def _kind_wanted(kind: str, only: Optional[list[str]]) -> bool:
-    return only is None or any(kind == k or kind.startswith(f"{k}.") for k in only)
-
-
-def code_actions(
-    analysis: Analysis,
-    start: tuple[int, int],
-    end: tuple[int, int],
-    only: Optional[list[str]],
-    document_changes: bool,
-    codec: PositionCodec,
-    rules: Optional[dict] = None,
-) -> list[t.CodeAction]:
-    """The actions for the findings touching [start, end] (0-based lines, code points)."""
-
-    def workspace_edit(edit: edits.Edit) -> t.WorkspaceEdit:
-        text_edit = t.TextEdit(
-            codec.range_to_client_units(
-                analysis.lines,
-                t.Range(t.Position(edit.line, edit.character), t.Position(edit.end_line, edit.end_character)),
-            ),
-            edit.text,
-        )
-        if document_changes:
-            identifier = t.OptionalVersionedTextDocumentIdentifier(uri=analysis.uri, version=analysis.version)
-            return t.WorkspaceEdit(document_changes=[t.TextDocumentEdit(identifier, [text_edit])])
-        return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
-
-    actions: list[t.CodeAction] = []
-    places: list[Optional[CommentPlaces]] = []  # where comments can go, read when an ignore is first offered
-    version: list[Optional[str]] = []  # the target version, read only when a fix is asked for
-
-    def target() -> Optional[str]:
-        if not version:
-            version.append(target_version(analysis.config, analysis.path))
-        return version[0]
-
-    quick = _kind_wanted(t.CodeActionKind.QuickFix, only)
-    for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
-        span = finding.span
-        if not ((span.line - 1, span.column) <= end and start <= (span.end_line - 1, span.end_column)) or not quick:
-            continue
-        fix = fix_finding(analysis.source, finding, rules, target())
-        edit = edits.replacement_edit(analysis.source, fix.source) if fix else None
-        if edit is not None:
-            actions.append(t.CodeAction(
-                title=f"Fix {finding.code}: {finding.name.replace('-', ' ')}" + ("" if fix.safe else " (unsafe)"),
-                kind=t.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=fix.safe,
-                edit=workspace_edit(edit),
-            ))
-        if not places:
-            places.append(comment_places(analysis.source))
-        noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, places[0])
-        if noqa is not None:
-            actions.append(t.CodeAction(
-                title=f"Ignore {finding.code} on this line", kind=t.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic], edit=workspace_edit(noqa),
-            ))
-    shown_now = shown(analysis.findings, analysis.strict)
-    if only is not None and _kind_wanted(FIX_ALL, only) and shown_now:
-        fixed = fix_all(analysis.source,
-                        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
-                        rules=rules, target_version=target(), findings=shown_now)
-        edit = edits.replacement_edit(analysis.source, fixed)
-        if edit is not None:
-            actions.append(t.CodeAction(title="Fix all safely fixable pitfalls", kind=FIX_ALL, edit=workspace_edit(edit)))
-    return actions
+def _warm_up() -> None:
+    """The analysis stack (rules, configuration, answers, fixes), imported on the worker thread
+    once `initialize` is answered: imported before, it delayed the answer by a fifth."""
+    import pitfalls_lsp.actions  # noqa: F401  (the rules, configuration and fixing machinery)
+    import pitfalls_lsp.hover  # noqa: F401
+    import pitfalls.output  # noqa: F401
 
 
 class _OneLine(logging.Formatter):
