@@ -560,11 +560,9 @@ def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bo
 
 
 def _diff(result: Any) -> str:
-    import difflib
+    from pitfalls.diffs import unified_diff
 
-    name = os.path.normpath(result.path)
-    return "".join(difflib.unified_diff(result.original.splitlines(True), result.fixed.splitlines(True),
-                                        f"a/{name}", f"b/{name}"))
+    return unified_diff(result.original, result.fixed, os.path.normpath(result.path))
 
 
 def _codes_made(applied: Sequence[str]) -> str:
