@@ -266,3 +266,27 @@ def test_ctrl_c_exits_130_at_once_without_a_traceback(tmp_path, jobs):
     assert process.returncode == 130, err.decode()
     assert err.decode().endswith("pitfalls: interrupted\n") and "Traceback" not in err.decode()
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe stands in for a worker stuck on a slow file")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_ends_a_worker_stuck_on_a_file_rather_than_wait_for_it(tmp_path, jobs):
+    """A pipe named as a file blocks whoever reads it, as a huge file keeps a worker busy. Ctrl-C
+    must end that worker, not wait for it: the pool forgets its processes once shut down."""
+    for i in range(8):
+        (tmp_path / f"m{i}.py").write_text(BUG)
+    os.mkfifo(tmp_path / "stuck.py")
+    process = subprocess.Popen([sys.executable, "-m", "pitfalls", "check", "--isolated", "--no-cache", "--jobs", jobs,
+                                ".", "stuck.py"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        time.sleep(1.5)  # the other files are done; one reader waits on the pipe
+        assert process.poll() is None, process.communicate()
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == 130, err.decode()
+    assert err.decode().endswith("pitfalls: interrupted\n") and "Traceback" not in err.decode()

@@ -116,8 +116,7 @@ def main() -> None:
         code = cli(standalone_mode=False)  # returns the code of a click.exceptions.Exit
     except click.exceptions.Abort as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("pitfalls: interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         click.echo("pitfalls: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
@@ -127,12 +126,23 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
-        click.echo("pitfalls: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # a bug of ours: one line, never a traceback
         click.echo(f"pitfalls: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: exit 130 at once. Every `finally` has run; what `os._exit` skips is the wait for the
+    process pool's thread, which can hang on the half-sent answer of a worker ended mid-write."""
+    click.echo("pitfalls: interrupted", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream: nothing more to say there
+            pass
+    os._exit(130)
 
 
 _EPILOG = """\b
