@@ -146,6 +146,19 @@ def test_check_fix_on_stdin_is_fix_on_stdin(project):
     assert (result.returncode, result.stdout) == (0, b"ok = any(i > 2 for i in range(9))\n")
 
 
+def test_check_fix_on_stdin_exits_1_while_pitfalls_remain_as_check_does(project):
+    # PIT101's fix is unsafe and PIT104 has none: both remain, so `check` fails, as `ruff check --fix -`.
+    code = (BUG + EAGER + "y = [1].sort()\n").encode()
+    args = ("check", "--fix", "-", "--select", "PIT1,PIT5", "--stdin-filename", "src/b.py")
+    result = pitfalls(*args, cwd=project, stdin=code)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == code.replace(b"any([i > 2 for i in range(9)])", b"any(i > 2 for i in range(9))")
+    assert "src/b.py:5:5: PIT104 " in result.stderr.decode()
+    assert pitfalls(*args, "--exit-zero", cwd=project, stdin=code).returncode == 0
+    result = pitfalls(*args, "--quiet", cwd=project, stdin=code)
+    assert "remain" not in result.stderr.decode() and "PIT104" in result.stderr.decode()
+
+
 # -- flags layered over the file ----------------------------------------------------------------
 
 

@@ -219,7 +219,8 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     if stdin and add_noqa:
         raise _fail("--add-noqa writes comments into files; it cannot take standard input")
     if stdin and apply_fixes:  # ruff's shape: the fixed code on stdout, the rest on stderr
-        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, exit_zero=exit_zero))
+        tally = _fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, quiet=quiet)
+        raise click.exceptions.Exit(tally.check_status(exit_zero))
     files = [] if stdin else _python_files(paths, configs)
     if not files and not stdin:  # ruff says the same: a path that held none, or a config that excluded them all
         click.echo("pitfalls: warning: no Python files found", err=True)
@@ -455,7 +456,7 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, exit_zero: bool, s
     """
     configs = _configs()
     if _stdin_wanted(paths, stdin_filename):
-        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff, exit_zero))
+        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff).status(diff, exit_zero))
     tally = _fix_files(_python_files(paths, configs), configs, unsafe_fixes, diff, show=True, quiet=False)
     raise click.exceptions.Exit(tally.status(diff, exit_zero))
 
@@ -495,6 +496,10 @@ class _Tally:
             return EXIT_FINDINGS if self.problems else EXIT_CLEAN
         pending = self.fixed if diff else 0
         return EXIT_FINDINGS if self.left_fixable or self.problems or pending else EXIT_CLEAN
+
+    def check_status(self, exit_zero: bool) -> int:
+        """`check --fix`'s: 1 while any pitfall remains, fixable or not, as after `check`."""
+        return EXIT_CLEAN if exit_zero or not (self.remaining or self.problems) else EXIT_FINDINGS
 
 
 def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff: bool, show: bool,
@@ -538,10 +543,11 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
     return tally
 
 
-def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bool, diff: bool, exit_zero: bool) -> int:
+def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bool, diff: bool,
+               quiet: bool = False) -> _Tally:
     """`fix -`: standard input fixed under its file's rules, the code written to standard output
     in its own encoding (unchanged when it cannot be fixed: code is never lost), or the diff with
-    --diff; what remains and the summary on stderr. Returns the exit status."""
+    --diff; what remains and (unless `quiet`) the summary on stderr."""
     from pitfalls.config import target_version
     from pitfalls.fixing import fix_source
 
@@ -565,8 +571,9 @@ def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bo
     tally.count(result)
     for line in tally.remaining:
         click.echo(line, err=True)
-    click.echo(tally.summary(diff), err=True)
-    return tally.status(diff, exit_zero)
+    if not quiet:
+        click.echo(tally.summary(diff), err=True)
+    return tally
 
 
 def _diff(result: Any) -> str:
