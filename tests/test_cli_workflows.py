@@ -141,6 +141,13 @@ def test_check_fix_applies_the_safe_fixes_and_reports_what_remains(project):
     assert namespace["f"]() == [1] and namespace["f"]() == [1]
 
 
+def test_check_fix_says_once_that_a_file_could_not_be_checked(project):
+    (project / "src" / "broken.py").write_text("def f(:\n    pass\n")
+    result = run("check", "--fix", "src", cwd=project)
+    assert result.exit_code == 1
+    assert result.stderr.count("src/broken.py:1:7: error: syntax error") == 1, result.stderr
+
+
 def test_check_fix_on_stdin_is_fix_on_stdin(project):
     result = pitfalls("check", "--fix", "-", "--stdin-filename", "src/b.py", cwd=project, stdin=EAGER.encode())
     assert (result.returncode, result.stdout) == (0, b"ok = any(i > 2 for i in range(9))\n")

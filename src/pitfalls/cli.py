@@ -505,7 +505,8 @@ class _Tally:
 def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff: bool, show: bool,
                quiet: bool) -> _Tally:
     """Fixes each file under its own rules: writes it (or, with `diff`, prints the diff), and
-    says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary."""
+    says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary.
+    `quiet` is `check --fix`: the check that follows says which files it could not read."""
     from pitfalls.config import ConfigError, target_version
     from pitfalls.fixing import fix_file, write_atomically
 
@@ -525,7 +526,8 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
                 failure = write_atomically(result)
             if failure:
                 tally.problems += 1
-                click.echo(_error_line(path, failure), err=True)
+                if not (quiet and result.error):
+                    click.echo(_error_line(path, failure), err=True)
                 continue
             if result.applied and diff:
                 click.echo(_diff(result), nl=False)
