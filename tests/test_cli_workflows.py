@@ -210,6 +210,15 @@ def test_a_named_file_the_config_excludes_says_so(project):
         "not checked")
 
 
+def test_quiet_prints_the_findings_only_as_ruff_does(project):
+    # ruff -q drops "No Python files found" too: a warning is not a finding.
+    result = run("check", "--quiet", "legacy/old.py", "src", cwd=project)
+    assert (result.exit_code, result.stderr) == (1, "")
+    assert result.stdout.startswith("src/a.py:4:10: PIT502 ")
+    result = run("check", "-q", "legacy", cwd=project)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
 def test_a_symlink_and_its_target_are_one_file(project):
     (project / "src" / "link.py").symlink_to(project / "src" / "a.py")
     (project / "alias.py").symlink_to(project / "src" / "a.py")

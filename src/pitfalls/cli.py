@@ -41,11 +41,11 @@ def _configs() -> "ConfigCache":
         raise _fail(str(exc))
 
 
-def _python_files(paths: Sequence[str], configs: "ConfigCache") -> list[str]:
+def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = False) -> list[str]:
     """The files PATHS name (default: the current directory), after the checks every command that
     reads code makes first: each path exists and every configuration met on the way is valid.
-    What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr), and a
-    symlink and its target are one file."""
+    What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr unless
+    `quiet`), and a symlink and its target are one file."""
     from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
 
@@ -55,7 +55,7 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache") -> list[str]:
             raise _fail(f"{path}: no such file or directory")
     try:
         for path in paths:
-            reason = configs.exclusion(path)
+            reason = None if quiet else configs.exclusion(path)
             if reason:
                 click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
         return _one_per_file(find_python_files(paths, configs.for_file))
@@ -188,7 +188,7 @@ def cli() -> None:
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no warnings, no progress bar.")
 @click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on anywhere.")
@@ -221,8 +221,8 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     if stdin and apply_fixes:  # ruff's shape: the fixed code on stdout, the rest on stderr
         tally = _fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, quiet=quiet)
         raise click.exceptions.Exit(tally.check_status(exit_zero))
-    files = [] if stdin else _python_files(paths, configs)
-    if not files and not stdin:  # ruff says the same: a path that held none, or a config that excluded them all
+    files = [] if stdin else _python_files(paths, configs, quiet)
+    if not files and not stdin and not quiet:  # ruff says the same: a path that held none, or a config that excluded them all
         click.echo("pitfalls: warning: no Python files found", err=True)
     fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
