@@ -192,6 +192,21 @@ def test_per_file_ignores_flags_replace_or_extend_the_files(project):
     assert codes_by_file(result) == ["tests/test_a.py:PIT101"]
 
 
+def test_per_file_ignores_flag_reads_flake8s_spelling_too(project):
+    # As flake8 writes it (and as docs/configuration.md shows it for flake8): spaces after the colon
+    # and the commas, codes split by spaces, several globs before one colon.
+    every = ["--select", "PIT"]
+    for pairs in ("src/*: PIT101, PIT502", "src/*:PIT101 PIT502", "src/*, x.py : PIT101,PIT502"):
+        result = run("check", "--format", "json", *every, "--per-file-ignores", pairs, "src", "tests", cwd=project)
+        assert codes_by_file(result) == ["tests/test_a.py:PIT101", "tests/test_a.py:PIT502"], pairs
+    result = run("check", "--format", "json", *every, "--per-file-ignores", "src/*: PIT101\n  tests/*: PIT5",
+                 "src", "tests", cwd=project)
+    assert codes_by_file(result) == ["src/a.py:PIT502", "tests/test_a.py:PIT101"]
+    result = run("check", *every, "--per-file-ignores", "src/*: PIT101 tests/*:", "src", cwd=project)
+    assert result.stderr == ("pitfalls: error: --per-file-ignores: 'tests/*:' is not GLOB:CODES, "
+                             "such as 'tests/*:PIT101,PIT6'\n")
+
+
 def test_exclude_flags(project):
     # --extend-exclude adds to the file's; --exclude replaces the file's exclude and the defaults
     # (build/ is checked), while its extend-exclude stays (legacy/ is not), as in ruff.

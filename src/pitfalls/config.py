@@ -237,19 +237,40 @@ def _from_here(pattern: str) -> str:
     return os.path.join(os.getcwd(), pattern).replace(os.sep, "/")
 
 
+# flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
+# only separate; a word is a code after a colon unless a colon follows it (then it is a glob).
+_PAIR_TOKENS = re.compile(r"(?P<code>[A-Za-z]+[0-9]*(?=$|[\s,]))|(?P<glob>[^\s:,]+)|(?P<colon>:)|[\s,]+")
+
+
 def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """`tests/*:PIT101,PIT6 gen_*.py:PIT` (pairs split by spaces or new lines) as (glob, codes)."""
-    pairs = []
-    for item in value.split():
-        glob, sep, codes = item.rpartition(":")
-        parsed = tuple(c.upper() for c in codes.split(",") if c)
-        if not sep or not glob or not parsed:
+    """`tests/*:PIT101,PIT6 gen_*.py: PIT` (flake8's form) as (glob, codes) pairs."""
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    globs: list[str] = []
+    codes: list[str] = []
+    colon = False
+
+    def pair() -> None:
+        if not globs or not codes:
+            item = f"{', '.join(globs)}{':' if colon else ''}{','.join(codes)}"
             raise ConfigError(f"{flag}: '{item}' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'")
         try:
-            select_rules(parsed)
+            select_rules(codes)
         except SelectionError as exc:
             raise ConfigError(f"{flag}: {exc}") from None
-        pairs.append((_from_here(glob), parsed))
+        pairs.extend((_from_here(glob), tuple(codes)) for glob in globs)
+
+    for token in _PAIR_TOKENS.finditer(value):
+        if token.lastgroup == "colon":
+            colon = True
+        elif token.lastgroup == "code" and colon:
+            codes.append(token.group().upper())
+        elif token.lastgroup is not None:  # a glob: it starts the next pair
+            if colon:
+                pair()
+                globs, codes, colon = [], [], False
+            globs.append(token.group())
+    if globs or colon:
+        pair()
     return tuple(pairs)
 
 
