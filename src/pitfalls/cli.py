@@ -697,7 +697,9 @@ def _explained_findings(path: str, line: Optional[int]) -> list:
         raise _fail(f"{path}: {exc}")
     if line is not None:
         count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        if not 1 <= line <= count:
+        if line < 1:
+            raise _fail(f"{path}:{line}: lines are numbered from 1")
+        if line > count:
             raise _fail(f"{path}:{line}: past the end of the file, which has {_plural(count, 'line')}")
     report = check_source(text, path, rules)
     if report.error:
