@@ -218,6 +218,19 @@ def test_exclude_flags(project):
     assert result.stderr.startswith("pitfalls: warning: src/a.py: excluded by --extend-exclude; not checked\n")
 
 
+def test_flag_globs_never_match_the_working_directory_or_a_folder_above_it(tmp_path):
+    # A project that lives in .../tests/proj: `tests` in a flag means the tests/ in it, as in the file.
+    project = tmp_path / "tests" / "proj"
+    (project / "tests").mkdir(parents=True)
+    (project / "src.py").write_text(EAGER)
+    (project / "tests" / "test_a.py").write_text(EAGER)
+    for flags in (["--extend-exclude", "tests"], ["--exclude", "tests,proj"], ["--per-file-ignores", "tests:PIT5"]):
+        result = run("check", "--isolated", "--format", "json", *flags, cwd=project)
+        assert codes_by_file(result) == ["src.py:PIT502"], (flags, result.stderr)
+        result = run("check", "--isolated", "--format", "json", *flags, "src.py", cwd=project)
+        assert codes_by_file(result) == ["src.py:PIT502"], (flags, result.stderr)
+
+
 def test_a_named_file_the_config_excludes_says_so(project):
     result = run("check", "legacy/old.py", "src", cwd=project)
     assert result.stderr.splitlines()[0] == (

@@ -139,9 +139,10 @@ class Config:
             self._globs["cli"] = _Globs.of((*(cli.exclude or ()), *cli.extend_exclude))
         globs, cli_globs = self._globs[named], self._globs["cli"]
         cli = self.cli or NO_OVERRIDES
-        absolute = os.path.abspath(path).replace(os.sep, "/")
-        if not cli_globs.empty and cli_globs.match(absolute):  # the command line's, from the working directory
-            return "--extend-exclude" if _Globs.of(cli.extend_exclude).match(absolute) else "--exclude"
+        if not cli_globs.empty:  # the command line's, from the working directory
+            absolute, floor = _from_cwd(path)
+            if (floor is not None or not named) and cli_globs.match(absolute):
+                return "--extend-exclude" if _Globs.of(cli.extend_exclude).match(absolute) else "--exclude"
         if globs.empty:
             return None
         relative, inside = self._relative(path)
@@ -174,9 +175,9 @@ class Config:
             for pattern, ignored in written:
                 if _Globs.of((pattern,)).covers(relative, inside):
                     codes.extend(ignored)
-        absolute = os.path.abspath(path).replace(os.sep, "/")
+        absolute, floor = _from_cwd(path)
         for pattern, ignored in from_cli:
-            if _Globs.of((pattern,)).covers(absolute):
+            if _Globs.of((pattern,)).covers(absolute, floor is not None, floor or 0):
                 codes.extend(ignored)
         return tuple(codes)
 
@@ -240,6 +241,15 @@ def _from_here(pattern: str) -> str:
 # flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
 # only separate; a word is a code after a colon unless a colon follows it (then it is a glob).
 _PAIR_TOKENS = re.compile(r"(?P<code>[A-Za-z]+[0-9]*(?=$|[\s,]))|(?P<glob>[^\s:,]+)|(?P<colon>:)|[\s,]+")
+
+
+def _from_cwd(path: str) -> tuple[str, Optional[int]]:
+    """`path` as the command line's globs see it: absolute, with slashes; and, when it is below the
+    working directory, how many of its leading parts are that directory or above it (else None).
+    Like the file's patterns above its folder, a flag's never match the working directory or above."""
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    here = os.path.join(os.getcwd(), "").replace(os.sep, "/")
+    return absolute, here.count("/") if absolute.startswith(here) else None
 
 
 def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -341,12 +351,13 @@ class _Globs:
             return True
         return self.paths is not None and self.paths.match(relative) is not None
 
-    def covers(self, relative: str, inside: bool = True) -> bool:
-        """`relative` or a folder above it (below the config's folder) matches."""
+    def covers(self, relative: str, inside: bool = True, floor: int = 0) -> bool:
+        """`relative` or a folder above it (below the config's folder) matches; `floor`: how many
+        leading parts are that folder or above, never matched."""
         if not inside:
             return self.match(relative)
         parts = relative.split("/")
-        return any(self.match("/".join(parts[:end])) for end in range(len(parts), 0, -1))
+        return any(self.match("/".join(parts[:end])) for end in range(len(parts), floor, -1))
 
 
 _KEYS = {
