@@ -118,6 +118,9 @@ def test_fix_stdin_diff_and_remaining_go_where_they_belong(project):
      "pitfalls: error: --per-file-ignores: 'tests/*' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'\n"),
     (["check", "--extend-select", "PIT999", "src"],
      "pitfalls: error: --extend-select: 'PIT999' matches no rule (see 'pitfalls rules')\n"),
+    # Empty: ruff refuses it too. (`--select ''` selected every rule, the opposite of what it says.)
+    (["check", "--select", "", "src"], "pitfalls: error: --select: give codes or prefixes, such as PIT101,PIT6\n"),
+    (["check", "--ignore", " , ", "src"], "pitfalls: error: --ignore: give codes or prefixes, such as PIT101,PIT6\n"),
 ])
 def test_misused_flags_are_one_line_errors(project, args, message):
     result = run(*args, cwd=project)

@@ -208,6 +208,8 @@ class Overrides:
         for key in ("select", "extend_select", "ignore"):
             if flags.get(key) is not None:
                 codes = tuple(c.upper() for c in _split(flags[key]))  # type: ignore[arg-type]
+                if not codes:  # select_rules would read "none" as "all"
+                    raise ConfigError(f"--{key.replace('_', '-')}: give codes or prefixes, such as PIT101,PIT6")
                 try:
                     select_rules(codes)
                 except SelectionError as exc:
