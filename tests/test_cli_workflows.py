@@ -250,6 +250,13 @@ def test_quiet_prints_the_findings_only_as_ruff_does(project):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
+def test_fix_on_a_folder_without_python_files_says_so_as_check_does(project):
+    (project / "docs").mkdir()
+    result = run("fix", "docs", cwd=project)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("pitfalls: warning: no Python files found\n")
+
+
 def test_a_symlink_and_its_target_are_one_file(project):
     (project / "src" / "link.py").symlink_to(project / "src" / "a.py")
     (project / "alias.py").symlink_to(project / "src" / "a.py")

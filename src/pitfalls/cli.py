@@ -45,7 +45,7 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = Fa
     """The files PATHS name (default: the current directory), after the checks every command that
     reads code makes first: each path exists and every configuration met on the way is valid.
     What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr unless
-    `quiet`), and a symlink and its target are one file."""
+    `quiet`, as does a run without files), and a symlink and its target are one file."""
     from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
 
@@ -58,9 +58,12 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = Fa
             reason = None if quiet else configs.exclusion(path)
             if reason:
                 click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
-        return _one_per_file(find_python_files(paths, configs.for_file))
+        files = _one_per_file(find_python_files(paths, configs.for_file))
     except ConfigError as exc:
         raise _fail(str(exc))
+    if not files and not quiet:  # ruff says the same: a path that held none, or a config that excluded them all
+        click.echo("pitfalls: warning: no Python files found", err=True)
+    return files
 
 
 def _one_per_file(found: Iterable[str]) -> list[str]:
@@ -222,8 +225,6 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
         tally = _fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, quiet=quiet)
         raise click.exceptions.Exit(tally.check_status(exit_zero))
     files = [] if stdin else _python_files(paths, configs, quiet)
-    if not files and not stdin and not quiet:  # ruff says the same: a path that held none, or a config that excluded them all
-        click.echo("pitfalls: warning: no Python files found", err=True)
     fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
