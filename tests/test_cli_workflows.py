@@ -76,6 +76,16 @@ def test_check_stdin_takes_config_and_name_from_stdin_filename(project):
     assert result.stderr.decode() == "1 pitfall in 1 file\n"
 
 
+def test_check_stdin_show_source_shows_the_code_that_came_in(project):
+    # The buffer, not the file saved under --stdin-filename (src/a.py has other code on line 2).
+    code = "# unsaved\n" + EAGER
+    result = pitfalls("check", "-", "--show-source", "--stdin-filename", "src/a.py", cwd=project, stdin=code.encode())
+    shown = result.stdout.decode().splitlines()
+    assert shown[1] == EAGER.rstrip("\n") and set(shown[2].strip()) == {"^"}
+    result = pitfalls("check", "-", "--show-source", "--isolated", cwd=project, stdin=code.encode())
+    assert result.stdout.decode().splitlines()[1] == EAGER.rstrip("\n")
+
+
 def test_fix_stdin_writes_the_fixed_code_to_stdout_in_its_own_encoding_and_newlines(project):
     source = "# -*- coding: latin-1 -*-\r\nname = 'caf\xe9'\r\n" + EAGER.replace("\n", "\r\n")
     result = pitfalls("fix", "-", "--stdin-filename", "src/b.py", cwd=project, stdin=source.encode("latin-1"))

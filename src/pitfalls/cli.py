@@ -227,11 +227,13 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     files = [] if stdin else _python_files(paths, configs, quiet)
     fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
+    sources: dict[str, str] = {}  # standard input's text, for --show-source
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
         if stdin:
-            reports = [_stdin_report(configs, stdin_filename)]
+            report_, code = _stdin_report(configs, stdin_filename)
+            reports, sources = [report_], {report_.path: code}
         else:
             cache_root = None if no_cache else project_root(".")
             reports = check_files(files, jobs or default_jobs(), cache_root, configs, progress)
@@ -247,7 +249,7 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     to_file = output_file not in (None, "-")
     color = fmt == "text" and not to_file and (
         color_mode == "always" or (color_mode == "auto" and _color(sys.stdout, forced=True)))
-    text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
+    text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url, sources=sources))
     counts = render_statistics(reports) if statistics else ""
     if fmt == "text":  # the counts follow the report; a machine format must stay parseable
         text, counts = text + counts, ""
@@ -315,20 +317,21 @@ def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tup
         raise _fail(str(exc))
 
 
-def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> Any:
-    """`check -`: standard input checked under its file's rules. A --stdin-filename that the
-    configuration excludes reports nothing (ruff's --force-exclude), as the file would in a run."""
+def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[FileReport, str]":
+    """`check -`: standard input checked under its file's rules, and its text. A --stdin-filename
+    that the configuration excludes reports nothing (ruff's --force-exclude), as the file would in
+    a run."""
     from pitfalls.findings import shown
     from pitfalls.source import FileReport, check_source
 
     source, config = _stdin_source(configs, stdin_filename)
     if source.error:
-        return FileReport(source.path, error=source.error)
+        return FileReport(source.path, error=source.error), ""
     if stdin_filename and configs.excludes(stdin_filename):
-        return FileReport(source.path)
+        return FileReport(source.path), source.original
     report = check_source(source.original, source.path, config.rules_for(stdin_filename or "stdin.py"))
     report.findings = shown(report.findings, config.strict)
-    return report
+    return report, source.original
 
 
 def _problems(reports: Sequence["FileReport"]) -> bool:
