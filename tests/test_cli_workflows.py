@@ -244,6 +244,17 @@ def test_flag_globs_never_match_the_working_directory_or_a_folder_above_it(tmp_p
         assert codes_by_file(result) == ["src.py:PIT502"], (flags, result.stderr)
 
 
+def test_a_leading_dot_slash_means_that_one_folder_in_the_file_and_in_a_flag(tmp_path):
+    # docs/configuration.md: "Use "./migrations" ... to mean one folder only" (ruff reads it so too).
+    for name in ("legacy/a.py", "src/legacy/b.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(EAGER)
+    (tmp_path / "pyproject.toml").write_text('[tool.pitfalls]\nextend-exclude = ["./legacy"]\n')
+    assert codes_by_file(run("check", "--format", "json", cwd=tmp_path)) == ["src/legacy/b.py:PIT502"]
+    result = run("check", "--isolated", "--format", "json", "--extend-exclude", "./legacy", cwd=tmp_path)
+    assert codes_by_file(result) == ["src/legacy/b.py:PIT502"]
+
+
 def test_a_named_file_the_config_excludes_says_so(project):
     result = run("check", "legacy/old.py", "src", cwd=project)
     assert result.stderr.splitlines()[0] == (

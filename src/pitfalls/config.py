@@ -232,11 +232,12 @@ def _split(value: str, spaces: bool = True) -> list[str]:
 
 
 def _from_here(pattern: str) -> str:
-    """A command-line glob with a slash, made absolute from the working directory."""
+    """A command-line glob with a slash (`./` in front included), made absolute from the working
+    directory."""
     pattern = pattern.strip()
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
-    if "/" not in pattern.rstrip("/"):
+    if not pattern.startswith("./") and "/" not in pattern.rstrip("/"):
         return pattern
+    pattern = pattern[2:] if pattern.startswith("./") else pattern
     return os.path.join(os.getcwd(), pattern).replace(os.sep, "/")
 
 
@@ -319,8 +320,8 @@ class _Globs:
     """Glob patterns as two regular expressions, with the rules of flake8's and ruff's
     per-file-ignores: a pattern with a slash matches the path from the config's folder (`*`
     crosses folders, `**/` may also match no folder), one without matches a file or folder name.
-    `./` in front is dropped; a trailing `/` is dropped too, and the pattern then means that
-    folder and everything in it."""
+    `./` in front anchors it there and is dropped; a trailing `/` is dropped too, and the pattern
+    then means that folder and everything in it."""
 
     names: Optional["re.Pattern[str]"]
     paths: Optional["re.Pattern[str]"]
@@ -331,12 +332,11 @@ class _Globs:
         names, paths = [], []
         for pattern in patterns:
             pattern = pattern.strip()
-            if pattern.startswith("./"):
-                pattern = pattern[2:]
-            pattern = pattern.rstrip("/")
+            anchored = pattern.startswith("./")  # `./migrations`: that one folder, not a name
+            pattern = pattern[2:].rstrip("/") if anchored else pattern.rstrip("/")
             if not pattern:
                 continue
-            if "/" in pattern:
+            if anchored or "/" in pattern:
                 paths.extend({fnmatch.translate(pattern), fnmatch.translate(pattern.replace("**/", ""))})
             else:
                 names.append(fnmatch.translate(pattern))
