@@ -255,6 +255,16 @@ def test_a_leading_dot_slash_means_that_one_folder_in_the_file_and_in_a_flag(tmp
     assert codes_by_file(result) == ["src/legacy/b.py:PIT502"]
 
 
+def test_flag_globs_may_climb_with_dot_dot_as_in_ruff(tmp_path):
+    for name in ("lib/gen/g.py", "lib/keep.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(EAGER)
+    (tmp_path / "here").mkdir()
+    for flags in (["--extend-exclude", "../lib/gen"], ["--per-file-ignores", "../lib/gen/*:PIT5"]):
+        result = run("check", "--isolated", "--format", "json", *flags, "../lib", cwd=tmp_path / "here")
+        assert codes_by_file(result) == ["../lib/keep.py:PIT502"], flags
+
+
 def test_a_named_file_the_config_excludes_says_so(project):
     result = run("check", "legacy/old.py", "src", cwd=project)
     assert result.stderr.splitlines()[0] == (

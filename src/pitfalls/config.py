@@ -238,7 +238,7 @@ def _from_here(pattern: str) -> str:
     if not pattern.startswith("./") and "/" not in pattern.rstrip("/"):
         return pattern
     pattern = pattern[2:] if pattern.startswith("./") else pattern
-    return os.path.join(os.getcwd(), pattern).replace(os.sep, "/")
+    return os.path.normpath(os.path.join(os.getcwd(), pattern)).replace(os.sep, "/")  # `../lib` climbs
 
 
 # flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
