@@ -96,6 +96,14 @@ def test_fix_stdin_writes_the_fixed_code_to_stdout_in_its_own_encoding_and_newli
     assert not (project / "src" / "b.py").exists()  # the name is only a name
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0 in the child")
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_a_closed_stdin_is_a_usage_error_not_an_internal_one(project, command):
+    result = subprocess.run([sys.executable, "-m", "pitfalls", command, "-"], cwd=project, capture_output=True,
+                            preexec_fn=lambda: os.close(0), timeout=60)
+    assert (result.returncode, result.stderr) == (2, b"pitfalls: error: -: standard input is closed\n")
+
+
 def test_fix_stdin_never_loses_code(project):
     broken = b"def f(:\n    pass\n"
     result = pitfalls("fix", "-", cwd=project, stdin=broken)

@@ -304,7 +304,12 @@ def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tup
     from pitfalls.source import SourceError, decode_with_encoding
 
     name = stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    if sys.stdin is None:  # started with file descriptor 0 closed (`<&-`)
+        raise _fail("-: standard input is closed")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise _fail(f"-: cannot read standard input: {exc.strerror or exc}")
     source = FileFix(name, data=data)
     try:
         source.original, source.encoding = decode_with_encoding(data)
