@@ -225,7 +225,8 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
         tally = _fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, quiet=quiet)
         raise click.exceptions.Exit(tally.check_status(exit_zero))
     files = [] if stdin else _python_files(paths, configs, quiet)
-    fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
+    fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True,
+                       bar=not quiet).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
     sources: dict[str, str] = {}  # standard input's text, for --show-source
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
@@ -512,15 +513,16 @@ class _Tally:
 
 
 def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff: bool, show: bool,
-               quiet: bool) -> _Tally:
+               quiet: bool, bar: bool = True) -> _Tally:
     """Fixes each file under its own rules: writes it (or, with `diff`, prints the diff), and
     says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary.
-    `quiet` is `check --fix`: the check that follows says which files it could not read."""
+    `quiet` is `check --fix`: the check that follows says which files it could not read.
+    `bar`: a progress bar on a terminal, for a long run."""
     from pitfalls.config import ConfigError, target_version
     from pitfalls.fixing import fix_file, write_atomically
 
     tally = _Tally(unsafe)
-    progress = None if quiet else _Progress.for_terminal(len(files), "Fixing")
+    progress = _Progress.for_terminal(len(files), "Fixing") if bar else None
     try:
         for path in files:
             try:
