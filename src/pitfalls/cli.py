@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn, Optional, Sequence
 
 import click
 
@@ -136,7 +136,7 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
 
 
-def _interrupted() -> None:
+def _interrupted() -> NoReturn:
     """Ctrl-C: exit 130 at once. Every `finally` has run; what `os._exit` skips is the wait for the
     process pool's thread, which can hang on the half-sent answer of a worker ended mid-write."""
     click.echo("pitfalls: interrupted", err=True)

@@ -241,11 +241,6 @@ def _from_here(pattern: str) -> str:
     return os.path.normpath(os.path.join(os.getcwd(), pattern)).replace(os.sep, "/")  # `../lib` climbs
 
 
-# flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
-# only separate; a word is a code after a colon unless a colon follows it (then it is a glob).
-_PAIR_TOKENS = re.compile(r"(?P<code>[A-Za-z]+[0-9]*(?=$|[\s,]))|(?P<glob>[^\s:,]+)|(?P<colon>:)|[\s,]+")
-
-
 def _from_cwd(path: str) -> tuple[str, Optional[int]]:
     """`path` as the command line's globs see it: absolute, with slashes; and, when it is below the
     working directory, how many of its leading parts are that directory or above it (else None).
@@ -253,6 +248,11 @@ def _from_cwd(path: str) -> tuple[str, Optional[int]]:
     absolute = os.path.abspath(path).replace(os.sep, "/")
     here = os.path.join(os.getcwd(), "").replace(os.sep, "/")
     return absolute, here.count("/") if absolute.startswith(here) else None
+
+
+# flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
+# only separate; a word is a code after a colon unless a colon follows it (then it is a glob).
+_PAIR_TOKENS = re.compile(r"(?P<code>[A-Za-z]+[0-9]*(?=$|[\s,]))|(?P<glob>[^\s:,]+)|(?P<colon>:)|[\s,]+")
 
 
 def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
