@@ -163,5 +163,7 @@ def test_a_line_past_the_end_of_the_file_is_a_usage_error(tmp_path):
     result = cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:99"])
     assert result.exit_code == 2
     assert f"{target}:99: past the end of the file, which has 2 lines" in result.stderr
+    result = cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:0"])
+    assert (result.exit_code, result.stderr) == (2, f"pitfalls: error: {target}:0: lines are numbered from 1\n")
     assert cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:1"]).exit_code == 0
     assert cli_runner().invoke(cli, ["explain", "--isolated", f"{target}:2"]).exit_code == 1  # in the file, no hit

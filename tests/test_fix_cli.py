@@ -105,3 +105,16 @@ def test_fixed_program_runs_as_intended(project):
     assert run("fix", "--unsafe-fixes", ".").exit_code == 0
     after = subprocess.run([sys.executable, "both.py"], capture_output=True, text=True, check=True).stdout
     assert after == "[1] [2] [[1, 0, 0], [0, 0, 0], [0, 0, 0]]\n"
+
+
+def test_ctrl_c_while_a_file_is_written_leaves_it_whole_and_no_temporary_file(project, monkeypatch):
+    """Ctrl-C lands between the temporary file and the rename: the file stays as it was, and the
+    temporary `.pitfalls-*.tmp` is not left in the user's folder."""
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    result = run("fix", ".")
+    assert result.exit_code == 1  # click's Abort; the console entry makes it 130
+    assert sorted(os.listdir(project)) == ["both.py"]
+    assert (project / "both.py").read_text(encoding="utf-8") == BOTH

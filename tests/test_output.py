@@ -245,6 +245,20 @@ def test_colour_on_a_terminal_unless_no_color_and_never_in_a_pipe(project):
     assert "\x1b[" not in piped.stdout and piped.stdout.startswith("pkg/a.py:1:22: PIT101")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_check_fix_shows_the_fixing_progress_on_a_terminal_as_fix_does(tmp_path):
+    # Enough files, and enough work in each, that fixing outlasts the bar's half-second wait.
+    rows = "".join(f"grid{i} = [[0] * 3] * 3\ngrid{i}[0][0] = 1\n" for i in range(3))
+    for i in range(150):
+        (tmp_path / f"m{i}.py").write_text(rows, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["TERM"] = "xterm"
+    code, shown = run_in_terminal(["check", "--fix", "--isolated", "--no-cache", "."], tmp_path, env)
+    assert code == 0 and "Fixing [" in shown, shown[-500:]
+    code, shown = run_in_terminal(["check", "--fix", "--quiet", "--isolated", "--no-cache", "."], tmp_path, env)
+    assert code == 0 and "Fixing [" not in shown
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
         return True

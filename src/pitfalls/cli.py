@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn, Optional, Sequence
 
 import click
 
@@ -41,11 +41,11 @@ def _configs() -> "ConfigCache":
         raise _fail(str(exc))
 
 
-def _python_files(paths: Sequence[str], configs: "ConfigCache") -> list[str]:
+def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = False) -> list[str]:
     """The files PATHS name (default: the current directory), after the checks every command that
     reads code makes first: each path exists and every configuration met on the way is valid.
-    What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr), and a
-    symlink and its target are one file."""
+    What `exclude`/`extend-exclude` leave out is gone (a named one says so on stderr unless
+    `quiet`, as does a run without files), and a symlink and its target are one file."""
     from pitfalls.config import ConfigError
     from pitfalls.discovery import find_python_files
 
@@ -55,12 +55,15 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache") -> list[str]:
             raise _fail(f"{path}: no such file or directory")
     try:
         for path in paths:
-            reason = configs.exclusion(path)
+            reason = None if quiet else configs.exclusion(path)
             if reason:
                 click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
-        return _one_per_file(find_python_files(paths, configs.for_file))
+        files = _one_per_file(find_python_files(paths, configs.for_file))
     except ConfigError as exc:
         raise _fail(str(exc))
+    if not files and not quiet:  # ruff says the same: a path that held none, or a config that excluded them all
+        click.echo("pitfalls: warning: no Python files found", err=True)
+    return files
 
 
 def _one_per_file(found: Iterable[str]) -> list[str]:
@@ -116,8 +119,7 @@ def main() -> None:
         code = cli(standalone_mode=False)  # returns the code of a click.exceptions.Exit
     except click.exceptions.Abort as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("pitfalls: interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         click.echo("pitfalls: aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
@@ -127,12 +129,23 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
-        click.echo("pitfalls: interrupted", err=True)
-        sys.exit(130)
+        _interrupted()
     except Exception as exc:  # a bug of ours: one line, never a traceback
         click.echo(f"pitfalls: internal error: {type(exc).__name__}: {exc} (please report this)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+
+
+def _interrupted() -> NoReturn:
+    """Ctrl-C: exit 130 at once. Every `finally` has run; what `os._exit` skips is the wait for the
+    process pool's thread, which can hang on the half-sent answer of a worker ended mid-write."""
+    click.echo("pitfalls: interrupted", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken stream: nothing more to say there
+            pass
+    os._exit(130)
 
 
 _EPILOG = """\b
@@ -178,7 +191,7 @@ def cli() -> None:
               help="Check files in N processes (default: the number of CPUs). Output order does not change.")
 @click.option("--no-cache", is_flag=True,
               help="Check every file afresh, and leave the results cache (.pitfalls_cache/) alone.")
-@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary line, no warnings, no progress bar.")
 @click.option("--color", "color_mode", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report. auto: on a terminal, unless NO_COLOR is set; "
                                       "FORCE_COLOR turns it on anywhere.")
@@ -209,17 +222,19 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     if stdin and add_noqa:
         raise _fail("--add-noqa writes comments into files; it cannot take standard input")
     if stdin and apply_fixes:  # ruff's shape: the fixed code on stdout, the rest on stderr
-        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, exit_zero=exit_zero))
-    files = [] if stdin else _python_files(paths, configs)
-    if not files and not stdin:  # ruff says the same: a path that held none, or a config that excluded them all
-        click.echo("pitfalls: warning: no Python files found", err=True)
-    fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True).fixed if apply_fixes else 0
+        tally = _fix_stdin(configs, stdin_filename, unsafe_fixes, diff=False, quiet=quiet)
+        raise click.exceptions.Exit(tally.check_status(exit_zero))
+    files = [] if stdin else _python_files(paths, configs, quiet)
+    fixed = _fix_files(files, configs, unsafe_fixes, diff=False, show=show_fixes, quiet=True,
+                       bar=not quiet).fixed if apply_fixes else 0
     progress = None if quiet else _Progress.for_terminal(len(files))
+    sources: dict[str, str] = {}  # standard input's text, for --show-source
     try:  # [tool.pitfalls] of the nearest pyproject.toml for each file; the command line wins
         from pitfalls.cache import project_root
 
         if stdin:
-            reports = [_stdin_report(configs, stdin_filename)]
+            report_, code = _stdin_report(configs, stdin_filename)
+            reports, sources = [report_], {report_.path: code}
         else:
             cache_root = None if no_cache else project_root(".")
             reports = check_files(files, jobs or default_jobs(), cache_root, configs, progress)
@@ -235,7 +250,7 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     to_file = output_file not in (None, "-")
     color = fmt == "text" and not to_file and (
         color_mode == "always" or (color_mode == "auto" and _color(sys.stdout, forced=True)))
-    text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url))
+    text = FORMATS[fmt](reports, Style(color=color, show_source=show_source, docs_url=docs_url, sources=sources))
     counts = render_statistics(reports) if statistics else ""
     if fmt == "text":  # the counts follow the report; a machine format must stay parseable
         text, counts = text + counts, ""
@@ -290,7 +305,12 @@ def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tup
     from pitfalls.source import SourceError, decode_with_encoding
 
     name = stdin_filename or "-"
-    data = sys.stdin.buffer.read()
+    if sys.stdin is None:  # started with file descriptor 0 closed (`<&-`)
+        raise _fail("-: standard input is closed")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise _fail(f"-: cannot read standard input: {exc.strerror or exc}")
     source = FileFix(name, data=data)
     try:
         source.original, source.encoding = decode_with_encoding(data)
@@ -303,20 +323,21 @@ def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tup
         raise _fail(str(exc))
 
 
-def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> Any:
-    """`check -`: standard input checked under its file's rules. A --stdin-filename that the
-    configuration excludes reports nothing (ruff's --force-exclude), as the file would in a run."""
+def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[FileReport, str]":
+    """`check -`: standard input checked under its file's rules, and its text. A --stdin-filename
+    that the configuration excludes reports nothing (ruff's --force-exclude), as the file would in
+    a run."""
     from pitfalls.findings import shown
     from pitfalls.source import FileReport, check_source
 
     source, config = _stdin_source(configs, stdin_filename)
     if source.error:
-        return FileReport(source.path, error=source.error)
+        return FileReport(source.path, error=source.error), ""
     if stdin_filename and configs.excludes(stdin_filename):
-        return FileReport(source.path)
+        return FileReport(source.path), source.original
     report = check_source(source.original, source.path, config.rules_for(stdin_filename or "stdin.py"))
     report.findings = shown(report.findings, config.strict)
-    return report
+    return report, source.original
 
 
 def _problems(reports: Sequence["FileReport"]) -> bool:
@@ -445,7 +466,7 @@ def fix(paths: Sequence[str], unsafe_fixes: bool, diff: bool, exit_zero: bool, s
     """
     configs = _configs()
     if _stdin_wanted(paths, stdin_filename):
-        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff, exit_zero))
+        raise click.exceptions.Exit(_fix_stdin(configs, stdin_filename, unsafe_fixes, diff).status(diff, exit_zero))
     tally = _fix_files(_python_files(paths, configs), configs, unsafe_fixes, diff, show=True, quiet=False)
     raise click.exceptions.Exit(tally.status(diff, exit_zero))
 
@@ -486,16 +507,22 @@ class _Tally:
         pending = self.fixed if diff else 0
         return EXIT_FINDINGS if self.left_fixable or self.problems or pending else EXIT_CLEAN
 
+    def check_status(self, exit_zero: bool) -> int:
+        """`check --fix`'s: 1 while any pitfall remains, fixable or not, as after `check`."""
+        return EXIT_CLEAN if exit_zero or not (self.remaining or self.problems) else EXIT_FINDINGS
+
 
 def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff: bool, show: bool,
-               quiet: bool) -> _Tally:
+               quiet: bool, bar: bool = True) -> _Tally:
     """Fixes each file under its own rules: writes it (or, with `diff`, prints the diff), and
-    says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary."""
+    says on stderr what was fixed (`show`) and, unless `quiet`, what remains and the summary.
+    `quiet` is `check --fix`: the check that follows says which files it could not read.
+    `bar`: a progress bar on a terminal, for a long run."""
     from pitfalls.config import ConfigError, target_version
     from pitfalls.fixing import fix_file, write_atomically
 
     tally = _Tally(unsafe)
-    progress = None if quiet else _Progress.for_terminal(len(files), "Fixing")
+    progress = _Progress.for_terminal(len(files), "Fixing") if bar else None
     try:
         for path in files:
             try:
@@ -510,7 +537,8 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
                 failure = write_atomically(result)
             if failure:
                 tally.problems += 1
-                click.echo(_error_line(path, failure), err=True)
+                if not (quiet and result.error):
+                    click.echo(_error_line(path, failure), err=True)
                 continue
             if result.applied and diff:
                 click.echo(_diff(result), nl=False)
@@ -528,10 +556,11 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
     return tally
 
 
-def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bool, diff: bool, exit_zero: bool) -> int:
+def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bool, diff: bool,
+               quiet: bool = False) -> _Tally:
     """`fix -`: standard input fixed under its file's rules, the code written to standard output
     in its own encoding (unchanged when it cannot be fixed: code is never lost), or the diff with
-    --diff; what remains and the summary on stderr. Returns the exit status."""
+    --diff; what remains and (unless `quiet`) the summary on stderr."""
     from pitfalls.config import target_version
     from pitfalls.fixing import fix_source
 
@@ -555,8 +584,9 @@ def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bo
     tally.count(result)
     for line in tally.remaining:
         click.echo(line, err=True)
-    click.echo(tally.summary(diff), err=True)
-    return tally.status(diff, exit_zero)
+    if not quiet:
+        click.echo(tally.summary(diff), err=True)
+    return tally
 
 
 def _diff(result: Any) -> str:
@@ -676,7 +706,9 @@ def _explained_findings(path: str, line: Optional[int]) -> list:
         raise _fail(f"{path}: {exc}")
     if line is not None:
         count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-        if not 1 <= line <= count:
+        if line < 1:
+            raise _fail(f"{path}:{line}: lines are numbered from 1")
+        if line > count:
             raise _fail(f"{path}:{line}: past the end of the file, which has {_plural(count, 'line')}")
     report = check_source(text, path, rules)
     if report.error:

@@ -139,9 +139,10 @@ class Config:
             self._globs["cli"] = _Globs.of((*(cli.exclude or ()), *cli.extend_exclude))
         globs, cli_globs = self._globs[named], self._globs["cli"]
         cli = self.cli or NO_OVERRIDES
-        absolute = os.path.abspath(path).replace(os.sep, "/")
-        if not cli_globs.empty and cli_globs.match(absolute):  # the command line's, from the working directory
-            return "--extend-exclude" if _Globs.of(cli.extend_exclude).match(absolute) else "--exclude"
+        if not cli_globs.empty:  # the command line's, from the working directory
+            absolute, floor = _from_cwd(path)
+            if (floor is not None or not named) and cli_globs.match(absolute):
+                return "--extend-exclude" if _Globs.of(cli.extend_exclude).match(absolute) else "--exclude"
         if globs.empty:
             return None
         relative, inside = self._relative(path)
@@ -174,9 +175,9 @@ class Config:
             for pattern, ignored in written:
                 if _Globs.of((pattern,)).covers(relative, inside):
                     codes.extend(ignored)
-        absolute = os.path.abspath(path).replace(os.sep, "/")
+        absolute, floor = _from_cwd(path)
         for pattern, ignored in from_cli:
-            if _Globs.of((pattern,)).covers(absolute):
+            if _Globs.of((pattern,)).covers(absolute, floor is not None, floor or 0):
                 codes.extend(ignored)
         return tuple(codes)
 
@@ -207,6 +208,8 @@ class Overrides:
         for key in ("select", "extend_select", "ignore"):
             if flags.get(key) is not None:
                 codes = tuple(c.upper() for c in _split(flags[key]))  # type: ignore[arg-type]
+                if not codes:  # select_rules would read "none" as "all"
+                    raise ConfigError(f"--{key.replace('_', '-')}: give codes or prefixes, such as PIT101,PIT6")
                 try:
                     select_rules(codes)
                 except SelectionError as exc:
@@ -229,27 +232,58 @@ def _split(value: str, spaces: bool = True) -> list[str]:
 
 
 def _from_here(pattern: str) -> str:
-    """A command-line glob with a slash, made absolute from the working directory."""
+    """A command-line glob with a slash (`./` in front included), made absolute from the working
+    directory."""
     pattern = pattern.strip()
-    pattern = pattern[2:] if pattern.startswith("./") else pattern
-    if "/" not in pattern.rstrip("/"):
+    if not pattern.startswith("./") and "/" not in pattern.rstrip("/"):
         return pattern
-    return os.path.join(os.getcwd(), pattern).replace(os.sep, "/")
+    pattern = pattern[2:] if pattern.startswith("./") else pattern
+    return os.path.normpath(os.path.join(os.getcwd(), pattern)).replace(os.sep, "/")  # `../lib` climbs
+
+
+def _from_cwd(path: str) -> tuple[str, Optional[int]]:
+    """`path` as the command line's globs see it: absolute, with slashes; and, when it is below the
+    working directory, how many of its leading parts are that directory or above it (else None).
+    Like the file's patterns above its folder, a flag's never match the working directory or above."""
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    here = os.path.join(os.getcwd(), "").replace(os.sep, "/")
+    return absolute, here.count("/") if absolute.startswith(here) else None
+
+
+# flake8's reading of --per-file-ignores: globs, a colon, codes. Spaces, commas and new lines
+# only separate; a word is a code after a colon unless a colon follows it (then it is a glob).
+_PAIR_TOKENS = re.compile(r"(?P<code>[A-Za-z]+[0-9]*(?=$|[\s,]))|(?P<glob>[^\s:,]+)|(?P<colon>:)|[\s,]+")
 
 
 def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """`tests/*:PIT101,PIT6 gen_*.py:PIT` (pairs split by spaces or new lines) as (glob, codes)."""
-    pairs = []
-    for item in value.split():
-        glob, sep, codes = item.rpartition(":")
-        parsed = tuple(c.upper() for c in codes.split(",") if c)
-        if not sep or not glob or not parsed:
+    """`tests/*:PIT101,PIT6 gen_*.py: PIT` (flake8's form) as (glob, codes) pairs."""
+    pairs: list[tuple[str, tuple[str, ...]]] = []
+    globs: list[str] = []
+    codes: list[str] = []
+    colon = False
+
+    def pair() -> None:
+        if not globs or not codes:
+            item = f"{', '.join(globs)}{':' if colon else ''}{','.join(codes)}"
             raise ConfigError(f"{flag}: '{item}' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'")
         try:
-            select_rules(parsed)
+            select_rules(codes)
         except SelectionError as exc:
             raise ConfigError(f"{flag}: {exc}") from None
-        pairs.append((_from_here(glob), parsed))
+        pairs.extend((_from_here(glob), tuple(codes)) for glob in globs)
+
+    for token in _PAIR_TOKENS.finditer(value):
+        if token.lastgroup == "colon":
+            colon = True
+        elif token.lastgroup == "code" and colon:
+            codes.append(token.group().upper())
+        elif token.lastgroup is not None:  # a glob: it starts the next pair
+            if colon:
+                pair()
+                globs, codes, colon = [], [], False
+            globs.append(token.group())
+    if globs or colon:
+        pair()
     return tuple(pairs)
 
 
@@ -286,8 +320,8 @@ class _Globs:
     """Glob patterns as two regular expressions, with the rules of flake8's and ruff's
     per-file-ignores: a pattern with a slash matches the path from the config's folder (`*`
     crosses folders, `**/` may also match no folder), one without matches a file or folder name.
-    `./` in front is dropped; a trailing `/` is dropped too, and the pattern then means that
-    folder and everything in it."""
+    `./` in front anchors it there and is dropped; a trailing `/` is dropped too, and the pattern
+    then means that folder and everything in it."""
 
     names: Optional["re.Pattern[str]"]
     paths: Optional["re.Pattern[str]"]
@@ -298,12 +332,11 @@ class _Globs:
         names, paths = [], []
         for pattern in patterns:
             pattern = pattern.strip()
-            if pattern.startswith("./"):
-                pattern = pattern[2:]
-            pattern = pattern.rstrip("/")
+            anchored = pattern.startswith("./")  # `./migrations`: that one folder, not a name
+            pattern = pattern[2:].rstrip("/") if anchored else pattern.rstrip("/")
             if not pattern:
                 continue
-            if "/" in pattern:
+            if anchored or "/" in pattern:
                 paths.extend({fnmatch.translate(pattern), fnmatch.translate(pattern.replace("**/", ""))})
             else:
                 names.append(fnmatch.translate(pattern))
@@ -320,12 +353,13 @@ class _Globs:
             return True
         return self.paths is not None and self.paths.match(relative) is not None
 
-    def covers(self, relative: str, inside: bool = True) -> bool:
-        """`relative` or a folder above it (below the config's folder) matches."""
+    def covers(self, relative: str, inside: bool = True, floor: int = 0) -> bool:
+        """`relative` or a folder above it (below the config's folder) matches; `floor`: how many
+        leading parts are that folder or above, never matched."""
         if not inside:
             return self.match(relative)
         parts = relative.split("/")
-        return any(self.match("/".join(parts[:end])) for end in range(len(parts), 0, -1))
+        return any(self.match("/".join(parts[:end])) for end in range(len(parts), floor, -1))
 
 
 _KEYS = {

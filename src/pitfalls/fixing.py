@@ -254,8 +254,10 @@ def write_atomically(fix: FileFix) -> Optional[str]:
                 os.unlink(temporary)
                 return "changed on disk while it was being fixed; not written"
         os.replace(temporary, target)
-    except OSError as exc:
+    except BaseException as exc:  # Ctrl-C too: never leave the temporary file in the user's folder
         if os.path.exists(temporary):
             os.unlink(temporary)
+        if not isinstance(exc, OSError):
+            raise
         return f"cannot write: {exc.strerror or exc}"
     return None

@@ -13,7 +13,7 @@ import os
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 from pitfalls.findings import Finding, Severity
@@ -23,12 +23,13 @@ from pitfalls.source import FileReport
 @dataclass(frozen=True)
 class Style:
     """How the text format looks: colour (the command decides: a terminal, NO_COLOR empty) and
-    `--show-source`.
-    `docs_url` is the configured `docs-url`, for the rule links of SARIF."""
+    `--show-source`, with `sources`: texts already read, by report path (standard input's), which
+    the disk may not hold. `docs_url` is the configured `docs-url`, for the rule links of SARIF."""
 
     color: bool = False
     show_source: bool = False
     docs_url: Optional[str] = None
+    sources: Optional[Mapping[str, str]] = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
 
     out = []
     for report in reports:
-        lines = _source_lines(report.path) if style.show_source and report.findings else None
+        lines = _source_lines(report.path, style.sources or {}) if style.show_source and report.findings else None
         for f in report.findings:
             color = LEVELS[f.severity].color
             out.append(
@@ -122,11 +123,11 @@ def render_text(reports: Sequence[FileReport], style: Style = Style()) -> str:
     return "".join(out)
 
 
-def _source_lines(path: str) -> Optional[list[str]]:
+def _source_lines(path: str, sources: Mapping[str, str]) -> Optional[list[str]]:
     from pitfalls.source import SourceError, read_source, split_lines
 
     try:
-        return split_lines(read_source(path)[1])
+        return split_lines(sources[path] if path in sources else read_source(path)[1])
     except (SourceError, OSError):  # gone since it was checked: the line is a nicety
         return None
 

@@ -99,13 +99,18 @@ def _check(files: Sequence[str], jobs: int, spec: tuple, progress: Progress) -> 
     size = max(1, min(16, len(files) // (jobs * 8)))  # small chunks even out big and small files
     chunks = [list(files[i:i + size]) for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=jobs, initializer=_new_run, initargs=spec) as pool:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]  # as pool.map, minus its cancelling
         try:
-            for chunk in pool.map(_check_chunk, chunks):
+            for future in futures:
+                chunk = future.result()
                 reports.extend(chunk)
                 progress(len(chunk))
-        except KeyboardInterrupt:  # stop now: drop the queued chunks, end the workers
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
+        except KeyboardInterrupt:  # stop now: end the workers, whatever they are in the middle of
+            workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+            # No future is cancelled: the pool's thread would fail on one (InvalidStateError) when
+            # it finds the workers gone and marks what was pending broken, as CPython 3.11 does.
+            pool.shutdown(wait=False)
+            for process in workers:
                 process.terminate()
             raise
     return reports
