@@ -72,7 +72,11 @@ def test_json_fields(project):
 def test_select_and_ignore_prefixes(project):
     assert run("check", "--select", "PIT1", str(project)).exit_code == 1
     assert run("check", "--ignore", "PIT1", str(project)).exit_code == 0
-    assert run("check", "--select", "PIT101", "--ignore", "PIT10", str(project)).exit_code == 0
+    # The more specific prefix wins, as in ruff and flake8; a tie goes to ignore.
+    assert run("check", "--select", "PIT101", "--ignore", "PIT10", str(project)).exit_code == 1
+    assert run("check", "--select", "PIT10", "--ignore", "PIT101", str(project)).exit_code == 0
+    assert run("check", "--select", "PIT101", "--ignore", "PIT101", str(project)).exit_code == 0
+    assert run("check", "--extend-select", "PIT101", "--ignore", "PIT1", str(project)).exit_code == 1
 
 
 def test_unknown_select_is_one_line_error(project):

@@ -104,6 +104,22 @@ def test_a_closed_stdin_is_a_usage_error_not_an_internal_one(project, command):
     assert (result.returncode, result.stderr) == (2, b"pitfalls: error: -: standard input is closed\n")
 
 
+def test_stdin_filename_without_a_path_reads_stdin_as_ruff_does(project):
+    result = pitfalls("check", "--stdin-filename", "src/b.py", cwd=project, stdin=EAGER.encode())
+    assert result.stdout.decode().startswith("src/b.py:1:10: PIT502 ")
+    result = pitfalls("fix", "--stdin-filename", "src/b.py", cwd=project, stdin=EAGER.encode())
+    assert result.stdout == b"ok = any(i > 2 for i in range(9))\n"
+
+
+def test_many_excluded_named_paths_are_counted_after_the_first_five(project):
+    for n in range(8):
+        (project / "legacy" / f"m{n}.py").write_text("x = 1\n")
+    result = run("check", *[f"legacy/m{n}.py" for n in range(8)], "src", cwd=project)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("pitfalls: warning:")]
+    assert len(warnings) == 6 and warnings[0].startswith("pitfalls: warning: legacy/m0.py: its folder legacy is ")
+    assert warnings[5] == "pitfalls: warning: 3 more named paths are excluded by the configuration; not checked"
+
+
 def test_fix_stdin_never_loses_code(project):
     broken = b"def f(:\n    pass\n"
     result = pitfalls("fix", "-", cwd=project, stdin=broken)
@@ -128,9 +144,7 @@ def test_fix_stdin_diff_and_remaining_go_where_they_belong(project):
 @pytest.mark.parametrize("args, message", [
     (["check", "-", "src"], "pitfalls: error: '-' (standard input) cannot be mixed with other paths\n"),
     (["check", "--stdin-filename", "a.py", "src"],
-     "pitfalls: error: --stdin-filename goes with the path '-' (the code on standard input)\n"),
-    (["fix", "--stdin-filename", "a.py"],
-     "pitfalls: error: --stdin-filename goes with the path '-' (the code on standard input)\n"),
+     "pitfalls: error: --stdin-filename goes with the path '-' (the code on standard input), or with no path\n"),
     (["check", "--unsafe-fixes", "src"], "pitfalls: error: --unsafe-fixes and --show-fixes go with --fix\n"),
     (["check", "--per-file-ignores", "tests/*", "src"],
      "pitfalls: error: --per-file-ignores: 'tests/*' is not GLOB:CODES, such as 'tests/*:PIT101,PIT6'\n"),
@@ -314,12 +328,21 @@ def test_explain_honours_select_ignore_and_per_file_ignores(project):
     result = run("explain", "src/a.py:1", cwd=project)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        "pitfalls: nothing to explain in src/a.py:1\n"
-        f"  PIT101 is not selected for this file, by select/ignore/per-file-ignores in {project / 'pyproject.toml'}\n")
+        "pitfalls: nothing to explain in src/a.py:1\n  PIT101 is left out for this file by ignore in pyproject.toml\n")
     result = run("explain", "tests/test_a.py:4", cwd=project)
-    assert "PIT502 is not selected for this file, by select/ignore/per-file-ignores" in result.stderr
+    assert "PIT502 is left out for this file by per-file-ignores 'tests/*' in pyproject.toml" in result.stderr
     result = run("explain", "--ignore", "PIT5", "src/a.py:4", cwd=project)
-    assert "PIT502 is not selected for this file, by the flags" in result.stderr
+    assert "PIT502 is left out for this file by --ignore" in result.stderr
+    result = run("explain", "--select", "PIT5", "src/a.py:1", cwd=project)
+    assert "PIT101 is left out for this file by --select" in result.stderr
+    result = run("explain", "--extend-per-file-ignores", "src/*.py:PIT5", "src/a.py:4", cwd=project)
+    assert "PIT502 is left out for this file by --per-file-ignores 'src/*.py'" in result.stderr
+    (project / "sub").mkdir()
+    (project / "sub" / "pyproject.toml").write_text('[tool.pitfalls]\nselect = ["PIT5"]\n')
+    (project / "sub" / "b.py").write_text(BUG)
+    result = run("explain", "sub/b.py", cwd=project)  # no line: every hit the file would have
+    assert result.stderr == ("pitfalls: nothing to explain in sub/b.py\n"
+                             "  PIT101 is left out for this file by select in sub/pyproject.toml\n")
     assert run("explain", "--select", "PIT101", "src/a.py:1", cwd=project).exit_code == 0
 
 

@@ -41,6 +41,9 @@ def _configs() -> "ConfigCache":
         raise _fail(str(exc))
 
 
+_NAMED_SHOWN = 5  # excluded paths named one by one; the rest are counted
+
+
 def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = False) -> list[str]:
     """The files PATHS name (default: the current directory), after the checks every command that
     reads code makes first: each path exists and every configuration met on the way is valid.
@@ -54,10 +57,12 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = Fa
         if not os.path.exists(path):
             raise _fail(f"{path}: no such file or directory")
     try:
-        for path in paths:
-            reason = None if quiet else configs.exclusion(path)
-            if reason:
-                click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
+        left_out = [] if quiet else [(path, reason) for path in paths for reason in [configs.exclusion(path)] if reason]
+        for path, reason in left_out[:_NAMED_SHOWN]:
+            click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
+        if len(left_out) > _NAMED_SHOWN:  # pre-commit names every file, migrations included
+            click.echo(f"pitfalls: warning: {len(left_out) - _NAMED_SHOWN} more named paths are excluded by the "
+                       "configuration; not checked", err=True)
         files = _one_per_file(find_python_files(paths, configs.for_file))
     except ConfigError as exc:
         raise _fail(str(exc))
@@ -286,10 +291,13 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _stdin_wanted(paths: Sequence[str], stdin_filename: Optional[str]) -> bool:
-    """Whether the code comes from standard input: the path '-', alone."""
+    """Whether the code comes from standard input: the path '-', alone, or no path and a
+    --stdin-filename (as ruff reads it, so editor plugins written for ruff work unchanged)."""
+    if not paths and stdin_filename:
+        return True
     if "-" not in paths:
         if stdin_filename:
-            raise _fail("--stdin-filename goes with the path '-' (the code on standard input)")
+            raise _fail("--stdin-filename goes with the path '-' (the code on standard input), or with no path")
         return False
     if len(paths) > 1:
         raise _fail("'-' (standard input) cannot be mixed with other paths")
@@ -678,7 +686,7 @@ def explain(target: str, depth: str, fmt: str) -> None:
     elif fmt == "markdown":
         click.echo(answer_output.render_markdown(items, depth), nl=False)
     else:
-        color = _color(sys.stdout)
+        color = _color(sys.stdout, forced=True)  # FORCE_COLOR, as check honours it
         click.echo(answer_output.render_text(items, depth, color), nl=False, color=color)
 
 
@@ -715,37 +723,35 @@ def _explained_findings(path: str, line: Optional[int]) -> list:
         raise _fail(f"{path}: {report.error}")
     findings = [f for f in shown(report.findings, config.strict) if line is None or f.line == line]
     if not findings:
-        reasons = _silenced(path, text, line, config) if line is not None else []
+        reasons = _silenced(path, text, line, config)
         click.echo(f"pitfalls: nothing to explain in {where}" + "".join(f"\n  {r}" for r in reasons), err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
     return findings
 
 
-def _silenced(path: str, text: str, line: int, config: Any) -> list[str]:
-    """Why each pitfall on `line` that `check` would otherwise report is not shown: a comment, a
-    setting of the file or a flag, or a hazard outside strict mode."""
-    from dataclasses import replace
-
+def _silenced(path: str, text: str, line: Optional[int], config: Any) -> list[str]:
+    """Why each pitfall (on `line`) that `check` would otherwise report is not shown: the setting
+    of the file or flag that leaves it out, a comment, or a hazard outside strict mode."""
     from pitfalls.catalog import ALL_RULES, BY_CODE
     from pitfalls.findings import Severity
     from pitfalls.source import check_source, exempt, file_exemption, silencer, split_lines
 
     lines = split_lines(text)
     exemption = file_exemption(lines)
-    chosen, by_file = config.rules_for(path), replace(config, cli=None, _rules={}, _globs={}).rules_for(path)
     reasons = []
     for finding in check_source(text, path, ALL_RULES, silenced=True).findings:
-        rule = BY_CODE[finding.code]
-        if finding.line != line:
+        if line is not None and finding.line != line:
             continue
-        if rule not in chosen:
-            why = "by the flags (--select, --ignore, --per-file-ignores...)" if rule in by_file else (
-                f"by select/ignore/per-file-ignores in {config.path}" if config.path else "by the defaults")
-            reasons.append(f"{finding.code} is not selected for this file, {why}")
+        rule = BY_CODE[finding.code]
+        setting = config.left_out(path, rule)
+        comment = silencer(finding, lines, rule.peer_codes)
+        if setting:
+            reasons.append(f"{finding.code} is left out for this file by {setting}")
         elif exempt(finding, exemption):
             reasons.append(f"{finding.code} is silenced for the whole file by a '# pitfalls: noqa' comment")
-        elif silencer(finding, lines, rule.peer_codes):
-            reasons.append(f"{finding.code} is silenced by {silencer(finding, lines, rule.peer_codes)}")
+        elif comment:
+            reasons.append(f"{finding.code} on line {finding.line} is silenced by {comment}" if line is None
+                           else f"{finding.code} is silenced by {comment}")
         elif finding.severity is Severity.HAZARD and not config.strict:
             reasons.append(f"{finding.code} is a hazard here, reported only with --strict (or strict = true)")
     return list(dict.fromkeys(reasons))

@@ -98,21 +98,45 @@ class Config:
         command line's, as a layer on top (ruff's order); then per-file-ignores."""
         ignored = self._file_ignores(path)
         if ignored not in self._rules:
-            chosen = frozenset(ALL_RULES)
-            layers = [(self.select, self.extend_select, self.ignore)]
-            if self.cli is not None:
-                layers.append((self.cli.select, self.cli.extend_select, self.cli.ignore))
-            for select, extend, ignore in layers:
-                if select is not None:
-                    chosen = frozenset(select_rules(select))
-                if extend:
-                    chosen |= frozenset(select_rules(extend))
-                if ignore:
-                    chosen -= frozenset(select_rules(ignore))
-            if ignored:
-                chosen -= frozenset(select_rules(ignored))
-            self._rules[ignored] = tuple(rule for rule in ALL_RULES if rule in chosen)
+            out = self._left_out()
+            self._rules[ignored] = tuple(rule for rule in ALL_RULES if out[rule] is None
+                                         and not any(rule.code.startswith(code) for code in ignored))
         return self._rules[ignored]
+
+    def left_out(self, path: str, rule: type[Rule]) -> Optional[str]:
+        """Which setting leaves `rule` out for `path` (`ignore in pyproject.toml`,
+        `per-file-ignores 'tests/*' in pyproject.toml`, `--select`), or None when it applies."""
+        for codes, setting in self._file_ignore_sources(path):
+            if any(rule.code.startswith(code) for code in codes):
+                return setting
+        return self._left_out()[rule]
+
+    def _left_out(self) -> dict:
+        """For each rule, None when selected, else the setting that leaves it out. Each layer (the
+        file's, then the flags') decides as ruff and flake8 do: a rule matched by both a select
+        and an ignore prefix follows the more specific one (`--select PIT101 --ignore PIT1` keeps
+        PIT101; a tie goes to ignore); a layer with `select` starts from nothing."""
+        if "selection" not in self._rules:
+            where = f" in {_shown(str(self.path))}" if self.path else ""
+            layers = [(self.select, self.extend_select, self.ignore, f"select{where}", f"ignore{where}")]
+            if self.cli is not None:
+                layers.append((self.cli.select, self.cli.extend_select, self.cli.ignore, "--select", "--ignore"))
+            out: dict = dict.fromkeys(ALL_RULES)
+            for select, extend, ignore, select_setting, ignore_setting in layers:
+                chosen = (*(select or ()), *extend)
+                for prefixes in (chosen, ignore):
+                    if prefixes:
+                        select_rules(prefixes)  # an unknown code: SelectionError, named by the caller
+                for rule in ALL_RULES:
+                    picked, dropped = _specificity(rule.code, chosen), _specificity(rule.code, ignore)
+                    if dropped >= 0 and dropped >= picked:
+                        out[rule] = ignore_setting
+                    elif picked >= 0:
+                        out[rule] = None
+                    elif select is not None:
+                        out[rule] = select_setting
+            self._rules["selection"] = out
+        return self._rules["selection"]
 
     def excluded(self, path: str, named: bool = False) -> bool:
         """Whether `exclude`/`extend-exclude` leave out `path` itself (its folders are the
@@ -164,22 +188,26 @@ class Config:
         return absolute.replace(os.sep, "/"), False
 
     def _file_ignores(self, path: str) -> tuple[str, ...]:
+        return tuple(code for codes, _ in self._file_ignore_sources(path) for code in codes)
+
+    def _file_ignore_sources(self, path: str) -> list[tuple[tuple[str, ...], str]]:
+        """The per-file-ignores that match `path`: their codes, and the setting that says so."""
         cli = self.cli or NO_OVERRIDES
         written = self.per_file_ignores if cli.per_file_ignores is None else ()
         from_cli = (*(cli.per_file_ignores or ()), *cli.extend_per_file_ignores)
         if not written and not from_cli:
-            return ()
-        codes: list[str] = []
+            return []
+        found: list[tuple[tuple[str, ...], str]] = []
         if written:
             relative, inside = self._relative(path)
             for pattern, ignored in written:
                 if _Globs.of((pattern,)).covers(relative, inside):
-                    codes.extend(ignored)
+                    found.append((ignored, f"per-file-ignores '{pattern}' in {_shown(str(self.path))}"))
         absolute, floor = _from_cwd(path)
         for pattern, ignored in from_cli:
             if _Globs.of((pattern,)).covers(absolute, floor is not None, floor or 0):
-                codes.extend(ignored)
-        return tuple(codes)
+                found.append((ignored, f"--per-file-ignores '{_shown(pattern)}'"))
+        return found
 
 
 @dataclass(frozen=True)
@@ -307,6 +335,11 @@ def exclusion_by_project(path: str, config_for: "Callable[[str], Config]") -> Op
         if parent == current:
             return None
         current = parent
+
+
+def _specificity(code: str, prefixes: Sequence[str]) -> int:
+    """How specific the longest of `prefixes` matching `code` is: -1 none, 0 `ALL`, else its length."""
+    return max((0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)), default=-1)
 
 
 def _shown(path: str) -> str:
