@@ -28,7 +28,7 @@ class WrapperWithoutWraps(Rule):
                          "local to a function",
     }
     needs = ("def ",)
-    summary = "a decorator's wrapper without functools.wraps: the decorated function loses its name, " \
+    summary = "A decorator's wrapper without functools.wraps: the decorated function loses its name, " \
         "docstring and signature"
     message = "'{inner}' wraps '{fn}' without functools.wraps: {decorated}"
     fixable = True

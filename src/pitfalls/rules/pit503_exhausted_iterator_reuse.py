@@ -45,7 +45,7 @@ class ExhaustedIteratorReuse(Rule):
         Severity.HAZARD: "when the second pass sits in a branch inside the loop",
     }
     peer_codes = ("W4801", "looping-through-iterator")
-    summary = "a generator, map, zip or file is consumed twice: the second pass sees nothing"
+    summary = "A generator, map, zip or file is consumed twice: the second pass sees nothing"
     message = "'{name}' is {what} {first}, so {second} {said}"
     bad_example = """\
 def report(lines):

@@ -30,7 +30,7 @@ class UnsynchronizedSharedUpdate(Rule):
         Severity.HAZARD: "for a function launched once",
     }
     needs = LAUNCH_WORDS
-    summary = "a function run on several threads updates shared state (`n += 1`) with no lock held: updates are lost"
+    summary = "A function run on several threads updates shared state (`n += 1`) with no lock held: updates are lost"
     message = "'{statement}' in '{function}', run on {threads}, reads and writes {state} with no lock held: {lost}"
     bad_example = """\
 import threading
