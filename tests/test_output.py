@@ -286,12 +286,12 @@ def test_progress_bar_waits_half_a_second_draws_in_place_and_wipes_itself():
     assert stream.getvalue() == ""
     now[0] = 0.6
     progress(50)
-    assert stream.getvalue() == "\rChecking [###############---------------] 100/200 files"
+    assert stream.getvalue() == "\rChecking [###############---------------] 100/200 files\x1b[K"
     now[0] = 0.65
     progress(10)  # redrawn at most ten times a second...
     assert stream.getvalue().count("\r") == 1
     progress(90)  # ...except the last
-    assert stream.getvalue().endswith("\rChecking [##############################] 200/200 files")
+    assert stream.getvalue().endswith("\rChecking [##############################] 200/200 files\x1b[K")
     progress.close()
     assert stream.getvalue().endswith("\r\x1b[K")
 
@@ -377,3 +377,32 @@ def test_sarif_paths_above_the_working_directory_and_a_failed_rule(project, monk
     assert invocation["executionSuccessful"] is False
     assert invocation["toolExecutionNotifications"][0]["associatedRule"] == {"id": "PIT602"}
     assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["PIT101"]  # the other rules still report
+
+
+def test_the_fixing_bar_names_a_slow_file_and_keeps_printed_lines_apart(monkeypatch):
+    """Issue 20: one big file can take half a minute to fix; the bar says which and how long, on
+    its own clock, and a line printed meanwhile gets a line of its own."""
+    monkeypatch.setattr(_Progress, "DELAY", 0.0)
+    stream = FakeTerminal()
+    progress = _Progress(1, stream, "Fixing", ticking=True)
+    progress.working_on("gen.py")
+    import time
+
+    time.sleep(0.6)  # two ticks of its clock, and nothing else happens
+    progress.say("other.py: fixed 2 (PIT502)")
+    progress(1)
+    progress.close()
+    shown = stream.getvalue()
+    assert "\rFixing [------------------------------] 0/1 files: gen.py (0 s)\033[K" in shown
+    assert "\r\033[Kother.py: fixed 2 (PIT502)\n\rFixing [" in shown
+    assert "1/1 files\033[K" in shown and shown.endswith("\r\033[K")
+
+
+def test_a_single_file_gets_the_fixing_bar_but_not_the_checking_one(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(sys, "stderr", FakeTerminal())
+    assert _Progress.for_terminal(1) is None
+    progress = _Progress.for_terminal(1, "Fixing", ticking=True)
+    assert progress is not None
+    progress.close()

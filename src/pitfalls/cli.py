@@ -417,40 +417,79 @@ def _color(stream: Any, forced: bool = False) -> bool:
 class _Progress:
     """`Checking [#####-----] 1200/3340 files` on standard error, redrawn in place and wiped at
     the end. Only for a person watching: stderr is a terminal, not CI, enough files, and only
-    once a run has taken half a second (a warm cache never flashes a bar)."""
+    once a run has taken half a second (a warm cache never flashes a bar). With `ticking` (fixes,
+    where one big file can take a while) it also names the file at work and for how long, redrawn
+    by a clock of its own, and a file or two are enough."""
 
     MIN_FILES = 50
     DELAY = 0.5
 
-    def __init__(self, total: int, stream: Any, label: str = "Checking"):
+    def __init__(self, total: int, stream: Any, label: str = "Checking", ticking: bool = False):
+        import threading
         import time
 
         self.total, self.stream, self.done, self.label = total, stream, 0, label
         self.clock = time.monotonic
         self.started = self.drawn = self.clock()
         self.shown = False
+        self.lock = threading.Lock()
+        self.current, self.current_started = "", self.started
+        self.stopped = threading.Event()
+        if ticking:
+            threading.Thread(target=self._tick, daemon=True).start()
 
     @classmethod
-    def for_terminal(cls, total: int, label: str = "Checking") -> "Optional[_Progress]":
+    def for_terminal(cls, total: int, label: str = "Checking", ticking: bool = False) -> "Optional[_Progress]":
         stream = sys.stderr
-        if total < cls.MIN_FILES or os.environ.get("CI") or not _terminal(stream):
+        if total < (1 if ticking else cls.MIN_FILES) or os.environ.get("CI") or not _terminal(stream):
             return None
-        return cls(total, stream, label)
+        return cls(total, stream, label, ticking)
 
     def __call__(self, done: int) -> None:
-        self.done += done
+        with self.lock:
+            self.done += done
+            if self.done < self.total and self.clock() - self.drawn < 0.1:
+                return
+            self._draw()
+
+    def working_on(self, path: str) -> None:
+        with self.lock:
+            self.current, self.current_started = path, self.clock()
+
+    def say(self, line: str) -> None:
+        """A line of its own on stderr, the bar wiped first and drawn again below it."""
+        with self.lock:
+            if self.shown:
+                self.stream.write("\r\033[K")
+            self.stream.write(line + "\n")
+            self.stream.flush()
+            if self.shown:
+                self._draw()
+
+    def _tick(self) -> None:
+        while not self.stopped.wait(0.25):
+            with self.lock:
+                self._draw()
+
+    def _draw(self) -> None:
         now = self.clock()
-        if now - self.started < self.DELAY or (now - self.drawn < 0.1 and self.done < self.total):
+        if now - self.started < self.DELAY:
             return
         self.drawn, self.shown = now, True
         filled = 30 * self.done // max(1, self.total)
-        self.stream.write(f"\r{self.label} [{'#' * filled}{'-' * (30 - filled)}] {self.done}/{self.total} files")
+        text = f"\r{self.label} [{'#' * filled}{'-' * (30 - filled)}] {self.done}/{self.total} files"
+        if self.current and self.done < self.total:
+            text += f": {self.current} ({now - self.current_started:.0f} s)"
+        self.stream.write(text + "\033[K")
         self.stream.flush()
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+        self.stopped.set()
+        with self.lock:
+            if self.shown:
+                self.stream.write("\r\033[K")
+                self.stream.flush()
+            self.shown = False
 
 
 @cli.command(short_help="Apply the fixes: the safe ones, or all with --unsafe-fixes.")
@@ -530,9 +569,12 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
     from pitfalls.fixing import fix_file, write_atomically
 
     tally = _Tally(unsafe)
-    progress = _Progress.for_terminal(len(files), "Fixing") if bar else None
+    progress = _Progress.for_terminal(len(files), "Fixing", ticking=True) if bar else None
+    tell = progress.say if progress else lambda line: click.echo(line, err=True)
     try:
         for path in files:
+            if progress:
+                progress.working_on(path)
             try:
                 config = configs.for_file(path)
                 result = fix_file(path, config.rules_for(path), unsafe, target_version(config, path), config.strict)
@@ -546,12 +588,12 @@ def _fix_files(files: Sequence[str], configs: "ConfigCache", unsafe: bool, diff:
             if failure:
                 tally.problems += 1
                 if not (quiet and result.error):
-                    click.echo(_error_line(path, failure), err=True)
+                    tell(_error_line(path, failure))
                 continue
             if result.applied and diff:
                 click.echo(_diff(result), nl=False)
             elif result.applied and show:
-                click.echo(f"{path}: fixed {len(result.applied)} ({_codes_made(result.applied)})", err=True)
+                tell(f"{path}: fixed {len(result.applied)} ({_codes_made(result.applied)})")
             tally.count(result)
     finally:
         if progress:
