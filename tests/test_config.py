@@ -54,6 +54,9 @@ def test_select_extend_select_and_per_file_ignores(tmp_path):
     assert codes(config, str(tmp_path / "x" / "schema_gen.py")) == []
     assert codes(config.override(select=["PIT8"]), str(tmp_path / "a.py")) == catalog("PIT8")
     assert "PIT101" not in codes(parse_table({"extend-select": ["PIT1"], "ignore": ["PIT101"]}), "a.py")
+    # An empty select selects nothing, as in ruff; extend-select then adds to nothing.
+    assert codes(parse_table({"select": []}), "a.py") == []
+    assert codes(parse_table({"select": [], "extend-select": ["PIT101"]}), "a.py") == ["PIT101"]
 
 
 @pytest.mark.parametrize(
