@@ -104,6 +104,19 @@ def test_noqa_bare_and_with_codes(tmp_path):
     assert [item["line"] for item in json.loads(result.stdout)] == [7]
 
 
+def test_noqa_on_code_over_several_lines_counts_as_flake8_reads_it(tmp_path):
+    """A `# noqa` on any line of a multi-line string or a backslash-continued line counts for a
+    hit on its first line (where a comment would change the string, or break the line); the lines
+    inside brackets are each their own, as in flake8."""
+    (tmp_path / "a.py").write_text(
+        'def f(x=[], doc="""one\ntwo"""):  # noqa: PIT101\n    x.append(1)\n'
+        "def g(x=[], \\\n      y=1):  # noqa: B006\n    x.append(1)\n"
+        "def h(x=[],\n      y=1):  # noqa: PIT101\n    x.append(1)\n"
+    )
+    result = run("check", "--format", "json", str(tmp_path))
+    assert [item["line"] for item in json.loads(result.stdout)] == [7]
+
+
 def test_syntax_error_is_reported_and_other_files_still_checked(project):
     (project / "broken.py").write_text("def f(:\n")
     result = run("check", str(project))

@@ -54,7 +54,10 @@ def test_noqa_is_added_or_extended_and_never_breaks_code():
     places = comment_places(source)
     assert apply(source, noqa_edit(lines, 0, "PIT101", places)).split("\n")[0] == "x = f([])  # noqa: PIT101"
     assert apply(source, noqa_edit(lines, 1, "PIT101", places)).split("\n")[1] == "y = g()  # noqa: E501, PIT101"
-    assert [noqa_edit(lines, n, "PIT101", places) for n in (2, 3, 5, 7, 99, -1)] == [None] * 6
+    # A line that ends inside a string or with a backslash: the comment goes on the code's last line.
+    assert apply(source, noqa_edit(lines, 3, "PIT101", places)).split("\n")[4] == "b'''  # noqa: PIT101"
+    assert apply(source, noqa_edit(lines, 5, "PIT101", places)).split("\n")[6] == "    2  # noqa: PIT101"
+    assert [noqa_edit(lines, n, "PIT101", places) for n in (2, 7, 99, -1)] == [None] * 4
 
 
 def test_a_replacement_touches_only_what_changed():

@@ -23,9 +23,13 @@ class Edit:
 
 
 def noqa_edit(lines: Sequence[str], line: int, code: str, places: Optional[CommentPlaces]) -> Optional[Edit]:
-    """Adds `# noqa: CODE` to a line (0-based), or the code to its `# noqa: ...` list; None where
-    a comment would change the code or one silences it already."""
-    if places is None or not 0 <= line < len(lines) or line + 1 in places.blocked:
+    """Adds `# noqa: CODE` for a hit on a line (0-based): to that line, or to the last line of
+    the multi-line string or continued line it starts in; or the code to its `# noqa: ...` list.
+    None where a comment would change the code or one silences it already."""
+    if places is None or not 0 <= line < len(lines):
+        return None
+    line = places.line_for(line + 1) - 1
+    if not 0 <= line < len(lines) or line + 1 in places.blocked:
         return None
     silenced = with_noqa(lines[line], [code], places.comments.get(line + 1))
     edit = replacement_edit(lines[line], silenced) if silenced is not None else None

@@ -776,20 +776,17 @@ def _silenced(path: str, text: str, line: Optional[int], config: Any) -> list[st
     of the file or flag that leaves it out, a comment, or a hazard outside strict mode."""
     from pitfalls.catalog import ALL_RULES, BY_CODE
     from pitfalls.findings import Severity
-    from pitfalls.source import check_source, exempt, file_exemption, silencer, split_lines
+    from pitfalls.source import Silencers, check_source, split_lines
 
-    lines = split_lines(text)
-    exemption = file_exemption(lines)
+    silencers = Silencers(split_lines(text), ALL_RULES)
     reasons = []
     for finding in check_source(text, path, ALL_RULES, silenced=True).findings:
         if line is not None and finding.line != line:
             continue
-        rule = BY_CODE[finding.code]
-        setting = config.left_out(path, rule)
-        comment = silencer(finding, lines, rule.peer_codes)
+        setting, comment = config.left_out(path, BY_CODE[finding.code]), silencers.why(finding)
         if setting:
             reasons.append(f"{finding.code} is left out for this file by {setting}")
-        elif exempt(finding, exemption):
+        elif comment == "file":
             reasons.append(f"{finding.code} is silenced for the whole file by a '# pitfalls: noqa' comment")
         elif comment:
             reasons.append(f"{finding.code} on line {finding.line} is silenced by {comment}" if line is None

@@ -1,6 +1,7 @@
 """Adding `# noqa: CODES` where findings are: `pitfalls check --add-noqa` on whole files, and the
 editor's "Ignore PIT101 on this line". The comment goes at the end of the line a finding starts
-on, the line the noqa reader looks at (`source.is_suppressed`)."""
+on, or, when that line ends inside a string or with a backslash, of the last line of that code:
+the lines the noqa reader looks at (`source.is_suppressed`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional, Sequence
 
 from pitfalls.findings import Finding
-from pitfalls.source import NOQA, split_lines
+from pitfalls.source import NOQA, noqa_ranges, split_lines
 
 # Python 3.12+ tokenizes an f-string (3.14 a t-string) as pieces; a line between its start and
 # its end is inside it, even where a replacement field's code sits.
@@ -34,6 +35,13 @@ class CommentPlaces:
 
     comments: Mapping[int, int]  # the column where the line's comment starts
     blocked: Mapping[int, str]  # why a comment at the end of the line would change the code
+    ranges: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # source.noqa_ranges
+
+    def line_for(self, number: int) -> int:
+        """Where a `# noqa` for a hit starting on line `number` goes: that line, or when it ends
+        inside a string or with a backslash, the last line of that code (where flake8 and our
+        reader also look, and ruff puts it)."""
+        return self.ranges.get(number, (number, number))[1] if number in self.blocked else number
 
 
 def comment_places(source: str) -> Optional[CommentPlaces]:
@@ -60,7 +68,7 @@ def comment_places(source: str) -> Optional[CommentPlaces]:
     for number, line in enumerate(lines, 1):
         if line.endswith("\\") and number not in comments and number not in blocked:
             blocked[number] = BACKSLASH
-    return CommentPlaces(comments, blocked)
+    return CommentPlaces(comments, blocked, noqa_ranges(lines) if blocked else {})
 
 
 def with_noqa(line: str, codes: Iterable[str], comment: Optional[int]) -> Optional[str]:
@@ -92,8 +100,8 @@ class Added:
 
 
 def add_noqa(source: str, findings: Sequence[Finding]) -> Added:
-    """`source` with a `# noqa` for every finding on the line it starts on; a line where a
-    comment would change the code (it ends inside a string or with a backslash) is left alone."""
+    """`source` with a `# noqa` for every finding on the line it starts on, or on the last line of
+    the multi-line string or continued line it starts in."""
     if not findings:
         return Added(source)
     pieces = re.split(r"(\r\n|\r|\n)", source)  # lines at even indexes, their breaks between
@@ -101,7 +109,7 @@ def add_noqa(source: str, findings: Sequence[Finding]) -> Added:
     result = Added(source)
     by_line: dict[int, list[Finding]] = {}
     for finding in findings:
-        by_line.setdefault(finding.line, []).append(finding)
+        by_line.setdefault(places.line_for(finding.line) if places else finding.line, []).append(finding)
     for number, hits in sorted(by_line.items()):
         index = 2 * (number - 1)
         why = _why_not(places, number, len(pieces) // 2 + 1)

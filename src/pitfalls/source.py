@@ -8,7 +8,7 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from pitfalls.engine import RuleError, analyze, gc_paused
 from pitfalls.findings import Finding
@@ -112,22 +112,26 @@ def exempt(finding: Finding, exemption: Optional[tuple[str, ...]]) -> bool:
     return exemption is not None and (not exemption or any(finding.code.startswith(c) for c in exemption))
 
 
-def is_suppressed(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> bool:
+def is_suppressed(finding: Finding, lines: Sequence[str], peers: Sequence[str] = (),
+                  ranges: Optional[Mapping[int, tuple[int, int]]] = None) -> bool:
     """`# noqa` on the finding's first line silences it; `# noqa: CODES` silences those codes;
-    and what `peer_silenced` says."""
-    return silencer(finding, lines, peers) is not None
+    and what `peer_silenced` says. With `ranges` (`noqa_ranges`), a `# noqa` on any line of the
+    multi-line string or continued line the finding starts in counts too, as in flake8."""
+    return silencer(finding, lines, peers, ranges) is not None
 
 
-def silencer(finding: Finding, lines: Sequence[str], peers: Sequence[str] = ()) -> Optional[str]:
+def silencer(finding: Finding, lines: Sequence[str], peers: Sequence[str] = (),
+             ranges: Optional[Mapping[int, tuple[int, int]]] = None) -> Optional[str]:
     """The comment that silences `finding` and its line (`'# noqa: PIT101' on line 3`), or None."""
     if not 1 <= finding.line <= len(lines):
         return None
-    match = NOQA.search(lines[finding.line - 1])
-    if match is not None:
-        codes = match.group("codes")
-        if not codes or any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c):
-            return f"'{match.group(0).strip()}' on line {finding.line}"
-    return _peer_comment(finding, lines, peers)
+    for number in _noqa_lines(finding.line, len(lines), ranges):
+        match = NOQA.search(lines[number - 1])
+        if match is not None:
+            codes = match.group("codes")
+            if not codes or any(finding.code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c):
+                return f"'{match.group(0).strip()}' on line {number}"
+    return _peer_comment(finding, lines, peers, ranges)
 
 
 def peer_silenced(finding: Finding, lines: Sequence[str], peers: Sequence[str]) -> bool:
@@ -137,14 +141,44 @@ def peer_silenced(finding: Finding, lines: Sequence[str], peers: Sequence[str]) 
     return _peer_comment(finding, lines, peers) is not None
 
 
-def _peer_comment(finding: Finding, lines: Sequence[str], peers: Sequence[str]) -> Optional[str]:
+def _noqa_lines(line: int, count: int, ranges: Optional[Mapping[int, tuple[int, int]]]) -> list[int]:
+    """The lines whose `# noqa` counts for a finding on `line`: it, then the rest of its range."""
+    first, last = ranges.get(line, (line, line)) if ranges else (line, line)
+    return [line, *(n for n in range(first, min(last, count) + 1) if n != line)]
+
+
+def noqa_ranges(lines: Sequence[str]) -> dict[int, tuple[int, int]]:
+    """flake8's reading of a `# noqa` on code over several lines: the lines of one multi-line
+    string, or of one line continued with a backslash, form a range, and a `# noqa` on any of
+    them counts for all (ruff writes it on the last). Each line of a range of two or more lines
+    maps to (first, last); {} when the text does not tokenize."""
+    ranges: dict[int, tuple[int, int]] = {}
+    first, last = 0, -1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first = token.start[0] if last < 0 else min(first, token.start[0])
+            last = max(last, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                if last > first:
+                    ranges.update(dict.fromkeys(range(first, last + 1), (first, last)))
+                first, last = 0, -1
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return {}
+    return ranges
+
+
+def _peer_comment(finding: Finding, lines: Sequence[str], peers: Sequence[str],
+                  ranges: Optional[Mapping[int, tuple[int, int]]] = None) -> Optional[str]:
     if not peers or not 1 <= finding.line <= len(lines):
         return None
     wanted = {p.upper() for p in peers}
-    match = NOQA.search(lines[finding.line - 1])
-    if match is not None and match.group("codes"):
-        if wanted & set(re.split(r"[,\s]+", match.group("codes").upper())):
-            return f"'{match.group(0).strip()}' on line {finding.line}"
+    for number in _noqa_lines(finding.line, len(lines), ranges):
+        match = NOQA.search(lines[number - 1])
+        if match is not None and match.group("codes"):
+            if wanted & set(re.split(r"[,\s]+", match.group("codes").upper())):
+                return f"'{match.group(0).strip()}' on line {number}"
     for line in {finding.line, finding.statement_line or finding.line}:
         for number, following in ((line, False), (line - 1, True)):
             if 1 <= number <= len(lines) and "pylint" in lines[number - 1]:
@@ -185,11 +219,34 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
         del tree  # freed now, by reference counting, before the collector runs again
     if silenced:
         return FileReport(path, result.findings, rule_errors=result.errors)
-    peers = {rule.code: rule.peer_codes for rule in rules}
-    exemption = file_exemption(lines)
-    findings = [f for f in result.findings
-                if not exempt(f, exemption) and not is_suppressed(f, lines, peers.get(f.code, ()))]
+    silencers = Silencers(lines, rules)
+    findings = [f for f in result.findings if silencers.why(f) is None]
     return FileReport(path, findings, rule_errors=result.errors)
+
+
+class Silencers:
+    """What silences a finding in one text: a whole-file `# pitfalls: noqa`, or a comment (our
+    `# noqa`, a peer's code for the same pitfall). The ranges of multi-line code are read only
+    when a hit is not silenced on its own line and the text has a `noqa` at all."""
+
+    def __init__(self, lines: Sequence[str], rules: Sequence[type[Rule]]):
+        self.lines = lines
+        self.peers = {rule.code: rule.peer_codes for rule in rules}
+        self.exemption = file_exemption(lines)
+        self.ranges: Optional[dict[int, tuple[int, int]]] = None
+
+    def why(self, finding: Finding) -> Optional[str]:
+        """None, or what silences it: `"file"` for the whole-file comment, else the comment."""
+        if exempt(finding, self.exemption):
+            return "file"
+        peers = self.peers.get(finding.code, ())
+        found = silencer(finding, self.lines, peers)
+        if found is None:
+            if self.ranges is None:
+                self.ranges = noqa_ranges(self.lines) if any("noqa" in line for line in self.lines) else {}
+            if finding.line in self.ranges:
+                found = silencer(finding, self.lines, peers, self.ranges)
+        return found
 
 
 def read_source(path: str) -> tuple[bytes, str, str]:
