@@ -56,16 +56,17 @@ def _python_files(paths: Sequence[str], configs: "ConfigCache", quiet: bool = Fa
     for path in paths:
         if not os.path.exists(path):
             raise _fail(f"{path}: no such file or directory")
+    left_out: list[str] = []
     try:
-        left_out = [] if quiet else [(path, reason) for path in paths for reason in [configs.exclusion(path)] if reason]
-        for path, reason in left_out[:_NAMED_SHOWN]:
-            click.echo(f"pitfalls: warning: {path}: {reason}; not checked", err=True)
-        if len(left_out) > _NAMED_SHOWN:  # pre-commit names every file, migrations included
-            click.echo(f"pitfalls: warning: {len(left_out) - _NAMED_SHOWN} more named paths are excluded by the "
-                       "configuration; not checked", err=True)
-        files = _one_per_file(find_python_files(paths, configs.for_file))
+        files = _one_per_file(find_python_files(
+            paths, configs.for_file, lambda path, reason: left_out.append(f"{path}: {reason}")))
     except ConfigError as exc:
         raise _fail(str(exc))
+    for said in [] if quiet else left_out[:_NAMED_SHOWN]:
+        click.echo(f"pitfalls: warning: {said}; not checked", err=True)
+    if len(left_out) > _NAMED_SHOWN and not quiet:  # pre-commit names every file, migrations included
+        click.echo(f"pitfalls: warning: {len(left_out) - _NAMED_SHOWN} more named paths are excluded by the "
+                   "configuration; not checked", err=True)
     if not files and not quiet:  # ruff says the same: a path that held none, or a config that excluded them all
         click.echo("pitfalls: warning: no Python files found", err=True)
     return files
@@ -97,22 +98,22 @@ def _config_options(command: Callable) -> Callable:
     reach the command through `_configs()`, not as parameters."""
     for option in reversed((
         _flag("--select", metavar="CODES",
-                     help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's "
-                          "select and ignore."),
+              help="Only these codes or prefixes, comma-separated (PIT1,PIT601); replaces the config's "
+                   "select and ignore."),
         _flag("--extend-select", metavar="CODES", help="Add these codes or prefixes to the selection."),
         _flag("--ignore", metavar="CODES", help="Skip these codes or prefixes, on top of the config's ignore."),
         _flag("--per-file-ignores", metavar="PAIRS",
-                     help="GLOB:CODES pairs, space-separated ('tests/*:PIT101,PIT6'); replace the config's."),
+              help="GLOB:CODES pairs, space-separated ('tests/*:PIT101,PIT6'); replace the config's."),
         _flag("--extend-per-file-ignores", metavar="PAIRS", help="GLOB:CODES pairs added to the config's."),
         _flag("--exclude", metavar="GLOBS",
-                     help="Leave out these files or folders, comma-separated; replaces the config's exclude "
-                          "and the default excludes."),
+              help="Leave out these files or folders, comma-separated; replaces the config's exclude "
+                   "and the default excludes."),
         _flag("--extend-exclude", metavar="GLOBS", help="Leave out these too, comma-separated."),
         _flag("--config", "config_file", metavar="FILE", type=click.Path(dir_okay=False),
-                     help="Read [tool.pitfalls] from FILE for every checked file, instead of the nearest pyproject.toml."),
+              help="Read [tool.pitfalls] from FILE for every checked file, instead of the nearest pyproject.toml."),
         _flag("--isolated", is_flag=True, help="Ignore every configuration file; use the defaults and the flags."),
         _flag("--strict", is_flag=True,
-                     help="Also hazards: traps set that nothing in the module springs yet, and state kept on purpose."),
+              help="Also hazards: traps set that nothing in the module springs yet, and state kept on purpose."),
     )):
         command = option(command)
     return command

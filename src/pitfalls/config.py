@@ -106,9 +106,10 @@ class Config:
     def left_out(self, path: str, rule: type[Rule]) -> Optional[str]:
         """Which setting leaves `rule` out for `path` (`ignore in pyproject.toml`,
         `per-file-ignores 'tests/*' in pyproject.toml`, `--select`), or None when it applies."""
-        for codes, setting in self._file_ignore_sources(path):
+        for codes, pattern, from_cli in self._file_ignore_sources(path):
             if any(rule.code.startswith(code) for code in codes):
-                return setting
+                return f"--per-file-ignores '{_shown(pattern)}'" if from_cli else (
+                    f"per-file-ignores '{pattern}' in {_shown(str(self.path))}")
         return self._left_out()[rule]
 
     def _left_out(self) -> dict:
@@ -140,7 +141,7 @@ class Config:
 
     def excluded(self, path: str, named: bool = False) -> bool:
         """Whether `exclude`/`extend-exclude` leave out `path` itself (its folders are the
-        caller's business: a walk has pruned them, `excluded_by_project` asks each in turn).
+        caller's business: a walk has pruned them, `exclusion_by_project` asks each in turn).
 
         In a walk (`named=False`) the patterns are `exclude` (default: DEFAULT_EXCLUDES) plus
         `extend-exclude`. For a path named on the command line or opened in an editor
@@ -153,8 +154,8 @@ class Config:
 
     def exclusion(self, path: str, named: bool = False) -> Optional[str]:
         """`excluded`, said: which setting leaves `path` out, or None."""
+        cli = self.cli or NO_OVERRIDES
         if named not in self._globs:
-            cli = self.cli or NO_OVERRIDES
             written = self.exclude if cli.exclude is None else ()  # --exclude replaces the file's
             patterns = tuple(written or ()) if named else (
                 DEFAULT_EXCLUDES if written is None else written
@@ -162,7 +163,6 @@ class Config:
             self._globs[named] = _Globs.of((*patterns, *self.extend_exclude))
             self._globs["cli"] = _Globs.of((*(cli.exclude or ()), *cli.extend_exclude))
         globs, cli_globs = self._globs[named], self._globs["cli"]
-        cli = self.cli or NO_OVERRIDES
         if not cli_globs.empty:  # the command line's, from the working directory
             absolute, floor = _from_cwd(path)
             if (floor is not None or not named) and cli_globs.match(absolute):
@@ -188,25 +188,23 @@ class Config:
         return absolute.replace(os.sep, "/"), False
 
     def _file_ignores(self, path: str) -> tuple[str, ...]:
-        return tuple(code for codes, _ in self._file_ignore_sources(path) for code in codes)
+        return tuple(code for codes, _, _ in self._file_ignore_sources(path) for code in codes)
 
-    def _file_ignore_sources(self, path: str) -> list[tuple[tuple[str, ...], str]]:
-        """The per-file-ignores that match `path`: their codes, and the setting that says so."""
+    def _file_ignore_sources(self, path: str) -> list[tuple[tuple[str, ...], str, bool]]:
+        """The per-file-ignores that match `path`: their codes, the pattern, and whether it is
+        the command line's."""
         cli = self.cli or NO_OVERRIDES
         written = self.per_file_ignores if cli.per_file_ignores is None else ()
         from_cli = (*(cli.per_file_ignores or ()), *cli.extend_per_file_ignores)
-        if not written and not from_cli:
-            return []
-        found: list[tuple[tuple[str, ...], str]] = []
+        found: list[tuple[tuple[str, ...], str, bool]] = []
         if written:
             relative, inside = self._relative(path)
-            for pattern, ignored in written:
-                if _Globs.of((pattern,)).covers(relative, inside):
-                    found.append((ignored, f"per-file-ignores '{pattern}' in {_shown(str(self.path))}"))
-        absolute, floor = _from_cwd(path)
-        for pattern, ignored in from_cli:
-            if _Globs.of((pattern,)).covers(absolute, floor is not None, floor or 0):
-                found.append((ignored, f"--per-file-ignores '{_shown(pattern)}'"))
+            found += [(ignored, pattern, False) for pattern, ignored in written
+                      if _Globs.of((pattern,)).covers(relative, inside)]
+        if from_cli:
+            absolute, floor = _from_cwd(path)
+            found += [(ignored, pattern, True) for pattern, ignored in from_cli
+                      if _Globs.of((pattern,)).covers(absolute, floor is not None, floor or 0)]
         return found
 
 
@@ -315,15 +313,11 @@ def _pairs(value: str, flag: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(pairs)
 
 
-def excluded_by_project(path: str, config_for: "Callable[[str], Config]") -> bool:
-    """A path named on the command line or opened in an editor is left out when it, or a folder
-    above it, is matched by the project's own patterns in the config that governs that entry:
-    the verdict a walk from above would reach, nested configurations included."""
-    return exclusion_by_project(path, config_for) is not None
-
-
 def exclusion_by_project(path: str, config_for: "Callable[[str], Config]") -> Optional[str]:
-    """`excluded_by_project`, said: `build/ is excluded by ...`, or None."""
+    """Why a path named on the command line or opened in an editor is left out (`its folder
+    build is excluded by ...`), or None: it, or a folder above it, is matched by the project's own
+    patterns in the config that governs that entry, the verdict a walk from above would reach,
+    nested configurations included."""
     current = os.path.abspath(path)
     while True:
         reason = config_for(current).exclusion(current, named=True)
@@ -513,8 +507,8 @@ class ConfigCache:
         return known[1]
 
     def excludes(self, path: str) -> bool:
-        """`excluded_by_project` with this cache's configurations."""
-        return excluded_by_project(path, self.for_file)
+        """Whether `exclusion_by_project` leaves `path` out, with this cache's configurations."""
+        return self.exclusion(path) is not None
 
     def exclusion(self, path: str) -> Optional[str]:
         """`exclusion_by_project` with this cache's configurations."""

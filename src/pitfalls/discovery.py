@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Sequence
 
-from pitfalls.config import DEFAULTS, Config, excluded_by_project
+from pitfalls.config import DEFAULTS, Config, exclusion_by_project
 
 ConfigFor = Callable[[str], Config]  # the config that governs a path (ConfigCache.for_file)
 
@@ -128,15 +128,20 @@ def _outer_ignores(directory: str) -> _Ignores:
     return ignores
 
 
-def find_python_files(paths: Sequence[str], config_for: Optional[ConfigFor] = None) -> Iterator[str]:
-    """Files named on the command line unless the project excludes them; under directories,
-    `*.py` files not excluded, ignored by git, or inside a virtualenv.
+def find_python_files(paths: Sequence[str], config_for: Optional[ConfigFor] = None,
+                      left_out: Optional[Callable[[str, str], None]] = None) -> Iterator[str]:
+    """Files named on the command line unless the project excludes them (`left_out` hears of
+    each such path, and why); under directories, `*.py` files not excluded, ignored by git, or
+    inside a virtualenv.
 
     Symlinked directories are not followed (no loops); results are sorted per directory.
     """
     config_for = config_for or (lambda path: DEFAULTS)
     for path in paths:
-        if excluded_by_project(path, config_for):
+        reason = exclusion_by_project(path, config_for)
+        if reason is not None:
+            if left_out is not None:
+                left_out(path, reason)
             continue
         if not os.path.isdir(path):
             yield path

@@ -219,6 +219,8 @@ def check_source(source: str, path: str, rules: Optional[Sequence[type[Rule]]] =
         del tree  # freed now, by reference counting, before the collector runs again
     if silenced:
         return FileReport(path, result.findings, rule_errors=result.errors)
+    if not result.findings:  # most files: nothing to silence
+        return FileReport(path, rule_errors=result.errors)
     silencers = Silencers(lines, rules)
     findings = [f for f in result.findings if silencers.why(f) is None]
     return FileReport(path, findings, rule_errors=result.errors)

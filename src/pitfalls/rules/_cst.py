@@ -56,7 +56,7 @@ def fix_many(fix: Callable[..., Optional[str]], source: str, findings: Sequence[
     parsed and placed once, each hit's edit recorded (an edit that meets one already taken waits
     for the next round), and all applied in one pass. The fixed source and how many were fixed."""
     try:
-        batch = _Batch(source)
+        batch = Batch(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
     token = _BATCH.set(batch)
@@ -68,57 +68,71 @@ def fix_many(fix: Callable[..., Optional[str]], source: str, findings: Sequence[
     return batch.apply()
 
 
-_BATCH: "contextvars.ContextVar[Optional[_Batch]]" = contextvars.ContextVar("pitfalls_fix_batch", default=None)
+_BATCH: "contextvars.ContextVar[Optional[Batch]]" = contextvars.ContextVar("pitfalls_fix_batch", default=None)
 
 
-class _Batch:
-    """One round's edits to one module: where its nodes are, by the line they start on."""
+class Batch:
+    """One round's edits to one module, parsed and placed once: where its nodes are (also by the
+    line they start on, to find a hit's node without a walk), and the edits taken, none of which
+    meets another (a hit whose node meets one waits for the next round, from the new text)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.module = cst.parse_module(source)
+        self.where_is = positions(self.module)
         self.by_line: dict[int, list] = {}
-        for node, where in positions(self.module).items():
+        for node, where in self.where_is.items():
             self.by_line.setdefault(where.start.line, []).append((node, where))
         self.changes: dict[cst.CSTNode, cst.CSTNode] = {}
         self.taken: list[tuple[tuple[int, int], tuple[int, int]]] = []  # sorted, none meeting another
         self.thens: list[Callable[[cst.Module], Optional[cst.Module]]] = []
 
-    def covering(self, span: Span, kind: "type | tuple[type, ...]") -> Optional[tuple[cst.CSTNode, CodeRange]]:
-        """The smallest `kind` node around `span`, and where it is: of those that cover it, one
-        starting on the nearest line above (a node inside another starts after it), the smallest
-        on that line."""
+    def covering(self, span: Span, kind: "type | tuple[type, ...]") -> Optional[cst.CSTNode]:
+        """The smallest `kind` node around `span`: of those that cover it, one starting on the
+        nearest line above (a node inside another starts after it), the smallest on that line."""
         for line in range(span.line, 0, -1):
-            candidates = [(n, w) for n, w in self.by_line.get(line, ()) if isinstance(n, kind)]
-            found = smallest_of(candidates, span)
+            found = smallest_of(((n, w) for n, w in self.by_line.get(line, ()) if isinstance(n, kind)), span)
             if found is not None:
-                return next((n, w) for n, w in candidates if n is found)
+                return found
         return None
 
-    def record(self, span: Span, kind: "type | tuple[type, ...]", build: Callable, then: Optional[Callable]) -> None:
-        covering = self.covering(span, kind)
-        if covering is None:
-            return
-        best, where = covering
-        place = ((where.start.line, where.start.column), (where.end.line, where.end.column))
+    def free(self, node: cst.CSTNode) -> bool:
+        """Whether `node` meets no edit taken so far (only its neighbours by start can)."""
+        place = self._place(node)
         at = bisect.bisect_left(self.taken, place)
-        if (at > 0 and place[0] <= self.taken[at - 1][1]) or (at < len(self.taken) and self.taken[at][0] <= place[1]):
-            return  # meets an edit already taken: the next round, from the new text
-        replacement = build(best)
-        if replacement is None or sorted(comments(replacement)) != sorted(comments(best)):
-            return
-        self.taken.insert(at, place)
-        self.changes[best] = replacement
-        if then is not None and then not in self.thens:  # the same step asked by several hits: once
+        return not ((at > 0 and place[0] <= self.taken[at - 1][1]) or
+                    (at < len(self.taken) and self.taken[at][0] <= place[1]))
+
+    def take(self, node: cst.CSTNode, replacement: cst.CSTNode,
+             then: Optional[Callable[[cst.Module], Optional[cst.Module]]] = None) -> None:
+        """Puts `replacement` in the place of `node` (which must be `free`); `then` changes the
+        module after (add an import), once however many edits ask for it."""
+        bisect.insort(self.taken, self._place(node))
+        self.changes[node] = replacement
+        if then is not None and then not in self.thens:
             self.thens.append(then)
 
+    def record(self, span: Span, kind: "type | tuple[type, ...]", build: Callable, then: Optional[Callable]) -> None:
+        """`replace_node`'s edit, taken when its node is free and the rebuilt node keeps every comment."""
+        best = self.covering(span, kind)
+        if best is None or not self.free(best):
+            return
+        replacement = build(best)
+        if replacement is not None and sorted(comments(replacement)) == sorted(comments(best)):
+            self.take(best, replacement, then)
+
     def apply(self) -> Optional[tuple[str, int]]:
+        """The fixed source and how many edits it holds, or None when none was taken."""
         if not self.changes:
             return None
         module: Optional[cst.Module] = self.module.visit(_Swap(self.changes))
         for then in self.thens:  # steps made per hit are idempotent (add_import adds nothing twice)
             module = then(module) if module is not None else None
         return (module.code, len(self.changes)) if module is not None else None
+
+    def _place(self, node: cst.CSTNode) -> tuple[tuple[int, int], tuple[int, int]]:
+        where = self.where_is[node]
+        return (where.start.line, where.start.column), (where.end.line, where.end.column)
 
 
 class _Swap(cst.CSTTransformer):

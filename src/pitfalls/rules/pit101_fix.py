@@ -13,7 +13,6 @@ means something (it tests `param is None`, or a call in the module passes None).
 
 from __future__ import annotations
 
-import bisect
 import io
 import tokenize
 from typing import Optional, Sequence
@@ -21,7 +20,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from pitfalls.findings import Finding
-from pitfalls.rules._cst import add_import, comments, is_docstring, positions, smallest_covering, smallest_of
+from pitfalls.rules._cst import Batch, add_import, comments, is_docstring
 
 _OLD_PYTHONS = ("py37", "py38", "py39")
 
@@ -34,96 +33,34 @@ def fix(source: str, finding: Finding, target_version: Optional[str] = None, **o
 def fix_many(source: str, findings: Sequence[Finding], target_version: Optional[str] = None,
              **options: object) -> Optional[tuple[str, int]]:
     """Every finding whose function no other fixed finding's function holds or shares, in one parse
-    and one pass over the module (the rest wait for the next round): `pitfalls fix` on a file with
-    thousands of hits parses it a few times, not once per hit. The fixed source and how many of
-    the findings it fixed."""
+    and one pass over the module (`_cst.Batch`; the rest wait for the next round): `pitfalls fix`
+    on a file with thousands of hits parses it a few times, not once per hit. The fixed source
+    and how many of the findings it fixed."""
     if not any(f.fixable for f in findings):
         return None  # refused by the rule: state kept on purpose, a name the parameter would shadow, None meaningful
     try:
-        module = cst.parse_module(source)
+        batch = Batch(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return None
-    where_is = positions(module)
-    index = _Index(where_is, source)
-    changes: dict[cst.CSTNode, cst.CSTNode] = {}
-    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []  # the functions changed, by where they are
-    optional = False
+    lines = source.splitlines()
     for finding in findings:
-        planned = _plan(source, module, where_is, index, finding, target_version) if finding.fixable else None
-        if planned is None:
-            continue
-        function, new_function, needs_import = planned
-        where = where_is[function]
-        span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
-        if _overlaps(taken, span):
-            continue  # the same function, or one inside another: the next round, from the new text
-        bisect.insort(taken, span)
-        changes[function] = new_function
-        optional = optional or needs_import
-    if not changes:
-        return None
-    module = module.visit(_Replace(changes))
-    if optional:
-        module = add_import(module, "from typing import Optional")
-    return module.code, len(changes)
+        planned = _plan(batch, lines, finding, target_version) if finding.fixable else None
+        if planned is not None and batch.free(planned[0]):
+            function, new_function, needs_import = planned
+            batch.take(function, new_function, _import_optional if needs_import else None)
+    return batch.apply()
 
 
-def _overlaps(taken: list, span: tuple) -> bool:
-    """Whether `span` meets one of `taken` (sorted, none meeting another): only its neighbours
-    by start can."""
-    at = bisect.bisect_left(taken, span)
-    return (at > 0 and span[0] <= taken[at - 1][1]) or (at < len(taken) and taken[at][0] <= span[1])
+def _import_optional(module: cst.Module) -> cst.Module:
+    return add_import(module, "from typing import Optional")
 
 
-class _Replace(cst.CSTTransformer):
-    """Swaps each planned def for its new self, in one pass (deep_replace walks the module per call)."""
-
-    def __init__(self, changes: dict) -> None:
-        super().__init__()
-        self.changes = changes
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.CSTNode:
-        return self.changes.get(original_node, updated_node)
-
-
-class _Index:
-    """Where the defs are, and which expressions start where: a finding's def and default found
-    without a walk over every node per finding."""
-
-    def __init__(self, where_is, source: str) -> None:
-        self.where_is = where_is
-        self.lines = source.splitlines()
-        self.defs: dict[int, list] = {}  # by the line they start on
-        self.starts: dict[tuple[int, int], list] = {}
-        for node, where in where_is.items():
-            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                self.defs.setdefault(where.start.line, []).append((node, where))
-            elif isinstance(node, cst.BaseExpression):
-                self.starts.setdefault((where.start.line, where.start.column), []).append((node, where))
-
-    def indent_of(self, line: int) -> int:
-        text = self.lines[line - 1]
-        return len(text) - len(text.lstrip(" "))
-
-    def function(self, span) -> Optional[cst.CSTNode]:
-        """The innermost def or lambda around `span`: of those that cover it, the one starting on
-        the nearest line above (a def inside another starts after it), the smallest on that line."""
-        for line in range(span.line, 0, -1):
-            found = smallest_of(self.defs.get(line, ()), span)
-            if found is not None:
-                return found
-        return None
-
-    def default(self, module: cst.Module, span) -> Optional[cst.CSTNode]:
-        found = smallest_of(self.starts.get((span.line, span.column), []), span)
-        return found if found is not None else smallest_covering(module, span, cst.BaseExpression, self.where_is)
-
-
-def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Finding,
+def _plan(batch: Batch, lines: list[str], finding: Finding,
           target_version: Optional[str]) -> Optional[tuple[cst.FunctionDef, cst.FunctionDef, bool]]:
     """The def holding the finding's default, the def as fixed, and whether `Optional` is needed."""
-    function = index.function(finding.span)
-    default = index.default(module, finding.span)
+    module, where_is = batch.module, batch.where_is
+    function = batch.covering(finding.span, (cst.FunctionDef, cst.Lambda))
+    default = batch.covering(finding.span, cst.BaseExpression)
     if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
         return None
     params = function.params
@@ -142,8 +79,9 @@ def _plan(source: str, module: cst.Module, where_is, index: _Index, finding: Fin
             return None
         annotation_expr, needs_optional_import = widened
         annotation = annotation.with_changes(annotation=annotation_expr)
-    default_code = _reindented(module.code_for_node(param.default),
-                               index.indent_of(where_is[param.default].start.line) - where_is[function].start.column)
+    default_line = lines[where_is[param.default].start.line - 1]
+    indent = len(default_line) - len(default_line.lstrip(" "))
+    default_code = _reindented(module.code_for_node(param.default), indent - where_is[function].start.column)
     try:
         check = cst.parse_statement(f"if {name} is None:\n    {name} = {default_code}\n")
     except cst.ParserSyntaxError:
