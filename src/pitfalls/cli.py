@@ -274,7 +274,7 @@ def check(paths: Sequence[str], fmt: str, output_file: Optional[str], show_sourc
     found = sum(len(r.findings) for r in reports)
     unchecked = sum(1 for r in reports if r.error)
     if (fmt == "text" or to_file) and not quiet:
-        summary = f"{found} pitfall{'s' * (found != 1)} in {_plural(len(reports), 'file')}"
+        summary = f"{_plural(found, 'pitfall')} in {_plural(len(reports), 'file')}"
         if apply_fixes:
             summary += f" ({fixed} fixed)"
         if unchecked:
@@ -305,46 +305,47 @@ def _stdin_wanted(paths: Sequence[str], stdin_filename: Optional[str]) -> bool:
     return True
 
 
-def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[Any, Any]":
-    """Standard input as a file to fix (text, encoding and bytes as read), and its configuration:
-    that of `--stdin-filename` (where it would be on disk), else of a file in this folder. The
-    report names it `--stdin-filename`, else `-`."""
+def _stdin_source(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[Any, Any, Optional[tuple]]":
+    """Standard input as a file to fix (text, encoding and bytes as read), its configuration, and
+    its rules: those of `--stdin-filename` (where it would be on disk), else of a file in this
+    folder; None when the configuration excludes that name (ruff's --force-exclude), as a run would
+    leave the file. The report names it `--stdin-filename`, else `-`."""
     from pitfalls.config import ConfigError
     from pitfalls.fixing import FileFix
     from pitfalls.source import SourceError, decode_with_encoding
 
-    name = stdin_filename or "-"
     if sys.stdin is None:  # started with file descriptor 0 closed (`<&-`)
         raise _fail("-: standard input is closed")
     try:
         data = sys.stdin.buffer.read()
     except OSError as exc:
         raise _fail(f"-: cannot read standard input: {exc.strerror or exc}")
-    source = FileFix(name, data=data)
+    source = FileFix(stdin_filename or "-", data=data)
     try:
         source.original, source.encoding = decode_with_encoding(data)
         source.fixed = source.original
     except SourceError as exc:
         source.error = str(exc)
+    where = stdin_filename or "stdin.py"
     try:
-        return source, configs.for_file(stdin_filename or "stdin.py")
+        config = configs.for_file(where)
+        rules = None if stdin_filename and configs.excludes(stdin_filename) else config.rules_for(where)
     except ConfigError as exc:
         raise _fail(str(exc))
+    return source, config, rules
 
 
 def _stdin_report(configs: "ConfigCache", stdin_filename: Optional[str]) -> "tuple[FileReport, str]":
-    """`check -`: standard input checked under its file's rules, and its text. A --stdin-filename
-    that the configuration excludes reports nothing (ruff's --force-exclude), as the file would in
-    a run."""
+    """`check -`: standard input checked under its file's rules, and its text."""
     from pitfalls.findings import shown
     from pitfalls.source import FileReport, check_source
 
-    source, config = _stdin_source(configs, stdin_filename)
+    source, config, rules = _stdin_source(configs, stdin_filename)
     if source.error:
         return FileReport(source.path, error=source.error), ""
-    if stdin_filename and configs.excludes(stdin_filename):
+    if rules is None:
         return FileReport(source.path), source.original
-    report = check_source(source.original, source.path, config.rules_for(stdin_filename or "stdin.py"))
+    report = check_source(source.original, source.path, rules)
     report.findings = shown(report.findings, config.strict)
     return report, source.original
 
@@ -390,7 +391,7 @@ def _added_noqa(reports: Sequence["FileReport"], quiet: bool, exit_zero: bool) -
     for line in left:
         click.echo(line, err=True)
     if not quiet:
-        click.echo(f"Added {added} noqa directive{'s' * (added != 1)}.", err=True)
+        click.echo(f"Added {_plural(added, 'noqa directive')}.", err=True)
         if left:
             click.echo("pitfalls: silence those with per-file-ignores, or '# pitfalls: noqa: CODE' at the top of "
                        "the file (see docs/configuration.md)", err=True)
@@ -615,12 +616,10 @@ def _fix_stdin(configs: "ConfigCache", stdin_filename: Optional[str], unsafe: bo
     from pitfalls.config import target_version
     from pitfalls.fixing import fix_source
 
-    result, config = _stdin_source(configs, stdin_filename)
+    result, config, rules = _stdin_source(configs, stdin_filename)
     tally = _Tally(unsafe)
-    excluded = bool(stdin_filename) and configs.excludes(stdin_filename)
-    if result.error is None and not excluded:
-        where = stdin_filename or "stdin.py"
-        fix_source(result, config.rules_for(where), unsafe, target_version(config, where), config.strict)
+    if result.error is None and rules is not None:
+        fix_source(result, rules, unsafe, target_version(config, stdin_filename or "stdin.py"), config.strict)
     if result.error:
         tally.problems += 1
         click.echo(_error_line(result.path, result.error), err=True)

@@ -67,17 +67,18 @@ def fix_finding(
     fixer = load_fixer(rule) if rule is not None else None
     if fixer is None:
         return None
-    fixed = fixer(source, finding, target_version=target_version)
-    if fixed is not None:
-        # libcst drops the last line break of a file with CR-only line endings; put it back.
-        for ending in ("\r\n", "\r", "\n"):
-            if source.endswith(ending):
-                if not fixed.endswith(ending):
-                    fixed += ending
-                break
-    if fixed is None or fixed == source or not _parses(fixed):
+    fixed = _kept(source, fixer(source, finding, target_version=target_version))
+    return Fix(finding.code, rule.fix_is_safe, fixed) if fixed is not None else None
+
+
+def _kept(source: str, fixed: Optional[str]) -> Optional[str]:
+    """A fixer's result, if it changed something and parses; with the last line break of
+    `source` (libcst drops it from a file with CR-only line endings)."""
+    if fixed is None:
         return None
-    return Fix(finding.code, rule.fix_is_safe, fixed)
+    ending = next((end for end in ("\r\n", "\r", "\n") if source.endswith(end)), "")
+    fixed = fixed if fixed.endswith(ending) else fixed + ending
+    return fixed if fixed != source and _parses(fixed) else None
 
 
 def fix_all(
@@ -147,14 +148,9 @@ def _batch_round(source: str, current: Sequence[Finding], known: Mapping[str, ty
         if fix_many is None or len(hits) < 2:
             continue
         done = fix_many(source, hits, target_version=target_version)
-        fixed, count = done if done is not None else (source, 0)
-        if fixed == source or not _parses(fixed):
-            continue
-        for ending in ("\r\n", "\r", "\n"):  # as fix_finding: libcst may drop a CR-only last break
-            if source.endswith(ending):
-                fixed = fixed if fixed.endswith(ending) else fixed + ending
-                break
-        return fixed, [code] * count
+        fixed = _kept(source, done[0]) if done is not None else None
+        if fixed is not None:
+            return fixed, [code] * done[1]
     return None
 
 
