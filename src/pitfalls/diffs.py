@@ -45,11 +45,10 @@ class _Matcher(difflib.SequenceMatcher):
     """difflib's matcher, run region by region between the anchors."""
 
     def __init__(self, a: Sequence[str], b: Sequence[str]) -> None:
-        super().__init__(None, a, b, autojunk=False)
-        self.anchored = list(a), list(b)
+        super().__init__(None, a, b, autojunk=False)  # only get_grouped_opcodes is used, on ours
 
     def get_opcodes(self) -> list[Opcode]:  # type: ignore[override]
-        a, b = self.anchored
+        a, b = self.a, self.b
         codes: list[Opcode] = []
         i = j = 0
         for ai, bj in [*_anchors(a, b), (len(a), len(b))]:
