@@ -208,4 +208,4 @@ def test_initialize_is_answered_before_the_analysis_stack_is_imported():
         "print(sorted(m for m in sys.modules if m.startswith(('pitfalls.', 'pitfalls_lsp.', 'libcst'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "['pitfalls.findings', 'pitfalls_lsp.protocol', 'pitfalls_lsp.server']"
+    assert result.stdout.strip() == "['pitfalls.depths', 'pitfalls.findings', 'pitfalls_lsp.protocol', 'pitfalls_lsp.server']"

@@ -41,17 +41,22 @@ def _workspace_edit(analysis: Analysis, edit: edits.Edit, document_changes: bool
     return t.WorkspaceEdit(changes={analysis.uri: [text_edit]})
 
 
-def _fixed(analysis: Analysis, finding: Optional[Finding], rules: Optional[dict]) -> Optional[str]:
-    """The document with one finding fixed, or with every safe fix made (`finding` None)."""
+def _fix_edit(analysis: Analysis, finding: Optional[Finding], document_changes: bool, codec: PositionCodec,
+              rules: Optional[dict] = None) -> Optional[t.WorkspaceEdit]:
+    """The edit that fixes one finding, or makes every safe fix (`finding` None); None when
+    nothing would change (the fixer declines)."""
     target = target_version(analysis.config or DEFAULTS, analysis.path)
     if finding is not None:
         fix = fix_finding(analysis.source, finding, rules, target)
-        return fix.source if fix else None
-    return fix_all(
-        analysis.source,
-        lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
-        rules=rules, target_version=target, findings=shown(analysis.findings, analysis.strict),
-    )
+        fixed = fix.source if fix else analysis.source
+    else:
+        fixed = fix_all(
+            analysis.source,
+            lambda source: shown(check_source(source, analysis.path, analysis.rules).findings, analysis.strict),
+            rules=rules, target_version=target, findings=shown(analysis.findings, analysis.strict),
+        )
+    edit = edits.replacement_edit(analysis.source, fixed)
+    return _workspace_edit(analysis, edit, document_changes, codec) if edit else None
 
 
 def _fix_title(finding: Finding, safe: bool) -> str:
@@ -81,13 +86,13 @@ def code_actions(
     actions: list[t.CodeAction] = []
     places: list[Optional[CommentPlaces]] = []  # where comments can go, read when an ignore is first offered
 
-    def fix_action(title: str, kind: str, fix: Any, **fields: Any) -> Optional[t.CodeAction]:
+    def fix_action(title: str, kind: str, finding: Optional[Finding], **fields: Any) -> Optional[t.CodeAction]:
         if lazy:
+            fix = _span(finding) if finding else "all"
             return t.CodeAction(title=title, kind=kind, data={"uri": analysis.uri, "version": analysis.version,
                                                               "fix": fix}, **fields)
-        edit = edits.replacement_edit(analysis.source, _fixed(analysis, fix, rules) or analysis.source)
-        return t.CodeAction(title=title, kind=kind, edit=_workspace_edit(analysis, edit, document_changes, codec),
-                            **fields) if edit else None
+        edit = _fix_edit(analysis, finding, document_changes, codec, rules)
+        return t.CodeAction(title=title, kind=kind, edit=edit, **fields) if edit else None
 
     quick = _kind_wanted(t.CodeActionKind.QuickFix, only)
     for finding, diagnostic in zip(analysis.findings, analysis.diagnostics):
@@ -96,9 +101,8 @@ def code_actions(
             continue
         rule = known.get(finding.code)
         if finding.fixable and rule is not None and rule.fixer:
-            actions.append(fix_action(_fix_title(finding, rule.fix_is_safe), t.CodeActionKind.QuickFix,
-                                      _span(finding) if lazy else finding, diagnostics=[diagnostic],
-                                      is_preferred=rule.fix_is_safe))
+            actions.append(fix_action(_fix_title(finding, rule.fix_is_safe), t.CodeActionKind.QuickFix, finding,
+                                      diagnostics=[diagnostic], is_preferred=rule.fix_is_safe))
         if not places:
             places.append(comment_places(analysis.source))
         noqa = edits.noqa_edit(analysis.lines, span.line - 1, finding.code, places[0])
@@ -110,20 +114,17 @@ def code_actions(
     if only is not None and _kind_wanted(FIX_ALL, only) and any(
         f.fixable and getattr(known.get(f.code), "fix_is_safe", False) for f in shown(analysis.findings, analysis.strict)
     ):
-        actions.append(fix_action("Fix all safely fixable pitfalls", FIX_ALL, "all" if lazy else None))
+        actions.append(fix_action("Fix all safely fixable pitfalls", FIX_ALL, None))
     return [action for action in actions if action is not None]
 
 
-def resolved_edit(analysis: Analysis, data: dict, document_changes: bool, codec: PositionCodec,
-                  rules: Optional[dict] = None) -> Optional[t.WorkspaceEdit]:
+def resolved_edit(
+    analysis: Analysis, data: dict, document_changes: bool, codec: PositionCodec
+) -> Optional[t.WorkspaceEdit]:
     """The edit of an action `code_actions` listed lazily, on the document `data` names (its
     version checked by the caller); None when the finding is gone or its fixer declines."""
     fix = data.get("fix")
     if fix == "all":
-        finding = None
-    else:
-        finding = next((f for f in analysis.findings if _span(f) == fix), None)
-        if finding is None:
-            return None
-    edit = edits.replacement_edit(analysis.source, _fixed(analysis, finding, rules) or analysis.source)
-    return _workspace_edit(analysis, edit, document_changes, codec) if edit else None
+        return _fix_edit(analysis, None, document_changes, codec)
+    finding = next((f for f in analysis.findings if _span(f) == fix), None)
+    return _fix_edit(analysis, finding, document_changes, codec) if finding else None

@@ -72,10 +72,9 @@ def _invalid_envelope(message: Any) -> _Invalid:
 class Protocol(LanguageServerProtocol):
     def structure_message(self, data: Any):
         # Called by json.loads for every object, nested ones first: only a message has "jsonrpc".
-        if not isinstance(data, dict) or "jsonrpc" not in data:
+        # One of another version (or none) is left as it is, for handle_message to answer.
+        if not isinstance(data, dict) or data.get("jsonrpc") != self.VERSION:
             return data
-        if data["jsonrpc"] != self.VERSION:
-            return _invalid_envelope(data)
         if "method" in data:
             if not isinstance(data["method"], str):
                 return _Invalid(_readable_id(data), JsonRpcInvalidRequest('"method" must be a string'))

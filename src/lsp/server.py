@@ -22,6 +22,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace import PositionCodec
 
 from pitfalls import __version__
+from pitfalls.depths import DEPTHS
 from pitfalls.findings import Finding, Span
 from pitfalls_lsp.protocol import Document, Protocol, is_parse_error
 
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 FIX_ALL = "source.fixAll.pitfalls"
 
 logger = logging.getLogger("pitfalls_lsp")
-
-DEPTHS = ("30", "60", "full")  # answer_output.DEPTHS, not imported before `initialize` is answered (a test holds them equal)
 
 
 # -- settings --------------------------------------------------------------------------------

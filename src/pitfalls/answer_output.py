@@ -7,17 +7,9 @@ import re
 import textwrap
 from typing import Callable, Optional, Sequence
 
+from pitfalls.depths import DEPTH_PARTS
 from pitfalls.explanation import Answer, Explanation
 
-# What each depth shows, in the order every front end shows it: `explain` in text, Markdown and
-# JSON, and the editor's hover. The 30-second answer comes first on its own, so a reader can stop
-# there; its key points follow it at every depth.
-DEPTH_PARTS = {
-    "30": ("answer_30s", "key_points", "fix"),
-    "60": ("answer_30s", "key_points", "layer", "fix"),
-    "full": ("answer_30s", "key_points", "layer", "follow_ups", "fix", "references"),
-}
-DEPTHS = tuple(DEPTH_PARTS)
 ANSWER_30S = "30-second answer"
 KEY_POINTS = "Key points"
 REFERENCES = "References"
