@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn, Optional, S
 import click
 
 from pitfalls import __version__
+from pitfalls.depths import DEPTHS
 
 if TYPE_CHECKING:
     from pitfalls.config import ConfigCache
@@ -684,7 +685,7 @@ def rules(fmt: str) -> None:
 
 @cli.command(short_help="Explain a rule, or each pitfall in a file or on one line.")
 @click.argument("target")
-@click.option("--depth", type=click.Choice(["30", "60", "full"]), default="full", show_default=True,
+@click.option("--depth", type=click.Choice(DEPTHS), default="full", show_default=True,
               help="30: the 30-second answer, its key points and the fix; 60: one layer deeper; full: with follow-ups.")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="text (coloured on a terminal), markdown, or json with the check fields and the answer.")
