@@ -317,6 +317,12 @@ def _fsrs_id(card_id: str, part: str) -> int:
     return int.from_bytes(hashlib.blake2b(f"{card_id}/{part}".encode("utf-8"), digest_size=6).digest(), "big")
 
 
+def _where(equal: dict[str, Any]) -> tuple[str, list[Any]]:
+    """`" AND column = ?"` for each column whose value is given (None: any), and those values."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    return "".join(f" AND {column} = ?" for column in given), list(given.values())
+
+
 def _streak(days: set[date], today: date) -> int:
     day = today if today in days else today - timedelta(days=1)
     count = 0
@@ -444,13 +450,7 @@ class DrillStore:
         database holds the cards of every project the user drilled) narrow the choice."""
         moment = _utc(now)
         wanted = None if cards is None else set(cards)
-        where, arguments = "", []
-        if topic is not None:
-            where += " AND c.topic = ?"
-            arguments.append(topic)
-        if source is not None:
-            where += " AND c.source = ?"
-            arguments.append(source)
+        where, arguments = _where({"c.topic": topic, "c.source": source})
         with self._session() as db:
             rows = db.execute(
                 "SELECT p.card_id, p.part, p.fsrs, p.due FROM parts p JOIN cards c ON c.card_id = p.card_id"
@@ -491,15 +491,10 @@ class DrillStore:
 
     def history(self, card_id: Optional[str] = None, part: Optional[str] = None) -> list[Review]:
         """The answers recorded (of one card, of one part), oldest first."""
-        query, arguments = "SELECT card_id, part, grade, seconds, typed, at, due FROM reviews WHERE 1", []
-        if card_id is not None:
-            query += " AND card_id = ?"
-            arguments.append(card_id)
-        if part is not None:
-            query += " AND part = ?"
-            arguments.append(part)
+        where, arguments = _where({"card_id": card_id, "part": part})
         with self._session() as db:
-            rows = db.execute(query + " ORDER BY at, id", arguments).fetchall()
+            rows = db.execute("SELECT card_id, part, grade, seconds, typed, at, due FROM reviews WHERE 1" + where
+                              + " ORDER BY at, id", arguments).fetchall()
         return [Review(c, p, g, s, t, _time(a), _time(d)) for c, p, g, s, t, a, d in rows]
 
     def stats(self, now: Optional[datetime] = None) -> Stats:
