@@ -262,12 +262,7 @@ def _open(path: Path) -> sqlite3.Connection:
                 hot = os.path.exists(str(path) + "-journal")
                 if not (hot and application_id == APPLICATION_ID):
                     raise _not_ours(path, f"SQLite says: {exc}") from None
-                db = _connect(str(path))
-                try:
-                    _version(db, path, application_id)
-                except BaseException:
-                    db.close()
-                    raise
+                db = _connect(str(path))  # _migrate below checks it as it checks any other
             except sqlite3.DatabaseError as exc:
                 raise _not_ours(path, f"SQLite says: {exc}") from None
     else:
