@@ -37,10 +37,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
 
+from pitfalls.drill.fingerprints import QUESTION
+
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x50495444  # "PITD" at offset 68 of the file header
-TARGET_SECONDS = 30.0  # an answer within this many seconds is "under the target"
-QUESTION = "question"  # the main question's part; follow-ups are "follow-up:1", "follow-up:2", ...
+TARGET_SECONDS = 30  # an answer within this many seconds is "under the target"
 SOURCES = ("own", "catalog")
 PASSED = 3  # a follow-up graded Good or Easy is passed
 _PART = re.compile(r"question|follow-up:[1-9][0-9]*")
@@ -152,11 +153,6 @@ def default_path() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("pitfalls", appauthor=False) / "drill.sqlite3"
-
-
-def follow_up(number: int) -> str:
-    """The part name of the `number`th follow-up (1-based)."""
-    return f"follow-up:{number}"
 
 
 def _fsrs() -> Any:

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from pitfalls.drill.cards import Card, Part
+from pitfalls.drill.fingerprints import QUESTION
 
 GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
 GRADE_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -89,7 +90,7 @@ class DrillApp(App):
     def _ask(self, part: Part) -> None:
         self.part, self.state, self.typed = part, "ask", ""
         self.started = self.clock()
-        follow = "Follow-up: " if part.key != "question" else ""
+        follow = "Follow-up: " if part.key != QUESTION else ""
         self.query_one("#prompt", Static).update(
             f"{follow}{escape(part.question)}  Answer out loud; Enter when done.")
         field = self.query_one("#typed", Input)
@@ -105,7 +106,7 @@ class DrillApp(App):
         self.typed = event.value
         self.state = "reveal"
         self.query_one("#typed", Input).disabled = True
-        follow = "Follow-up: " if self.part.key != "question" else ""
+        follow = "Follow-up: " if self.part.key != QUESTION else ""
         self.query_one("#prompt", Static).update(f"{follow}{escape(self.part.question)}")
         points = "".join(f"\n  [ ] {escape(point)}" for point in self.part.key_points)
         self.query_one("#reveal", Static).update(
