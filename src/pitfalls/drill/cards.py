@@ -8,7 +8,7 @@ cards, the store remembers grades, the interface asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional, Sequence
 
 from pitfalls.answers import answer_for, rule_answer
@@ -68,10 +68,9 @@ class Card:
     def deeper_card(self) -> "Card":
         """The same card as a "go deeper" round: one minute for the 60-second answer."""
         first = self.parts[0]
-        deeper = Part(first.key, f"{first.question} Go deeper: the one-minute answer.", self.deeper or first.answer,
-                      first.key_points, DEEPER_SECONDS)
-        return Card(self.id, self.code, self.name, self.topic, self.source, self.path, self.line, self.lines,
-                    (deeper, *self.parts[1:]), self.deeper)
+        deeper = replace(first, question=f"{first.question} Go deeper: the one-minute answer.",
+                         answer=self.deeper or first.answer, seconds=DEEPER_SECONDS)
+        return replace(self, parts=(deeper, *self.parts[1:]))
 
     @property
     def snippet(self) -> str:
