@@ -3,8 +3,8 @@
 One screen per question: the status line with the clock, the code with the hit marked, the
 question, an optional typed answer. Enter stops the clock and reveals the answer about that code
 with the rule's key points; a key grades it (1 again, 2 hard, 3 good, 4 easy), the grade is
-stored at once, and the follow-up comes next with its own clock. `q`, Escape or Ctrl-C leaves:
-every grade given so far is already stored.
+stored at once, and the follow-up comes next with its own clock. Escape or Ctrl-C leaves, and `q`
+at the reveal (while the clock runs it is typed): every grade given so far is already stored.
 """
 
 from __future__ import annotations
