@@ -498,43 +498,31 @@ class DrillStore:
                 "SELECT c.topic, r.card_id, r.part, r.grade, r.seconds, r.at FROM reviews r"
                 " JOIN cards c ON c.card_id = r.card_id"
             ).fetchall()
-        topics: dict[str, dict[str, Any]] = {}
-
-        def bucket(topic: str) -> dict[str, Any]:
-            return topics.setdefault(topic, {"cards": set(), "seen": set(), "seconds": [], "follow_ups": [], "days": set()})
-
-        everything = bucket("\0all")
+        cards_of: dict[str, set[str]] = {}
         for card_id, topic in cards:
-            for b in (bucket(topic), everything):
-                b["cards"].add(card_id)
-        for topic, card_id, part, grade, seconds, at in answers:
-            for b in (bucket(topic), everything):
-                b["seen"].add(card_id)
-                b["days"].add(_time(at).date())
-                if part == QUESTION:
-                    b["seconds"].append(seconds)
-                else:
-                    b["follow_ups"].append(grade >= PASSED)
+            cards_of.setdefault(topic, set()).add(card_id)
+        answers_of: dict[str, list[Any]] = {}
+        for answer in answers:
+            answers_of.setdefault(answer[0], []).append(answer)
         today = moment.date()
-        out = Stats()
-        for name in sorted(topics):
-            b = topics[name]
-            seconds = b["seconds"]
-            numbers = TopicStats(
-                topic="all" if name == "\0all" else name,
-                cards=len(b["cards"]),
-                seen=len(b["seen"]),
-                due=len(b["cards"] & due),
-                new=len(b["cards"] - b["seen"]),
+
+        def numbers(topic: str, ids: set[str], rows: list[Any]) -> TopicStats:
+            seen = {card_id for _, card_id, *_ in rows}
+            seconds = [seconds for _, _, part, _, seconds, _ in rows if part == QUESTION]
+            passed = [grade >= PASSED for _, _, part, grade, _, _ in rows if part != QUESTION]
+            return TopicStats(
+                topic=topic,
+                cards=len(ids),
+                seen=len(seen),
+                due=len(ids & due),
+                new=len(ids - seen),
                 answers=len(seconds),
                 median_seconds=statistics.median(seconds) if seconds else None,
                 under_target=sum(s <= TARGET_SECONDS for s in seconds) / len(seconds) if seconds else None,
-                follow_ups=len(b["follow_ups"]),
-                follow_ups_passed=sum(b["follow_ups"]),
-                streak=_streak(b["days"], today),
+                follow_ups=len(passed),
+                follow_ups_passed=sum(passed),
+                streak=_streak({_time(at).date() for *_, at in rows}, today),
             )
-            if name == "\0all":
-                out.total = numbers
-            else:
-                out.topics[name] = numbers
-        return out
+
+        topics = {topic: numbers(topic, cards_of[topic], answers_of.get(topic, [])) for topic in sorted(cards_of)}
+        return Stats(topics, numbers("all", {card_id for card_id, _ in cards}, answers))
