@@ -286,8 +286,7 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
     if _version(db, path, application_id) == SCHEMA_VERSION:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         version = _version(db, path, application_id)  # again, under the write lock: another
         for number in range(version, SCHEMA_VERSION):  # process may have made it meanwhile
             for statement in MIGRATIONS[number]:
@@ -296,9 +295,17 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute("INSERT INTO meta (key, value) VALUES ('created', ?)", (_iso(_utc(None)),))
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One transaction, committed when the block ends, rolled back if it raises (Ctrl-C too)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         db.execute("COMMIT")
     except BaseException:
-        if db.in_transaction:
+        if db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
             db.execute("ROLLBACK")
         raise
 
@@ -364,16 +371,9 @@ class DrillStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction, committed when the block ends, rolled back if it raises (Ctrl-C too)."""
-        with self._session() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
-                    db.execute("ROLLBACK")
-                raise
+        """The connection, in one _transaction."""
+        with self._session() as db, _transaction(db):
+            yield db
 
     # -- writing --
 
