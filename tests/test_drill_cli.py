@@ -56,3 +56,11 @@ def test_stats_on_a_fresh_database_and_a_refused_one(tmp_path):
     refused = pitfalls("stats", db=junk)
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "not a pitfalls drill database" in refused.stderr and junk.read_bytes() == before
+
+
+def test_the_topic_choices_are_the_cards_topics():
+    """The CLI spells the topics out so that importing it does not load the drill; they must agree."""
+    from pitfalls.cli import _TOPICS
+    from pitfalls.drill.cards import TOPICS
+
+    assert _TOPICS == tuple(TOPICS.values())

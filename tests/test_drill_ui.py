@@ -182,3 +182,11 @@ def test_ctrl_c_mid_card_keeps_the_earlier_cards_in_the_store(tmp_path):
     store.close()
     kept = DrillStore(tmp_path / "drill.sqlite3").history()
     assert [(r.card_id, r.part) for r in kept] == [(deck[0].id, "question"), (deck[0].id, "follow-up:1")]
+
+
+def test_q_at_the_reveal_leaves_and_keeps_what_is_graded():
+    async def steps(pilot, app, now):
+        await pilot.press("enter", "3", "enter", "q")  # the follow-up revealed, left ungraded
+
+    app, recorded = drive(steps)
+    assert app.return_value == [(cards()[0].id, "question", 3, 0.0)] and len(recorded) == 1

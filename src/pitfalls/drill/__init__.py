@@ -3,13 +3,13 @@ this package: `check`, flake8 and the language server never load it (nor sqlite3
 
 from __future__ import annotations
 
-from pitfalls.drill.fingerprints import EXAMPLE, card_id, fingerprint
-from pitfalls.drill.store import (
+from pitfalls.drill.fingerprints import (
+    EXAMPLE,
     QUESTION,
-    DrillStore,
-    DrillStoreError,
-    default_path,
+    card_id,
+    fingerprint,
     follow_up,
 )
+from pitfalls.drill.store import DrillStore, DrillStoreError, default_path
 
 __all__ = ["EXAMPLE", "QUESTION", "DrillStore", "DrillStoreError", "card_id", "default_path", "fingerprint", "follow_up"]

@@ -8,12 +8,13 @@ cards, the store remembers grades, the interface asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional, Sequence
 
 from pitfalls.answers import answer_for, rule_answer
 from pitfalls.catalog import ALL_RULES, BY_CODE
-from pitfalls.drill.fingerprints import fingerprint
+from pitfalls.drill.fingerprints import EXAMPLE, card_id, fingerprint, follow_up
+from pitfalls.drill.fingerprints import QUESTION as MAIN_PART
 from pitfalls.explanation import Answer
 from pitfalls.findings import Finding
 
@@ -67,10 +68,9 @@ class Card:
     def deeper_card(self) -> "Card":
         """The same card as a "go deeper" round: one minute for the 60-second answer."""
         first = self.parts[0]
-        deeper = Part(first.key, f"{first.question} Go deeper: the one-minute answer.", self.deeper or first.answer,
-                      first.key_points, DEEPER_SECONDS)
-        return Card(self.id, self.code, self.name, self.topic, self.source, self.path, self.line, self.lines,
-                    (deeper, *self.parts[1:]), self.deeper)
+        deeper = replace(first, question=f"{first.question} Go deeper: the one-minute answer.",
+                         answer=self.deeper or first.answer, seconds=DEEPER_SECONDS)
+        return replace(self, parts=(deeper, *self.parts[1:]))
 
     @property
     def snippet(self) -> str:
@@ -113,9 +113,8 @@ def _card(code: str, answer: Answer, source: str, path: str, line: int, end_line
     last = len(lines) if whole else min(len(lines), end_line + CONTEXT_LINES, first + MAX_LINES - 1)
     shown = tuple(Line(n, lines[n - 1].rstrip("\r\n"), line <= n <= end_line) for n in range(first, last + 1))
     marked = "\n".join(item.text for item in shown if item.marked) or lines[line - 1]
-    parts = [Part("question", QUESTION, answer.answer_30s, tuple(getattr(answer, "key_points", ())))]
-    for number, follow_up in enumerate(answer.follow_ups, 1):
-        parts.append(Part(f"follow-up:{number}", follow_up.question, follow_up.answer))
-    identity = "example" if source == "catalog" else fingerprint(code, marked, path)
-    return Card(f"{code}:{identity}", code, rule.name, topic_of(code), source, path, line, shown, tuple(parts),
+    parts = [Part(MAIN_PART, QUESTION, answer.answer_30s, answer.key_points)]
+    parts += [Part(follow_up(number), asked.question, asked.answer) for number, asked in enumerate(answer.follow_ups, 1)]
+    identity = EXAMPLE if source == "catalog" else fingerprint(code, marked, path)
+    return Card(card_id(code, identity), code, rule.name, topic_of(code), source, path, line, shown, tuple(parts),
                 deeper=answer.answer_60s)

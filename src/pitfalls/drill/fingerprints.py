@@ -18,6 +18,7 @@ import re
 import tokenize
 
 EXAMPLE = "example"  # the fingerprint of a catalog card (a rule's own example)
+QUESTION = "question"  # the main question's part; follow-ups are "follow-up:1", "follow-up:2", ...
 _SKIPPED = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
                       tokenize.ENDMARKER, tokenize.ENCODING})
 _STRING_START = frozenset(getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name))
@@ -70,6 +71,11 @@ def fingerprint(code: str, snippet: str, path: str = "") -> str:
     name = os.path.basename(path.replace("\\", "/").rstrip("/"))
     key = "\0".join((code.upper(), name, normalise(snippet)))
     return hashlib.blake2b(key.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def follow_up(number: int) -> str:
+    """The part name of the `number`th follow-up (1-based)."""
+    return f"follow-up:{number}"
 
 
 def card_id(code: str, fingerprint: str) -> str:

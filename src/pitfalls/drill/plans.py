@@ -58,9 +58,9 @@ def session(cards: Sequence[Card], due: Sequence[str], seen: Iterable[str], topi
     """The default plan: the cards due (in the store's order, weakest first), then the new ones
     (never graded) in `ordered` order; only `topic`'s if given; at most `limit`."""
     by_id = {card.id: card for card in cards}
-    known = set(seen)
     chosen = [by_id[card_id] for card_id in dict.fromkeys(due) if card_id in by_id]
-    chosen += [card for card in ordered(cards, track) if card.id not in known and card not in chosen]
+    skipped = {*seen, *(card.id for card in chosen)}
+    chosen += [card for card in ordered(cards, track) if card.id not in skipped]
     if topic is not None:
         chosen = [card for card in chosen if card.topic == topic]
     return chosen[:limit] if limit is not None else chosen

@@ -11,10 +11,8 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from pitfalls.drill.cards import Card, Part, deck, own_cards
 from pitfalls.drill.plans import cram, session
-from pitfalls.drill.store import DrillStore
+from pitfalls.drill.store import PASSED, QUESTION, TARGET_SECONDS, DrillStore
 from pitfalls.source import read_source, split_lines
-
-TARGET = 30  # seconds: the spoken answer's budget
 
 
 def collect(reports) -> list[Card]:
@@ -56,7 +54,7 @@ def plan(cards: Sequence[Card], store: DrillStore, name: str, topic: Optional[st
 def _easy_last_time(store: DrillStore) -> set[str]:
     """Cards whose main question was last graded easy: they come back as "go deeper" rounds."""
     last: dict[str, int] = {}
-    for review in store.history(part="question"):
+    for review in store.history(part=QUESTION):
         last[review.card_id] = review.grade
     return {card_id for card_id, grade in last.items() if grade == 4}
 
@@ -68,13 +66,13 @@ def recorder(store: DrillStore) -> Callable[[Card, Part, int, float, str], None]
 
 
 def summary(graded: Sequence[tuple[str, str, int, float]]) -> str:
-    questions = [g for g in graded if g[1] == "question"]
+    questions = [g for g in graded if g[1] == QUESTION]
     if not graded:
         return "No card graded; nothing stored."
     times = [g[3] for g in questions]
-    follow = [g for g in graded if g[1] != "question"]
-    passed = sum(1 for g in follow if g[2] >= 3)
-    median = f", median answer {statistics.median(times):.0f} s (target {TARGET} s)" if times else ""
+    follow = [g for g in graded if g[1] != QUESTION]
+    passed = sum(1 for g in follow if g[2] >= PASSED)
+    median = f", median answer {statistics.median(times):.0f} s (target {TARGET_SECONDS} s)" if times else ""
     return (f"{len(questions)} card{'s' * (len(questions) != 1)} answered{median}; "
             f"follow-ups passed {passed} of {len(follow)}. Grades are stored.")
 
@@ -85,7 +83,7 @@ def render_stats(stats, fmt: str) -> str:
 
     if fmt == "json":
         return json.dumps({"topics": [asdict(t) for t in stats.topics.values()], "total": asdict(stats.total),
-                           "streak": stats.streak, "target_seconds": TARGET}, indent=2)
+                           "streak": stats.streak, "target_seconds": TARGET_SECONDS}, indent=2)
     if not stats.total.seen:
         return "No card answered yet: run 'pitfalls drill' first."
     width = max(len(name) for name in stats.topics)
@@ -94,10 +92,10 @@ def render_stats(stats, fmt: str) -> str:
     for name, topic in stats.topics.items():
         bar = "█" * max(1, round(14 * topic.seen / most)) if topic.seen else ""
         median = f"{topic.median_seconds:4.0f} s" if topic.median_seconds is not None else "   –  "
-        mark = " ✓" if topic.median_seconds is not None and topic.median_seconds <= TARGET else "  "
+        mark = " ✓" if topic.median_seconds is not None and topic.median_seconds <= TARGET_SECONDS else "  "
         passed = f"{topic.follow_ups_passed}/{topic.follow_ups}" if topic.follow_ups else "–"
         out.append(f"{name:<{width}}  {bar:<14}{topic.seen:>4}  {topic.due:>5}  {median}{mark}      {passed}")
-    out.append(f"target {TARGET} s a question (✓ = median within it); streak: {stats.streak} "
+    out.append(f"target {TARGET_SECONDS} s a question (✓ = median within it); streak: {stats.streak} "
                f"day{'s' * (stats.streak != 1)}")
     return "\n".join(out)
 

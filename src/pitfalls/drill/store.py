@@ -37,10 +37,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple, Optional, Union
 
+from pitfalls.drill.fingerprints import QUESTION
+
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x50495444  # "PITD" at offset 68 of the file header
-TARGET_SECONDS = 30.0  # an answer within this many seconds is "under the target"
-QUESTION = "question"  # the main question's part; follow-ups are "follow-up:1", "follow-up:2", ...
+TARGET_SECONDS = 30  # an answer within this many seconds is "under the target"
 SOURCES = ("own", "catalog")
 PASSED = 3  # a follow-up graded Good or Easy is passed
 _PART = re.compile(r"question|follow-up:[1-9][0-9]*")
@@ -59,12 +60,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             " path TEXT NOT NULL, line INTEGER, snippet TEXT NOT NULL,"
             " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)"
         ),
-        # One row per answered part: its FSRS card (Card.to_dict() as JSON) and, for queries, due.
+        # One row per answered part: its FSRS card (Card.to_dict() as JSON, last review included)
+        # and, for queries, its due time. Counts of answers and lapses are in `reviews`.
         (
             "CREATE TABLE parts ("
             " card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE, part TEXT NOT NULL,"
-            " fsrs TEXT NOT NULL, due TEXT NOT NULL, reviews INTEGER NOT NULL, lapses INTEGER NOT NULL,"
-            " last_review TEXT NOT NULL, PRIMARY KEY (card_id, part))"
+            " fsrs TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (card_id, part))"
         ),
         # Every answer: the self-grade (1 again .. 4 easy), seconds on the clock, what was typed,
         # when, and when the part is due again after it.
@@ -152,11 +153,6 @@ def default_path() -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("pitfalls", appauthor=False) / "drill.sqlite3"
-
-
-def follow_up(number: int) -> str:
-    """The part name of the `number`th follow-up (1-based)."""
-    return f"follow-up:{number}"
 
 
 def _fsrs() -> Any:
@@ -262,12 +258,7 @@ def _open(path: Path) -> sqlite3.Connection:
                 hot = os.path.exists(str(path) + "-journal")
                 if not (hot and application_id == APPLICATION_ID):
                     raise _not_ours(path, f"SQLite says: {exc}") from None
-                db = _connect(str(path))
-                try:
-                    _version(db, path, application_id)
-                except BaseException:
-                    db.close()
-                    raise
+                db = _connect(str(path))  # _migrate below checks it as it checks any other
             except sqlite3.DatabaseError as exc:
                 raise _not_ours(path, f"SQLite says: {exc}") from None
     else:
@@ -295,8 +286,7 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
     if _version(db, path, application_id) == SCHEMA_VERSION:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(db):
         version = _version(db, path, application_id)  # again, under the write lock: another
         for number in range(version, SCHEMA_VERSION):  # process may have made it meanwhile
             for statement in MIGRATIONS[number]:
@@ -305,9 +295,17 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             db.execute("INSERT INTO meta (key, value) VALUES ('created', ?)", (_iso(_utc(None)),))
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One transaction, committed when the block ends, rolled back if it raises (Ctrl-C too)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         db.execute("COMMIT")
     except BaseException:
-        if db.in_transaction:
+        if db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
             db.execute("ROLLBACK")
         raise
 
@@ -315,6 +313,12 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
 def _fsrs_id(card_id: str, part: str) -> int:
     """The integer id fsrs wants, fixed for a part (fsrs would otherwise use the clock)."""
     return int.from_bytes(hashlib.blake2b(f"{card_id}/{part}".encode("utf-8"), digest_size=6).digest(), "big")
+
+
+def _where(equal: dict[str, Any]) -> tuple[str, list[Any]]:
+    """`" AND column = ?"` for each column whose value is given (None: any), and those values."""
+    given = {column: value for column, value in equal.items() if value is not None}
+    return "".join(f" AND {column} = ?" for column in given), list(given.values())
 
 
 def _streak(days: set[date], today: date) -> int:
@@ -367,16 +371,9 @@ class DrillStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction, committed when the block ends, rolled back if it raises (Ctrl-C too)."""
-        with self._session() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:  # a failed COMMIT (a full disk) may leave it open
-                    db.execute("ROLLBACK")
-                raise
+        """The connection, in one _transaction."""
+        with self._session() as db, _transaction(db):
+            yield db
 
     # -- writing --
 
@@ -412,12 +409,11 @@ class DrillStore:
         with self._write() as db:
             if db.execute("SELECT 1 FROM cards WHERE card_id = ?", (card_id,)).fetchone() is None:
                 raise DrillStoreError(f"no card {card_id} in {self.path}: upsert_card() it first")
-            row = db.execute("SELECT fsrs, reviews, lapses FROM parts WHERE card_id = ? AND part = ?",
-                             (card_id, part)).fetchone()
+            row = db.execute("SELECT fsrs FROM parts WHERE card_id = ? AND part = ?", (card_id, part)).fetchone()
             if row is None:
-                card, reviews, lapses = fsrs.Card(card_id=_fsrs_id(card_id, part), due=moment), 0, 0
+                card = fsrs.Card(card_id=_fsrs_id(card_id, part), due=moment)
             else:
-                card, reviews, lapses = fsrs.Card.from_dict(json.loads(row[0])), row[1], row[2]
+                card = fsrs.Card.from_dict(json.loads(row[0]))
             card, _ = self.scheduler.review_card(card, fsrs.Rating(grade), review_datetime=moment,
                                                  review_duration=round(seconds * 1000))
             due = _iso(card.due)
@@ -426,9 +422,8 @@ class DrillStore:
                 (card_id, part, grade, seconds, typed, _iso(moment), due),
             )
             db.execute(
-                "INSERT OR REPLACE INTO parts (card_id, part, fsrs, due, reviews, lapses, last_review)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (card_id, part, json.dumps(card.to_dict()), due, reviews + 1, lapses + (grade == 1), _iso(moment)),
+                "INSERT OR REPLACE INTO parts (card_id, part, fsrs, due) VALUES (?, ?, ?, ?)",
+                (card_id, part, json.dumps(card.to_dict()), due),
             )
         return _time(due)
 
@@ -444,13 +439,7 @@ class DrillStore:
         database holds the cards of every project the user drilled) narrow the choice."""
         moment = _utc(now)
         wanted = None if cards is None else set(cards)
-        where, arguments = "", []
-        if topic is not None:
-            where += " AND c.topic = ?"
-            arguments.append(topic)
-        if source is not None:
-            where += " AND c.source = ?"
-            arguments.append(source)
+        where, arguments = _where({"c.topic": topic, "c.source": source})
         with self._session() as db:
             rows = db.execute(
                 "SELECT p.card_id, p.part, p.fsrs, p.due FROM parts p JOIN cards c ON c.card_id = p.card_id"
@@ -491,15 +480,10 @@ class DrillStore:
 
     def history(self, card_id: Optional[str] = None, part: Optional[str] = None) -> list[Review]:
         """The answers recorded (of one card, of one part), oldest first."""
-        query, arguments = "SELECT card_id, part, grade, seconds, typed, at, due FROM reviews WHERE 1", []
-        if card_id is not None:
-            query += " AND card_id = ?"
-            arguments.append(card_id)
-        if part is not None:
-            query += " AND part = ?"
-            arguments.append(part)
+        where, arguments = _where({"card_id": card_id, "part": part})
         with self._session() as db:
-            rows = db.execute(query + " ORDER BY at, id", arguments).fetchall()
+            rows = db.execute("SELECT card_id, part, grade, seconds, typed, at, due FROM reviews WHERE 1" + where
+                              + " ORDER BY at, id", arguments).fetchall()
         return [Review(c, p, g, s, t, _time(a), _time(d)) for c, p, g, s, t, a, d in rows]
 
     def stats(self, now: Optional[datetime] = None) -> Stats:
@@ -514,43 +498,31 @@ class DrillStore:
                 "SELECT c.topic, r.card_id, r.part, r.grade, r.seconds, r.at FROM reviews r"
                 " JOIN cards c ON c.card_id = r.card_id"
             ).fetchall()
-        topics: dict[str, dict[str, Any]] = {}
-
-        def bucket(topic: str) -> dict[str, Any]:
-            return topics.setdefault(topic, {"cards": set(), "seen": set(), "seconds": [], "follow_ups": [], "days": set()})
-
-        everything = bucket("\0all")
+        cards_of: dict[str, set[str]] = {}
         for card_id, topic in cards:
-            for b in (bucket(topic), everything):
-                b["cards"].add(card_id)
-        for topic, card_id, part, grade, seconds, at in answers:
-            for b in (bucket(topic), everything):
-                b["seen"].add(card_id)
-                b["days"].add(_time(at).date())
-                if part == QUESTION:
-                    b["seconds"].append(seconds)
-                else:
-                    b["follow_ups"].append(grade >= PASSED)
+            cards_of.setdefault(topic, set()).add(card_id)
+        answers_of: dict[str, list[Any]] = {}
+        for answer in answers:
+            answers_of.setdefault(answer[0], []).append(answer)
         today = moment.date()
-        out = Stats()
-        for name in sorted(topics):
-            b = topics[name]
-            seconds = b["seconds"]
-            numbers = TopicStats(
-                topic="all" if name == "\0all" else name,
-                cards=len(b["cards"]),
-                seen=len(b["seen"]),
-                due=len(b["cards"] & due),
-                new=len(b["cards"] - b["seen"]),
+
+        def numbers(topic: str, ids: set[str], rows: list[Any]) -> TopicStats:
+            seen = {card_id for _, card_id, *_ in rows}
+            seconds = [seconds for _, _, part, _, seconds, _ in rows if part == QUESTION]
+            passed = [grade >= PASSED for _, _, part, grade, _, _ in rows if part != QUESTION]
+            return TopicStats(
+                topic=topic,
+                cards=len(ids),
+                seen=len(seen),
+                due=len(ids & due),
+                new=len(ids - seen),
                 answers=len(seconds),
                 median_seconds=statistics.median(seconds) if seconds else None,
                 under_target=sum(s <= TARGET_SECONDS for s in seconds) / len(seconds) if seconds else None,
-                follow_ups=len(b["follow_ups"]),
-                follow_ups_passed=sum(b["follow_ups"]),
-                streak=_streak(b["days"], today),
+                follow_ups=len(passed),
+                follow_ups_passed=sum(passed),
+                streak=_streak({_time(at).date() for *_, at in rows}, today),
             )
-            if name == "\0all":
-                out.total = numbers
-            else:
-                out.topics[name] = numbers
-        return out
+
+        topics = {topic: numbers(topic, cards_of[topic], answers_of.get(topic, [])) for topic in sorted(cards_of)}
+        return Stats(topics, numbers("all", {card_id for card_id, _ in cards}, answers))

@@ -3,8 +3,8 @@
 One screen per question: the status line with the clock, the code with the hit marked, the
 question, an optional typed answer. Enter stops the clock and reveals the answer about that code
 with the rule's key points; a key grades it (1 again, 2 hard, 3 good, 4 easy), the grade is
-stored at once, and the follow-up comes next with its own clock. `q`, Escape or Ctrl-C leaves:
-every grade given so far is already stored.
+stored at once, and the follow-up comes next with its own clock. Escape or Ctrl-C leaves, and `q`
+at the reveal (while the clock runs it is typed): every grade given so far is already stored.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from pitfalls.drill.cards import Card, Part
+from pitfalls.drill.fingerprints import QUESTION
 
 GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "a": 1, "h": 2, "g": 3, "e": 4}
-GRADE_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 BAR = 10  # cells of the countdown bar
 Record = Callable[[Card, Part, int, float, str], None]  # card, part, grade, seconds, typed answer
 
@@ -89,9 +89,7 @@ class DrillApp(App):
     def _ask(self, part: Part) -> None:
         self.part, self.state, self.typed = part, "ask", ""
         self.started = self.clock()
-        follow = "Follow-up: " if part.key != "question" else ""
-        self.query_one("#prompt", Static).update(
-            f"{follow}{escape(part.question)}  Answer out loud; Enter when done.")
+        self.query_one("#prompt", Static).update(f"{_question(part)}  Answer out loud; Enter when done.")
         field = self.query_one("#typed", Input)
         field.value, field.disabled = "", False
         field.focus()
@@ -105,8 +103,7 @@ class DrillApp(App):
         self.typed = event.value
         self.state = "reveal"
         self.query_one("#typed", Input).disabled = True
-        follow = "Follow-up: " if self.part.key != "question" else ""
-        self.query_one("#prompt", Static).update(f"{follow}{escape(self.part.question)}")
+        self.query_one("#prompt", Static).update(_question(self.part))
         points = "".join(f"\n  [ ] {escape(point)}" for point in self.part.key_points)
         self.query_one("#reveal", Static).update(
             f"{escape(self.part.answer)}\n" + (f"\nKey points:{points}\n" if points else "")
@@ -116,8 +113,6 @@ class DrillApp(App):
 
     def on_key(self, event) -> None:
         if self.state != "reveal" or self.card is None or self.part is None:
-            if event.key == "q" and self.state == "reveal":
-                self.action_leave()
             return
         if event.key == "q":
             self.action_leave()
@@ -147,6 +142,10 @@ class DrillApp(App):
             full = round(BAR * left / part.seconds)
             clock = f"  {int(left) // 60}:{int(left) % 60:02d} ▕{'█' * full}{' ' * (BAR - full)}▏"
         self.query_one("#status", Static).update(f" {escape(self.status)}{clock}")
+
+
+def _question(part: Part) -> str:
+    return ("Follow-up: " if part.key != QUESTION else "") + escape(part.question)
 
 
 def _code(card: Card) -> str:
