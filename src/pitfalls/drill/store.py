@@ -60,12 +60,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             " path TEXT NOT NULL, line INTEGER, snippet TEXT NOT NULL,"
             " first_seen TEXT NOT NULL, last_seen TEXT NOT NULL)"
         ),
-        # One row per answered part: its FSRS card (Card.to_dict() as JSON, last review included)
-        # and, for queries, its due time. Counts of answers and lapses are in `reviews`.
+        # One row per answered part: its FSRS card (Card.to_dict() as JSON) and, for queries, due.
         (
             "CREATE TABLE parts ("
             " card_id TEXT NOT NULL REFERENCES cards (card_id) ON DELETE CASCADE, part TEXT NOT NULL,"
-            " fsrs TEXT NOT NULL, due TEXT NOT NULL, PRIMARY KEY (card_id, part))"
+            " fsrs TEXT NOT NULL, due TEXT NOT NULL, reviews INTEGER NOT NULL, lapses INTEGER NOT NULL,"
+            " last_review TEXT NOT NULL, PRIMARY KEY (card_id, part))"
         ),
         # Every answer: the self-grade (1 again .. 4 easy), seconds on the clock, what was typed,
         # when, and when the part is due again after it.
@@ -409,11 +409,12 @@ class DrillStore:
         with self._write() as db:
             if db.execute("SELECT 1 FROM cards WHERE card_id = ?", (card_id,)).fetchone() is None:
                 raise DrillStoreError(f"no card {card_id} in {self.path}: upsert_card() it first")
-            row = db.execute("SELECT fsrs FROM parts WHERE card_id = ? AND part = ?", (card_id, part)).fetchone()
+            row = db.execute("SELECT fsrs, reviews, lapses FROM parts WHERE card_id = ? AND part = ?",
+                             (card_id, part)).fetchone()
             if row is None:
-                card = fsrs.Card(card_id=_fsrs_id(card_id, part), due=moment)
+                card, reviews, lapses = fsrs.Card(card_id=_fsrs_id(card_id, part), due=moment), 0, 0
             else:
-                card = fsrs.Card.from_dict(json.loads(row[0]))
+                card, reviews, lapses = fsrs.Card.from_dict(json.loads(row[0])), row[1], row[2]
             card, _ = self.scheduler.review_card(card, fsrs.Rating(grade), review_datetime=moment,
                                                  review_duration=round(seconds * 1000))
             due = _iso(card.due)
@@ -422,8 +423,9 @@ class DrillStore:
                 (card_id, part, grade, seconds, typed, _iso(moment), due),
             )
             db.execute(
-                "INSERT OR REPLACE INTO parts (card_id, part, fsrs, due) VALUES (?, ?, ?, ?)",
-                (card_id, part, json.dumps(card.to_dict()), due),
+                "INSERT OR REPLACE INTO parts (card_id, part, fsrs, due, reviews, lapses, last_review)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (card_id, part, json.dumps(card.to_dict()), due, reviews + 1, lapses + (grade == 1), _iso(moment)),
             )
         return _time(due)
 
