@@ -214,8 +214,9 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
                 done.add(node)
                 receiver = fed.positional[0] if fed.positional else None
                 hits += self._updates(node, launch, receiver, counts[node] > 1)
-        # Two thread targets writing the same module-level state are two writers, each run once or not.
-        writers: dict[str, set] = {}
+        # Two thread targets writing the same state are two writers, each run once or not: the same
+        # words in the same owner (`self.done` of two unrelated classes is two objects' attribute).
+        writers: dict[tuple, set] = {}
         for statement, function, _, state, _ in hits:
             writers.setdefault(state, set()).add(function)
         for statement, function, launch, state, many in hits:
@@ -223,7 +224,7 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             threads = "several threads at once" if many else "a thread"
             if others:
                 threads += f", while '{others[0]}' writes it on another"
-            self._report(statement, function, launch, state, many or bool(others), threads)
+            self._report(statement, function, launch, state[0], many or bool(others), threads)
 
     def _many(self, launch: Launch) -> bool:
         return launch.launcher.startswith(MANY) or bool(self.ctx.loops_around(launch.call))
@@ -280,15 +281,17 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
                     return target
         return None
 
-    def _shared(self, target: ast.expr, function: ast.AST, own_self: Optional[str]) -> Optional[str]:
-        """What shared state `target` is, in words, or None if it is not shared between threads."""
+    def _shared(self, target: ast.expr, function: ast.AST, own_self: Optional[str]) -> Optional[tuple[str, object]]:
+        """What shared state `target` is, in words, and what owns it (the scope of the name, the
+        family of classes of the instance); None if it is not shared between threads."""
         ctx = self.ctx
         scope = ctx.scopes.get(function)
         if isinstance(target, ast.Name):
             if scope is not None and target.id in scope.globals:
-                return f"the global '{target.id}'"
+                return f"the global '{target.id}'", ctx.module_scope
             if scope is not None and target.id in scope.nonlocals:
-                return f"the enclosing function's '{target.id}'"
+                binding = ctx.lookup(target.id, scope)
+                return f"the enclosing function's '{target.id}'", binding.scope if binding is not None else scope
             return None
         base = target.value
         while isinstance(base, (ast.Attribute, ast.Subscript)):
@@ -296,8 +299,11 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
         if not isinstance(base, ast.Name):
             return None
         if base.id == own_self:
-            return f"'{ctx.segment(target.value)}' of the one instance the threads share" \
-                if isinstance(target, ast.Subscript) else f"the instance's '{target.attr}'"  # type: ignore[attr-defined]
+            method = ctx.classes.method_of(function)
+            family = method.cls.mro()[-1] if method is not None else function  # its classes share the last base
+            if isinstance(target, ast.Subscript):
+                return f"'{ctx.segment(target.value)}' of the one instance the threads share", family
+            return f"the instance's '{target.attr}'", family  # type: ignore[attr-defined]
         binding = ctx.resolve(base)
         if binding is None or binding.kind not in ("assign", "annotation"):
             return None  # a parameter, an import, a loop variable: not known to be shared
@@ -309,7 +315,7 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             return None
         if ctx.call_name(binding.value) in THREAD_LOCAL:
             return None  # each thread sees its own attributes
-        return f"the {where} '{ctx.segment(target)}'"
+        return f"the {where} '{ctx.segment(target)}'", binding.scope
 
     def _locked(self, statement: ast.stmt, function: ast.AST) -> bool:
         """Inside a `with` over a lock, within the function."""
