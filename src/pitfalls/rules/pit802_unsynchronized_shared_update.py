@@ -143,13 +143,17 @@ class Slow(int):
         return Slow(int(self) + other)
 
 
+def on_two_threads(target, counter):
+    threads = [threading.Thread(target=target, args=(counter,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 counter = Counter()
 counter.hits = Slow(0)
-threads = [threading.Thread(target=record, args=(counter,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+on_two_threads(record, counter)
 assert counter.hits == 1  # two increments, one lost
 
 lock = threading.Lock()
@@ -171,11 +175,7 @@ def record_locked(counter):
 
 
 counter.hits = Patient(0)
-threads = [threading.Thread(target=record_locked, args=(counter,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+on_two_threads(record_locked, counter)
 assert counter.hits == 2  # the lock spans the read and the store: nothing lost
 """,
         names=("statement", "function"),
