@@ -110,3 +110,27 @@ def test_two_classes_with_an_attribute_of_the_same_name_are_not_two_writers_of_o
                           "        threading.Thread(target=self.tick).start()\n\n    def tick(self):\n"
                           "        self.done += 1\n", 1)
     assert [f.severity for f in hits(same)] == [Severity.WARNING, Severity.WARNING, Severity.HAZARD]
+
+
+def test_two_classes_are_one_state_when_one_class_derives_from_both():
+    source = """
+    import threading
+
+    class Base:
+        def start(self):
+            threading.Thread(target=self.run).start()
+
+        def run(self):
+            self.done += 1
+
+    class Mixin:
+        def begin(self):
+            threading.Thread(target=self.tick).start()
+
+        def tick(self):
+            self.done += 1
+    """
+    assert [f.severity for f in hits(source)] == [Severity.HAZARD, Severity.HAZARD]
+    found = hits(textwrap.dedent(source) + "\nclass Both(Mixin, Base):\n    pass\n")
+    assert [f.severity for f in found] == [Severity.WARNING, Severity.WARNING]
+    assert "while 'tick' writes it on another" in found[0].message

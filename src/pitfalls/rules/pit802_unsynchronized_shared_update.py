@@ -9,6 +9,7 @@ from pitfalls.analyses.threads import LAUNCH_WORDS, Launch, launches
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.model import ScopeKind
+from pitfalls.model.classes import ClassFacts
 from pitfalls.rule import Rule
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -215,12 +216,13 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
                 receiver = fed.positional[0] if fed.positional else None
                 hits += self._updates(node, launch, receiver, counts[node] > 1)
         # Two thread targets writing the same state are two writers, each run once or not: the same
-        # words in the same owner (`self.done` of two unrelated classes is two objects' attribute).
-        writers: dict[tuple, set] = {}
-        for statement, function, _, state, _ in hits:
-            writers.setdefault(state, set()).add(function)
+        # words of the same owner (`self.done` of two unrelated classes is two objects' attribute).
+        writers: dict[str, list[tuple[ast.AST, object]]] = {}
+        for statement, function, _, (words, owner), _ in hits:
+            writers.setdefault(words, []).append((function, owner))
         for statement, function, launch, state, many in hits:
-            others = sorted(getattr(f, "name", "lambda") for f in writers[state] if f is not function)
+            others = sorted({getattr(f, "name", "lambda") for f, owner in writers[state[0]]
+                             if f is not function and _one_owner(owner, state[1])})
             threads = "several threads at once" if many else "a thread"
             if others:
                 threads += f", while '{others[0]}' writes it on another"
@@ -283,7 +285,7 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
 
     def _shared(self, target: ast.expr, function: ast.AST, own_self: Optional[str]) -> Optional[tuple[str, object]]:
         """What shared state `target` is, in words, and what owns it (the scope of the name, the
-        family of classes of the instance); None if it is not shared between threads."""
+        class of the method whose instance it is); None if it is not shared between threads."""
         ctx = self.ctx
         scope = ctx.scopes.get(function)
         if isinstance(target, ast.Name):
@@ -300,10 +302,10 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             return None
         if base.id == own_self:
             method = ctx.classes.method_of(function)
-            family = method.cls.mro()[-1] if method is not None else function  # its classes share the last base
+            owner = method.cls if method is not None else function
             if isinstance(target, ast.Subscript):
-                return f"'{ctx.segment(target.value)}' of the one instance the threads share", family
-            return f"the instance's '{target.attr}'", family  # type: ignore[attr-defined]
+                return f"'{ctx.segment(target.value)}' of the one instance the threads share", owner
+            return f"the instance's '{target.attr}'", owner  # type: ignore[attr-defined]
         binding = ctx.resolve(base)
         if binding is None or binding.kind not in ("assign", "annotation"):
             return None  # a parameter, an import, a loop variable: not known to be shared
@@ -338,6 +340,14 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             value = binding.value if binding is not None else None
             return self.ctx.call_name(value) in LOCKS if isinstance(value, ast.Call) else False
         return False
+
+
+def _one_owner(first: object, second: object) -> bool:
+    """Whether two owners of state in the same words own the same state: the same scope, or two
+    classes of which one instance may be both (one derives from the other, or a class from both)."""
+    if isinstance(first, ClassFacts) and isinstance(second, ClassFacts):
+        return bool({first, *first.subclasses()} & {second, *second.subclasses()})
+    return first is second
 
 
 def _get_of(side: ast.expr, target: ast.expr) -> bool:
