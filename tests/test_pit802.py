@@ -85,3 +85,52 @@ def test_the_flagged_code_loses_an_update_when_both_threads_read_first():
     for thread in threads:
         thread.join()
     assert namespace["hits"] == 1  # two calls of record(), one increment
+
+
+def test_two_classes_with_an_attribute_of_the_same_name_are_not_two_writers_of_one_state():
+    """`self.done` of an Uploads and of a Downloads are two objects' attributes: each thread target
+    is the one writer of its own, not a second writer of the other's."""
+    worker = """
+    class {name}:
+        def __init__(self):
+            self.done = 0
+
+        def start(self):
+            threading.Thread(target=self.run).start()
+
+        def run(self):
+            self.done += 1
+    """
+    source = "import threading\n" + "".join(textwrap.dedent(worker.format(name=n)) for n in ("Uploads", "Downloads"))
+    found = hits(source)
+    assert [f.severity for f in found] == [Severity.HAZARD, Severity.HAZARD]
+    assert all("writes it on another" not in f.message for f in found)
+    # Two methods of one class started on the same instance are two writers of the one attribute.
+    same = source.replace("target=self.run).start()\n", "target=self.run).start()\n"
+                          "        threading.Thread(target=self.tick).start()\n\n    def tick(self):\n"
+                          "        self.done += 1\n", 1)
+    assert [f.severity for f in hits(same)] == [Severity.WARNING, Severity.WARNING, Severity.HAZARD]
+
+
+def test_two_classes_are_one_state_when_one_class_derives_from_both():
+    source = """
+    import threading
+
+    class Base:
+        def start(self):
+            threading.Thread(target=self.run).start()
+
+        def run(self):
+            self.done += 1
+
+    class Mixin:
+        def begin(self):
+            threading.Thread(target=self.tick).start()
+
+        def tick(self):
+            self.done += 1
+    """
+    assert [f.severity for f in hits(source)] == [Severity.HAZARD, Severity.HAZARD]
+    found = hits(textwrap.dedent(source) + "\nclass Both(Mixin, Base):\n    pass\n")
+    assert [f.severity for f in found] == [Severity.WARNING, Severity.WARNING]
+    assert "while 'tick' writes it on another" in found[0].message

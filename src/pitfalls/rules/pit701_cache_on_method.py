@@ -292,10 +292,9 @@ def _maxsize(kind: str, call: Optional[ast.Call]) -> Optional[str]:
             return None
         if isinstance(value.value, int) and not isinstance(value.value, bool):
             return str(value.value) if value.value > 0 else "0"
-    if isinstance(value, ast.Attribute) or isinstance(value, ast.Name):
+    if isinstance(value, (ast.Attribute, ast.Name)):
         return ast.unparse(value)
     return "maxsize"
-
 
 
 def _fixed(node: ast.AST, name: str, written: str, decorators: tuple[str, ...]) -> str:

@@ -34,6 +34,9 @@ WHY = {
     "few": "nothing here removes one (made only at module level here)",
     "test": "a test double's record that nothing here empties",
 }
+# The fix for a registry that may be kept on purpose.
+KEEP_OR_WEAKEN = ("If every `$cls` must stay {need}, keep `$container` and say so where it is defined; if not, "
+                  "hold them weakly, so the ones nothing else uses go away:")
 # The text of an `__init__` that may file `self` somewhere: `.append(self)`, `= self`, `[self]`.
 FILES_SELF = re.compile(r"\bself\b\s*\)|=\s*self\s*(#|$)|\[\s*self\s*\]", re.MULTILINE)
 # Test doubles record their instances on purpose: a class named so, or any class of a test module.
@@ -128,12 +131,9 @@ class Connection:
             "one out in an explicit `close()`.",
             "del": "Hold the instances weakly, so the container forgets each one once nothing else uses it, and drop "
             "the removal in `__del__`: a `weakref.WeakSet` for a list or set, a `WeakValueDictionary` for a dict.",
-            "used": "If every `$cls` must stay reachable, keep `$container` and say so where it is defined; if not, "
-            "hold them weakly, so the ones nothing else uses go away:",
-            "lookup": "If every `$cls` must stay findable, keep `$container` and say so where it is defined; if not, "
-            "hold them weakly, so the ones nothing else uses go away:",
-            "few": "If every `$cls` must stay reachable, keep `$container` and say so where it is defined; if not, "
-            "hold them weakly, so the ones nothing else uses go away:",
+            "used": KEEP_OR_WEAKEN.format(need="reachable"),
+            "lookup": KEEP_OR_WEAKEN.format(need="findable"),
+            "few": KEEP_OR_WEAKEN.format(need="reachable"),
             "test": "Empty it between tests, in `setUp` or an autouse fixture, so each test sees only the instances "
             "it made:",
         },
@@ -259,7 +259,11 @@ assert list(ordered) == [0, 1, 2]
             site, target, held = parent, parent.value, "key"
         if site is None:
             return
-        found = self._container(cls, method, target)  # type: ignore[possibly-undefined]
+        # `_by_kind[kind].append(self)`: lists in a table, which holds them all.
+        nested = isinstance(target, ast.Subscript)  # type: ignore[possibly-undefined]
+        while isinstance(target, ast.Subscript):
+            target = target.value
+        found = self._container(cls, method, target)
         if found is None:
             return
         accesses, kind, decl, where = found
@@ -274,9 +278,6 @@ assert list(ordered) == [0, 1, 2]
             variant = "few"
         elif variant in ("", "used") and _test_double(ctx, cls.name):
             variant = "test"
-        nested = isinstance(target, ast.Subscript)  # `_by_kind[kind].append(self)`: lists in a table
-        while isinstance(target, ast.Subscript):  # type: ignore[possibly-undefined]
-            target = target.value
         container = ctx.segment(target)
         shown = ctx.segment(ctx.statement(site) if isinstance(site, ast.Subscript) else site)
         fixed_site = shown.replace(".append(", ".add(").replace(".appendleft(", ".add(")
@@ -302,8 +303,6 @@ assert list(ordered) == [0, 1, 2]
         """(every access to the container, its kind, its declaration, where it lives) for a list,
         set, dict or deque bound once at module level or in a class body; None otherwise."""
         ctx, model = self.ctx, cls.model
-        while isinstance(target, ast.Subscript):  # `_by_kind[kind].append(self)`: the outer table
-            target = target.value
         if isinstance(target, ast.Name):
             binding = ctx.resolve(target)
             if binding is None or binding.scope.kind is not ScopeKind.MODULE or binding.kind != "assign":

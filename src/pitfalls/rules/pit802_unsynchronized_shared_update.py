@@ -9,6 +9,7 @@ from pitfalls.analyses.threads import LAUNCH_WORDS, Launch, launches
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.model import ScopeKind
+from pitfalls.model.classes import ClassFacts
 from pitfalls.rule import Rule
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -143,13 +144,17 @@ class Slow(int):
         return Slow(int(self) + other)
 
 
+def on_two_threads(target, counter):
+    threads = [threading.Thread(target=target, args=(counter,)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 counter = Counter()
 counter.hits = Slow(0)
-threads = [threading.Thread(target=record, args=(counter,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+on_two_threads(record, counter)
 assert counter.hits == 1  # two increments, one lost
 
 lock = threading.Lock()
@@ -171,11 +176,7 @@ def record_locked(counter):
 
 
 counter.hits = Patient(0)
-threads = [threading.Thread(target=record_locked, args=(counter,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
+on_two_threads(record_locked, counter)
 assert counter.hits == 2  # the lock spans the read and the store: nothing lost
 """,
         names=("statement", "function"),
@@ -214,16 +215,18 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
                 done.add(node)
                 receiver = fed.positional[0] if fed.positional else None
                 hits += self._updates(node, launch, receiver, counts[node] > 1)
-        # Two thread targets writing the same module-level state are two writers, each run once or not.
-        writers: dict[str, set] = {}
-        for statement, function, _, state, _ in hits:
-            writers.setdefault(state, set()).add(function)
+        # Two thread targets writing the same state are two writers, each run once or not: the same
+        # words of the same owner (`self.done` of two unrelated classes is two objects' attribute).
+        writers: dict[str, list[tuple[ast.AST, object]]] = {}
+        for statement, function, _, (words, owner), _ in hits:
+            writers.setdefault(words, []).append((function, owner))
         for statement, function, launch, state, many in hits:
-            others = sorted(getattr(f, "name", "lambda") for f in writers[state] if f is not function)
+            others = sorted({getattr(f, "name", "lambda") for f, owner in writers[state[0]]
+                             if f is not function and _one_owner(owner, state[1])})
             threads = "several threads at once" if many else "a thread"
             if others:
                 threads += f", while '{others[0]}' writes it on another"
-            self._report(statement, function, launch, state, many or bool(others), threads)
+            self._report(statement, function, launch, state[0], many or bool(others), threads)
 
     def _many(self, launch: Launch) -> bool:
         return launch.launcher.startswith(MANY) or bool(self.ctx.loops_around(launch.call))
@@ -280,15 +283,17 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
                     return target
         return None
 
-    def _shared(self, target: ast.expr, function: ast.AST, own_self: Optional[str]) -> Optional[str]:
-        """What shared state `target` is, in words, or None if it is not shared between threads."""
+    def _shared(self, target: ast.expr, function: ast.AST, own_self: Optional[str]) -> Optional[tuple[str, object]]:
+        """What shared state `target` is, in words, and what owns it (the scope of the name, the
+        class of the method whose instance it is); None if it is not shared between threads."""
         ctx = self.ctx
         scope = ctx.scopes.get(function)
         if isinstance(target, ast.Name):
             if scope is not None and target.id in scope.globals:
-                return f"the global '{target.id}'"
+                return f"the global '{target.id}'", ctx.module_scope
             if scope is not None and target.id in scope.nonlocals:
-                return f"the enclosing function's '{target.id}'"
+                binding = ctx.lookup(target.id, scope)
+                return f"the enclosing function's '{target.id}'", binding.scope if binding is not None else scope
             return None
         base = target.value
         while isinstance(base, (ast.Attribute, ast.Subscript)):
@@ -296,8 +301,11 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
         if not isinstance(base, ast.Name):
             return None
         if base.id == own_self:
-            return f"'{ctx.segment(target.value)}' of the one instance the threads share" \
-                if isinstance(target, ast.Subscript) else f"the instance's '{target.attr}'"  # type: ignore[attr-defined]
+            method = ctx.classes.method_of(function)
+            owner = method.cls if method is not None else function
+            if isinstance(target, ast.Subscript):
+                return f"'{ctx.segment(target.value)}' of the one instance the threads share", owner
+            return f"the instance's '{target.attr}'", owner  # type: ignore[attr-defined]
         binding = ctx.resolve(base)
         if binding is None or binding.kind not in ("assign", "annotation"):
             return None  # a parameter, an import, a loop variable: not known to be shared
@@ -309,7 +317,7 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             return None
         if ctx.call_name(binding.value) in THREAD_LOCAL:
             return None  # each thread sees its own attributes
-        return f"the {where} '{ctx.segment(target)}'"
+        return f"the {where} '{ctx.segment(target)}'", binding.scope
 
     def _locked(self, statement: ast.stmt, function: ast.AST) -> bool:
         """Inside a `with` over a lock, within the function."""
@@ -332,6 +340,14 @@ assert counter.hits == 2  # the lock spans the read and the store: nothing lost
             value = binding.value if binding is not None else None
             return self.ctx.call_name(value) in LOCKS if isinstance(value, ast.Call) else False
         return False
+
+
+def _one_owner(first: object, second: object) -> bool:
+    """Whether two owners of state in the same words own the same state: the same scope, or two
+    classes of which one instance may be both (one derives from the other, or a class from both)."""
+    if isinstance(first, ClassFacts) and isinstance(second, ClassFacts):
+        return bool({first, *first.subclasses()} & {second, *second.subclasses()})
+    return first is second
 
 
 def _get_of(side: ast.expr, target: ast.expr) -> bool:

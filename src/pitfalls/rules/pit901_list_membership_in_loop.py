@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from typing import Optional
 
 from pitfalls.analyses.mutation import uses_of
 from pitfalls.analyses.paths import parameter_rebound, reads_only

@@ -198,7 +198,7 @@ assert seen == [3, 4, 5] and items == [3, 4, 5]
         if method == "pop":
             if not isinstance(loop, ast.While):
                 return False
-            if node in set(ast.walk(loop.test)):
+            if node is loop.test or loop.test in self.ctx.ancestors(node):
                 return False  # `while not lines.pop(0).startswith("---")`: skips a header
             shown = self.ctx.segment(receiver, limit=None)
             tested = [n for n in ast.walk(loop.test) if isinstance(n, (ast.Name, ast.Attribute))

@@ -4,6 +4,7 @@ grow it in place (a function's local name, nothing else holding the string)."""
 from __future__ import annotations
 
 import ast
+from string import Template
 from typing import Optional
 
 from pitfalls.explanation import Explanation, FollowUp
@@ -20,6 +21,7 @@ SAME_KIND_METHODS = frozenset({"join", "strip", "lstrip", "rstrip", "lower", "up
 KEEPING = frozenset({"append", "add", "insert", "appendleft", "put", "setdefault"})
 SMALL_RANGE = 1000  # `for _ in range(3)`: a fixed, small number of passes
 DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+TARGETS = (ast.Name, ast.Attribute, ast.Subscript)  # what `s += piece` can grow
 
 COPIES = "CPython can't avoid that here: $why. The work grows with the square of the number of pieces."
 WHY = {
@@ -290,25 +292,19 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
 
     def visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.AugAssign):
-            if isinstance(node.op, ast.Add) and isinstance(node.target, (ast.Name, ast.Attribute, ast.Subscript)):
+            if isinstance(node.op, ast.Add) and isinstance(node.target, TARGETS):
                 self.candidates.append((node, node.target, "append", node.value))
             return
-        value = node.value  # type: ignore[attr-defined]
-        if type(value) is not ast.BinOp or not isinstance(value.op, ast.Add) or len(node.targets) != 1:  # type: ignore[attr-defined]
+        value, targets = node.value, node.targets  # type: ignore[attr-defined]
+        if type(value) is not ast.BinOp or not isinstance(value.op, ast.Add) or len(targets) != 1:
+            return  # the cheap tests first: most assignments are not `x = ... + ...`
+        target = targets[0]
+        if not isinstance(target, TARGETS):
             return
-        target = node.targets[0]  # type: ignore[attr-defined]
-        if not isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
-            return
-        text = ast.dump(target, include_attributes=False).replace("Store()", "Load()")
-        left = value
-        while type(left) is ast.BinOp and isinstance(left.op, ast.Add):
-            left = left.left
-        if _same(left, text):
-            chained = value.left is not left
-            piece = value.right if not chained else value
-            self.candidates.append((node, target, "chain" if chained else "append", piece))
-        elif _same(value.right, text):
-            self.candidates.append((node, target, "prepend", value.left))
+        shape = _shape(value, _text(target))
+        if shape is not None:
+            piece = value.right if shape == "append" else value if shape == "chain" else value.left
+            self.candidates.append((node, target, shape, piece))
 
     def finish(self) -> None:
         for statement, target, shape, piece in self.candidates:
@@ -335,8 +331,7 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
                 joiner='b""' if kind == "bytes" else '""', keeper=keeper,
                 first=self.ctx.segment(_first_piece(piece)) if shape == "chain" else "",
             )
-            words["why"] = WHY.get(variant, "").replace("$target", words["target"]).replace("$first", words["first"]) \
-                .replace("$keeper", keeper)
+            words["why"] = Template(WHY.get(variant, "")).safe_substitute(words)
             words["effect"] = (f"may copy all of '{words['target']}' each pass (CPython grows a local string in place; "
                                "other Pythons don't)" if variant == "local"
                                else f"copies all of '{words['target']}' each pass: {words['why']}")
@@ -348,23 +343,12 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
         binding = self.ctx.lookup(target.id, self.ctx.scope_of(statement))
         if binding is None:
             return None
-        scope = binding.scope
-        kinds, inits = set(), []
-        for each in scope.bindings.get(target.id, ()):
-            if each.kind == "annotation" or each.kind == "augassign":
-                continue
-            if each.kind != "assign" or each.value is None:
-                return None
-            if _adds_to(each.value, target.id):
-                continue  # `s = s + piece`
-            kind = _kind(self.ctx, each.value)
-            if kind is None:
-                return None
-            kinds.add(kind)
-            inits.append(each.node)
-        if len(kinds) != 1 or not self._grows(loops, inits):
+        starts = [(each.node, each.value if each.kind == "assign" else None)
+                  for each in binding.scope.bindings.get(target.id, ()) if each.kind not in ("annotation", "augassign")]
+        text = _text(target)
+        kind = self._string_kind(starts, text, loops)
+        if kind is None:
             return None
-        kind = kinds.pop()
         frame = self.ctx.scope_of(statement).frame
         if kind == "bytes":
             return kind, "bytes", ""
@@ -374,7 +358,7 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
             return kind, "nonlocal", ""
         if frame.kind.name in ("MODULE", "CLASS"):
             return kind, "module", ""
-        keeper = self._kept(binding, target.id, loops)
+        keeper = self._kept(binding, target.id, text, loops)
         return (kind, "shared", keeper) if keeper else (kind, "local", "")
 
     def _stored(self, statement: ast.stmt, target: ast.expr, loops: list) -> Optional[tuple[str, str, str]]:
@@ -392,23 +376,30 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
             text = ast.dump(target, include_attributes=False)
             stores = [node for node in self.ctx.function(function).nodes(ast.Assign)
                       if any(ast.dump(t, include_attributes=False) == text for t in node.targets)]  # type: ignore[attr-defined]
+        starts = [(store, store.value if isinstance(store, (ast.Assign, ast.AnnAssign)) else None)
+                  for store in stores if not isinstance(store, ast.AugAssign)]
+        kind = self._string_kind(starts, _text(target), loops)
+        if kind is None:
+            return None
+        return kind, "bytes" if kind == "bytes" else ("attribute" if isinstance(target, ast.Attribute) else "item"), ""
+
+    def _string_kind(self, starts: list[tuple[ast.AST, Optional[ast.expr]]], text: str, loops: list) -> Optional[str]:
+        """"str" or "bytes" when every start of the string (a store and its value, None when it is
+        not a plain value) makes that one kind, and some loop around grows it across passes."""
         kinds, inits = set(), []
-        for store in stores:
-            if isinstance(store, ast.AugAssign):
-                continue
-            if not isinstance(store, (ast.Assign, ast.AnnAssign)) or store.value is None:
+        for node, value in starts:
+            if value is None:
                 return None
-            if _adds_to(store.value, target):
-                continue  # `self.x = self.x + piece`
-            kind = _kind(self.ctx, store.value)
+            if _shape(value, text) is not None:
+                continue  # `s = s + piece`
+            kind = _kind(self.ctx, value)
             if kind is None:
                 return None
             kinds.add(kind)
-            inits.append(store)
+            inits.append(node)
         if len(kinds) != 1 or not self._grows(loops, inits):
             return None
-        kind = kinds.pop()
-        return kind, "bytes" if kind == "bytes" else ("attribute" if isinstance(target, ast.Attribute) else "item"), ""
+        return kinds.pop()
 
     def _grows(self, loops: list, inits: list) -> bool:
         """Some loop around the statement that does not also hold the string's start (which resets
@@ -457,11 +448,11 @@ assert "".join(parts) == piece * N and "".join(reversed(parts)) == piece * N
                 return True
         return False
 
-    def _kept(self, binding, name: str, loops: list) -> str:
+    def _kept(self, binding, name: str, text: str, loops: list) -> str:
         """A statement in the loop that keeps a second reference to the string (`last = s`,
         `parts.append(s)`), with nothing rebinding the name plainly in that loop."""
         loop = loops[0]
-        if any(b.kind == "assign" and loop in self.ctx.ancestors(b.node) and not _adds_to(b.value, name)
+        if any(b.kind == "assign" and loop in self.ctx.ancestors(b.node) and _shape(b.value, text) is None
                for b in binding.scope.bindings.get(name, ())):
             return ""
         for each in binding.scope.bindings.get(name, ()):
@@ -485,21 +476,26 @@ def _first_piece(value: ast.BinOp) -> ast.expr:
     return value.right
 
 
-def _same(node: ast.expr, text: str) -> bool:
-    return isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)) and ast.dump(node, include_attributes=False) == text
+def _text(target: ast.expr) -> str:
+    """The target as the right side reads it, to compare expressions by."""
+    return ast.dump(target, include_attributes=False).replace("Store()", "Load()")
 
 
-def _adds_to(value: Optional[ast.expr], target) -> bool:
-    """`s + ...` or `... + s`: the string `target` (a name, or an attribute or item) grown or
-    prepended to."""
+def _shape(value: Optional[ast.expr], text: str) -> Optional[str]:
+    """How `value` adds to the string `text` stands for: "append" (`s + piece`), "chain" (`s + a +
+    b`) or "prepend" (`piece + s`); None when it does not."""
     if type(value) is not ast.BinOp or not isinstance(value.op, ast.Add):
-        return False
-    text = (ast.dump(ast.Name(id=target, ctx=ast.Load())) if isinstance(target, str)
-            else ast.dump(target, include_attributes=False).replace("Store()", "Load()"))
+        return None
     left = value
     while type(left) is ast.BinOp and isinstance(left.op, ast.Add):
         left = left.left
-    return _same(left, text) or _same(value.right, text)
+    if _same(left, text):
+        return "append" if value.left is left else "chain"
+    return "prepend" if _same(value.right, text) else None
+
+
+def _same(node: ast.expr, text: str) -> bool:
+    return isinstance(node, TARGETS) and ast.dump(node, include_attributes=False) == text
 
 
 def _kind(ctx, node: ast.expr) -> Optional[str]:
