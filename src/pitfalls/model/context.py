@@ -442,6 +442,13 @@ class Context:
         return facts
 
     @property
+    def in_test_file(self) -> bool:
+        """Whether the module is test code by its file name (pytest's `test_*.py`, `*_test.py`,
+        `conftest.py`): its lists are a few items long, its registries live as long as a test."""
+        name = self.path.replace("\\", "/").rpartition("/")[2]
+        return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+    @property
     def classes(self) -> "ClassModel":
         """The module's classes, their bases, methods and instance attributes (model/classes.py)."""
         if self._classes is None:

@@ -460,5 +460,4 @@ def _checked_first(ctx, site: ast.AST, init: ast.AST) -> bool:
 
 
 def _test_double(ctx, name: str) -> bool:
-    base = ctx.path.replace("\\", "/").rpartition("/")[2]
-    return bool(DOUBLE.search(name)) or base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+    return bool(DOUBLE.search(name)) or ctx.in_test_file

@@ -187,7 +187,7 @@ assert set(["b", "a", "b"]) == {"a", "b"}  # order and duplicates go; membership
             return  # rebound in the loop
         # `(sql, params) in rows`: the rows are tuples that may hold lists, which a set refuses.
         tuples = isinstance(left, ast.Tuple)
-        severity = Severity.HAZARD if changed or tuples or _test_file(ctx.path) else Severity.INFO
+        severity = Severity.HAZARD if changed or tuples or ctx.in_test_file else Severity.INFO
         self.report(
             node,
             severity=severity,
@@ -235,9 +235,3 @@ def _fixed(node: ast.expr) -> bool:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
         return all(isinstance(a, ast.Constant) for a in node.args) and not node.keywords
     return isinstance(node, ast.Constant)
-
-
-def _test_file(path: str) -> bool:
-    """Test code: the lists there are a few items long."""
-    name = path.replace("\\", "/").rpartition("/")[2]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"

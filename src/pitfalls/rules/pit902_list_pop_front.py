@@ -175,7 +175,7 @@ assert seen == [3, 4, 5] and items == [3, 4, 5]
         severity = Severity.INFO if kind == "list" else Severity.HAZARD
         if kind is None and not isinstance(receiver, (ast.Name, ast.Attribute)):
             return
-        if _test_file(self.ctx.path) or not self._runs_per_item(node, receiver, method):
+        if self.ctx.in_test_file or not self._runs_per_item(node, receiver, method):
             severity = Severity.HAZARD
         shown = self.ctx.segment(receiver)
         item = self.ctx.segment(node.args[1]) if method == "insert" else ""
@@ -259,9 +259,3 @@ def _value_kind(ctx, value: ast.expr, scope) -> Optional[str]:
 
 def _is_zero(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) is int and node.value == 0
-
-
-def _test_file(path: str) -> bool:
-    """Test code: the lists there are a few items long."""
-    name = path.replace("\\", "/").rpartition("/")[2]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
