@@ -24,6 +24,10 @@ CONTAINERS = {
 }
 
 
+# Methods whose result is a new list whatever they are called on (`line.split()`, `f.readlines()`).
+LIST_RESULT_METHODS = frozenset({"split", "rsplit", "splitlines", "readlines"})
+
+
 def value_container(ctx: Context, value: ast.expr, scope=None) -> Optional[str]:
     """"list", "dict", "set", "deque" or "bytearray" when `value` certainly makes one (a display, a
     comprehension, `list(...)`, `sorted(...)`, `deque()`...), else None."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from pitfalls.analyses.mutation import uses_of
+from pitfalls.analyses.mutation import LIST_RESULT_METHODS, uses_of
 from pitfalls.analyses.paths import parameter_rebound, reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
@@ -12,7 +12,6 @@ from pitfalls.rule import Rule
 
 # Calls that build a new list from data, by qualified name, and methods that return one.
 LIST_CALLS = frozenset({"builtins.list", "builtins.sorted"})
-LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "readlines"})
 UNHASHABLE = (ast.List, ast.ListComp, ast.Dict, ast.DictComp, ast.Set, ast.SetComp)
 
 
@@ -204,7 +203,7 @@ assert set(["b", "a", "b"]) == {"a", "b"}  # order and duplicates go; membership
             # `[2**8 - 2**i for i in range(9)]`: a fixed handful, a literal spelled another way.
             return not isinstance(value.elt, UNHASHABLE) and not all(_fixed(g.iter) for g in value.generators)
         if isinstance(value, ast.Call):
-            if isinstance(value.func, ast.Attribute) and value.func.attr in LIST_METHODS:
+            if isinstance(value.func, ast.Attribute) and value.func.attr in LIST_RESULT_METHODS:
                 if isinstance(value.func.value, ast.Constant):
                     return False  # `"log1p log2".split()`: a short literal list, spelled another way
                 return self.ctx.call_name(value, binding.scope) in (None, f"builtins.str.{value.func.attr}")

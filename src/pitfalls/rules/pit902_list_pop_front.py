@@ -5,14 +5,12 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from pitfalls.analyses.mutation import binding_container, value_container
+from pitfalls.analyses.mutation import LIST_RESULT_METHODS, binding_container, value_container
 from pitfalls.analyses.paths import parameter_rebound, reads_only
 from pitfalls.explanation import Explanation, FollowUp
 from pitfalls.findings import Severity
 from pitfalls.rule import Rule
 
-# Methods whose result is a new list whatever they are called on (`line.split()`, `f.readlines()`).
-LIST_METHODS = frozenset({"split", "rsplit", "splitlines", "readlines"})
 DEQUE_WAY = {"pop": "popleft()", "insert": "appendleft({item})"}
 
 
@@ -249,7 +247,7 @@ def _container(ctx, binding) -> Optional[str]:
 def _value_kind(ctx, value: ast.expr, scope) -> Optional[str]:
     found = value_container(ctx, value, scope)
     if found is None and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-        if value.func.attr in LIST_METHODS and ctx.call_name(value, scope) in (None, f"builtins.str.{value.func.attr}"):
+        if value.func.attr in LIST_RESULT_METHODS and ctx.call_name(value, scope) in (None, f"builtins.str.{value.func.attr}"):
             return "list"
     if found is None and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
         if isinstance(value.left, (ast.List, ast.ListComp)) or isinstance(value.right, (ast.List, ast.ListComp)):
