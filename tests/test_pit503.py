@@ -113,3 +113,19 @@ def test_a_pass_behind_an_if_in_a_loop_is_a_hazard():
         """
     )
     assert finding.severity is Severity.HAZARD
+
+
+def test_a_break_in_an_inner_loops_else_stops_the_first_pass():
+    # The `else` of the inner `while` runs once, outside that loop: its `break` leaves the
+    # `for`, so the first pass may stop early and the second may find items left.
+    source = textwrap.dedent("""\
+        def f(items, ready):
+            it = iter(items)
+            for x in it:
+                while ready():
+                    pass
+                else:
+                    break
+            return list(it)
+        """)
+    assert [f for f in check_source(source, "m.py").findings if f.code == "PIT503"] == []

@@ -277,13 +277,7 @@ finally:
 
     def _inner_loop(self, node: ast.AST, loop: ast.AST) -> bool:
         """`node` sits in a loop or function nested inside `loop` (its `break` is not `loop`'s)."""
-        for ancestor in self.ctx.ancestors(node):
-            if ancestor is loop:
-                return False
-            if isinstance(ancestor, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef,
-                                     ast.Lambda, ast.ClassDef)):
-                return True
-        return False
+        return self.ctx.loops_around(node)[:1] != [loop]
 
     def _check(self, binding: Binding, what: str) -> None:
         ctx = self.ctx
